@@ -1,0 +1,72 @@
+package sim
+
+import "strconv"
+
+// StepKind is what a step of a task does.
+type StepKind uint8
+
+// The kinds of step.
+const (
+	// CPU is computation: it needs a core (and the GIL where there is one).
+	CPU StepKind = iota
+	// IO is an awaitable call (asyncio.sleep, aiohttp): an event loop serves
+	// other coroutines meanwhile.
+	IO
+	// BlockingIO is a blocking call (time.sleep, requests.get): it holds the
+	// thread that makes it, and blocks an event loop's thread.
+	BlockingIO
+)
+
+var stepKindNames = [...]string{CPU: "cpu", IO: "io", BlockingIO: "blocking_io"}
+
+// String returns the step kind's YAML name.
+func (k StepKind) String() string {
+	if int(k) < len(stepKindNames) {
+		return stepKindNames[k]
+	}
+	return "StepKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Step is one sampled step of a task.
+type Step struct {
+	Kind StepKind
+	Dur  Time
+}
+
+// Task is one request: a sequence of sampled steps arriving at an instant.
+// A Source fills tasks in place so that their step slices are reused.
+type Task struct {
+	// Class is the index of the task's class in the workload.
+	Class int
+	// Index identifies the task within its class, identically under every
+	// strategy: the arrival index for open classes, and
+	// client × requests + request for closed-loop clients.
+	Index int64
+	// Client is the closed-loop client that sent the task, or -1.
+	Client int
+	// Request is the request's number within its client (0, 1, ...).
+	Request int
+	// Arrival is when the task arrives.
+	Arrival Time
+	// Steps are the task's steps, run in order.
+	Steps []Step
+}
+
+// Source produces a run's tasks as a stream, in arrival order: open
+// arrivals in order of (time, class, index), and the follow-up requests of
+// closed-loop clients as their previous requests complete. Every strategy
+// must see the same tasks, so a Source draws each sample from a stream that
+// depends only on the workload, the replication and the class (and client).
+type Source interface {
+	// Peek returns the arrival time of the next open arrival, or false when
+	// there are no more.
+	Peek() (Time, bool)
+	// Next fills t with the next open arrival. It is only called after Peek
+	// reported one.
+	Next(t *Task)
+	// FollowUp fills next with the request that follows done, a task of a
+	// closed-loop client that completed at the given instant, and reports
+	// whether there is one. next.Arrival is set to done's completion plus
+	// the client's think time.
+	FollowUp(done *Task, completed Time, next *Task) bool
+}

@@ -1,0 +1,6 @@
+// Package strategies implements asyncsim's concurrency strategies as
+// drivers of the sim engine: a blocking server of single-threaded workers
+// (Blocking), a thread pool with an optional Python-style GIL (Threaded),
+// and cooperative event loops with optional executors for blocking calls
+// (EventLoop). Each follows the semantics fixed in DESIGN.md exactly.
+package strategies
