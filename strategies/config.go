@@ -1,6 +1,10 @@
 package strategies
 
-import "asyncsim/sim"
+import (
+	"fmt"
+
+	"asyncsim/sim"
+)
 
 // Kind names a strategy as the workload YAML does.
 type Kind string
@@ -60,4 +64,30 @@ type Config struct {
 	// SwitchCost is CPU consumed per context switch (blocking, threaded) or
 	// per coroutine resume (event_loop).
 	SwitchCost sim.Time
+}
+
+// New returns a fresh driver for one run of c. It fails only on a Config
+// the workload loader would have rejected.
+func New(c Config) (sim.Strategy, error) {
+	switch c.Kind {
+	case KindBlocking:
+		if c.Workers < 1 {
+			return nil, fmt.Errorf("strategies: %s: workers must be at least 1, not %d", c.Name, c.Workers)
+		}
+		return newPool(c, c.Workers, "worker", false), nil
+	case KindThreaded:
+		if c.Threads < 0 {
+			return nil, fmt.Errorf("strategies: %s: threads must not be negative, not %d", c.Name, c.Threads)
+		}
+		if c.GIL && c.SwitchInterval <= 0 {
+			return nil, fmt.Errorf("strategies: %s: switch_interval must be positive", c.Name)
+		}
+		return newPool(c, c.Threads, "thread", c.GIL), nil
+	case KindEventLoop:
+		if c.Loops < 1 || c.Executor < 1 || c.MaxConcurrency < 0 {
+			return nil, fmt.Errorf("strategies: %s: loops and executor must be at least 1 and max_concurrency not negative", c.Name)
+		}
+		return newEventLoop(c), nil
+	}
+	return nil, fmt.Errorf("strategies: unknown kind %q", c.Kind)
 }

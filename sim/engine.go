@@ -1,0 +1,486 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// State is what a context is doing at an instant.
+type State uint8
+
+// The states of a context.
+const (
+	// Idle: no work.
+	Idle State = iota
+	// Running: executing a CPU step (at a shared rate when the cores are
+	// oversubscribed).
+	Running
+	// Waiting: ready to run CPU but waiting for the GIL.
+	Waiting
+	// InIO: in an io or blocking_io call.
+	InIO
+	// Blocked: an event loop's thread stuck in a blocking call.
+	Blocked
+	numStates
+)
+
+var stateNames = [...]string{Idle: "idle", Running: "running", Waiting: "waiting", InIO: "io", Blocked: "blocked"}
+
+// String returns the state's name as timelines and traces show it.
+func (s State) String() string {
+	if s < numStates {
+		return stateNames[s]
+	}
+	return "State(" + strconv.Itoa(int(s)) + ")"
+}
+
+// States lists every state, in display order.
+func States() []State { return []State{Idle, Running, Waiting, InIO, Blocked} }
+
+// ContextInfo names a context: a worker process, a thread, an event loop's
+// thread or an executor thread.
+type ContextInfo struct {
+	// Role is what the context is: "worker", "thread", "loop", "executor".
+	Role string
+	// Group is the process the context belongs to (an event loop's index
+	// for its executor threads), or -1.
+	Group int
+	// Index is the context's number within its role and group.
+	Index int
+}
+
+// Name returns the context's display name: "thread-3", "executor-1.2".
+func (c ContextInfo) Name() string {
+	if c.Group >= 0 {
+		return c.Role + "-" + strconv.Itoa(c.Group) + "." + strconv.Itoa(c.Index)
+	}
+	return c.Role + "-" + strconv.Itoa(c.Index)
+}
+
+// TaskRef is a handle on a task in flight in an Engine. It is valid from
+// the task's arrival until Engine.Finish.
+type TaskRef int32
+
+// Strategy drives an Engine: it owns the contexts and decides which runs
+// what. The engine calls it for every event; each call runs at Engine.Now
+// and must leave every context in a settled state.
+type Strategy interface {
+	// Init creates the strategy's contexts; it is called once, at time 0.
+	Init(e *Engine)
+	// Arrive hands the strategy a task that has just arrived.
+	Arrive(t TaskRef)
+	// Timer delivers a timer set with Engine.After.
+	Timer(kind uint8, ctx, arg int32)
+	// CPUDone reports that ctx finished all the CPU work it was given.
+	CPUDone(ctx int32)
+}
+
+// Recorder receives every change of a context's state, for timelines and
+// traces. Changes come in time order; a context's first change is its
+// creation (Idle).
+type Recorder interface {
+	RecordState(at Time, ctx int32, s State)
+}
+
+// TaskRecord is one completed task, as tasks.csv lists it.
+type TaskRecord struct {
+	Class      int
+	Index      int64
+	Arrival    Time
+	Start      Time
+	Completion Time
+	// Counted is false for tasks that arrived before the warm-up ended.
+	Counted bool
+}
+
+// Config sets up one run.
+type Config struct {
+	// Cores is the machine's core count (at least 1).
+	Cores int
+	// Warmup leaves tasks arriving before it out of the statistics.
+	Warmup Time
+	// MaxEvents stops the run with ErrBudget after this many events; 0 is
+	// no limit.
+	MaxEvents int64
+	// Until stops the run with ErrBudget when virtual time would pass it; 0
+	// is no limit.
+	Until Time
+	// OnTask, if set, is called for every completed task.
+	OnTask func(TaskRecord)
+	// Recorder, if set, receives every state change.
+	Recorder Recorder
+}
+
+// ErrBudget is returned, wrapped, when a run exceeds Config.MaxEvents or
+// Config.Until.
+var ErrBudget = errors.New("run stopped by its budget")
+
+// Engine kinds of event, above those a strategy may use.
+const (
+	// MaxTimerKind is the largest kind a Strategy may pass to After.
+	MaxTimerKind = 127
+	kindFollowUp = 128
+)
+
+type taskSlot struct {
+	Task
+	start   Time
+	next    int32
+	counted bool
+	started bool
+}
+
+type context struct {
+	info    ContextInfo
+	state   State
+	pending int64 // CPU work units given but not on the CPU
+}
+
+// accumulators are the integrals and counts behind the time-averaged
+// statistics; snapshots of them at the window's ends give the window's.
+type accumulators struct {
+	busy     Time    // core-nanoseconds of CPU work done
+	waiting  float64 // context-nanoseconds spent waiting for the GIL
+	blocked  float64 // context-nanoseconds loop threads spent blocked
+	inFlight float64 // task-nanoseconds of counted tasks in flight
+	switches int64
+}
+
+// Engine runs one simulation: a virtual clock, the event queue, processor
+// sharing of the cores, the contexts and the tasks in flight. Create one
+// per run with Run; strategies use its methods from their callbacks.
+type Engine struct {
+	cfg   Config
+	src   Source
+	strat Strategy
+
+	now    Time
+	seq    uint64
+	events int64
+	queue  eventQueue
+
+	ps      processorSharing
+	psDirty bool
+	psAt    Time
+	psSeq   uint64
+	psCtx   int32
+	psOK    bool
+
+	tasks    []taskSlot
+	free     []TaskRef
+	inFlight int // all tasks arrived and not finished
+
+	ctxs       []context
+	stateCount [numStates]int
+
+	acc            accumulators
+	windowStart    accumulators
+	windowEnd      accumulators
+	countedFlight  int
+	firstCounted   Time
+	lastCompletion Time
+	counted        int64
+	sumLatency     float64
+	sumWait        float64
+	latencies      []Time
+}
+
+// Run simulates the tasks of src under strategy s until every task has
+// completed, and returns the run's result.
+func Run(src Source, s Strategy, cfg Config) (*Result, error) {
+	if cfg.Cores < 1 {
+		return nil, fmt.Errorf("sim: cores must be at least 1, not %d", cfg.Cores)
+	}
+	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1}
+	e.ps.cores = int64(cfg.Cores)
+	s.Init(e)
+	if err := e.loop(); err != nil {
+		return nil, err
+	}
+	return e.result(), nil
+}
+
+const (
+	fromNone = iota
+	fromArrival
+	fromQueue
+	fromCPU
+)
+
+func (e *Engine) loop() error {
+	for {
+		if e.psDirty {
+			e.psDirty = false
+			e.psAt, e.psCtx, e.psOK = e.ps.next()
+			e.seq++
+			e.psSeq = e.seq
+		}
+		// Open arrivals count as scheduled before anything else, so they
+		// win ties; the queue and the CPU completion go by (time, seq).
+		from, at := fromNone, Time(0)
+		if t, ok := e.src.Peek(); ok {
+			from, at = fromArrival, t
+		}
+		if e.queue.len() > 0 {
+			h := e.queue.head()
+			if from == fromNone || h.at < at {
+				from, at = fromQueue, h.at
+			}
+		}
+		if e.psOK && (from == fromNone || e.psAt < at ||
+			from == fromQueue && e.psAt == at && e.psSeq < e.queue.head().seq) {
+			from, at = fromCPU, e.psAt
+		}
+		if from == fromNone {
+			break
+		}
+		if e.cfg.Until > 0 && at > e.cfg.Until {
+			return fmt.Errorf("virtual time would pass --until %v with %d tasks in flight: %w", e.cfg.Until, e.inFlight, ErrBudget)
+		}
+		e.events++
+		if e.cfg.MaxEvents > 0 && e.events > e.cfg.MaxEvents {
+			return fmt.Errorf("more than --max-events %d events, at virtual time %v: %w", e.cfg.MaxEvents, e.now, ErrBudget)
+		}
+		if at > e.now {
+			e.integrate(at)
+		}
+		switch from {
+		case fromArrival:
+			ref := e.alloc()
+			e.src.Next(&e.tasks[ref].Task)
+			e.arrive(ref)
+		case fromQueue:
+			ev := e.queue.pop()
+			if ev.kind == kindFollowUp {
+				e.arrive(TaskRef(ev.arg))
+			} else {
+				e.strat.Timer(ev.kind, ev.ctx, ev.arg)
+			}
+		case fromCPU:
+			e.ps.advance(e.now)
+			ctx := e.ps.finish()
+			e.psDirty = true
+			e.strat.CPUDone(ctx)
+		}
+	}
+	if e.inFlight != 0 {
+		return fmt.Errorf("sim: run ended at %v with %d tasks unfinished (a strategy lost them)", e.now, e.inFlight)
+	}
+	if r := e.cfg.Recorder; r != nil {
+		for i := range e.ctxs {
+			r.RecordState(e.now, int32(i), e.ctxs[i].state)
+		}
+	}
+	return nil
+}
+
+// integrate accumulates the time integrals from now to t and moves the
+// clock to t.
+func (e *Engine) integrate(t Time) {
+	dt := float64(t - e.now)
+	e.acc.waiting += dt * float64(e.stateCount[Waiting])
+	e.acc.blocked += dt * float64(e.stateCount[Blocked])
+	e.acc.inFlight += dt * float64(e.countedFlight)
+	e.now = t
+}
+
+// snapshot returns the accumulators as of now.
+func (e *Engine) snapshot() accumulators {
+	e.ps.advance(e.now)
+	a := e.acc
+	a.busy = e.ps.busy
+	return a
+}
+
+func (e *Engine) alloc() TaskRef {
+	if n := len(e.free); n > 0 {
+		ref := e.free[n-1]
+		e.free = e.free[:n-1]
+		return ref
+	}
+	e.tasks = append(e.tasks, taskSlot{})
+	return TaskRef(len(e.tasks) - 1)
+}
+
+func (e *Engine) arrive(ref TaskRef) {
+	slot := &e.tasks[ref]
+	slot.next, slot.started = 0, false
+	slot.counted = slot.Arrival >= e.cfg.Warmup
+	e.inFlight++
+	if slot.counted {
+		if e.firstCounted < 0 {
+			e.firstCounted = e.now
+			e.windowStart = e.snapshot()
+		}
+		e.countedFlight++
+	}
+	e.strat.Arrive(ref)
+}
+
+// Now returns the current virtual time.
+func (e *Engine) Now() Time { return e.now }
+
+// Cores returns the machine's core count.
+func (e *Engine) Cores() int { return e.cfg.Cores }
+
+// Task returns the task behind ref.
+func (e *Engine) Task(ref TaskRef) *Task { return &e.tasks[ref].Task }
+
+// NextStep returns the task's next step and moves past it, or reports
+// false when all its steps are done.
+func (e *Engine) NextStep(ref TaskRef) (Step, bool) {
+	slot := &e.tasks[ref]
+	if int(slot.next) >= len(slot.Steps) {
+		return Step{}, false
+	}
+	slot.next++
+	return slot.Steps[slot.next-1], true
+}
+
+// Begin records that a context has taken the task: its wait ends now. Only
+// the first call for a task counts.
+func (e *Engine) Begin(ref TaskRef) {
+	slot := &e.tasks[ref]
+	if !slot.started {
+		slot.started = true
+		slot.start = e.now
+	}
+}
+
+// Finish completes the task now and releases ref. A closed-loop client's
+// next request is scheduled after its think time.
+func (e *Engine) Finish(ref TaskRef) {
+	slot := &e.tasks[ref]
+	if !slot.started {
+		slot.started, slot.start = true, e.now
+	}
+	e.inFlight--
+	if slot.counted {
+		e.countedFlight--
+		e.counted++
+		lat := e.now - slot.Arrival
+		e.sumLatency += float64(lat)
+		e.sumWait += float64(slot.start - slot.Arrival)
+		e.latencies = append(e.latencies, lat)
+		e.lastCompletion = e.now
+		e.windowEnd = e.snapshot()
+	}
+	if e.cfg.OnTask != nil {
+		e.cfg.OnTask(TaskRecord{Class: slot.Class, Index: slot.Index, Arrival: slot.Arrival,
+			Start: slot.start, Completion: e.now, Counted: slot.counted})
+	}
+	if slot.Client >= 0 {
+		next := e.alloc()
+		slot = &e.tasks[ref] // alloc may have moved the slots
+		if e.src.FollowUp(&slot.Task, e.now, &e.tasks[next].Task) {
+			e.schedule(e.tasks[next].Arrival, kindFollowUp, -1, int32(next))
+		} else {
+			e.free = append(e.free, next)
+		}
+	}
+	e.free = append(e.free, ref)
+}
+
+func (e *Engine) schedule(at Time, kind uint8, ctx, arg int32) {
+	e.seq++
+	e.queue.push(event{at: at, seq: e.seq, kind: kind, ctx: ctx, arg: arg})
+}
+
+// After sets a timer: Strategy.Timer(kind, ctx, arg) is called d from now.
+// kind must be at most MaxTimerKind.
+func (e *Engine) After(d Time, kind uint8, ctx, arg int32) {
+	e.schedule(e.now+d, kind, ctx, arg)
+}
+
+// NewContext adds a context in state Idle and returns its id; ids count
+// from 0 in order of creation.
+func (e *Engine) NewContext(info ContextInfo) int32 {
+	id := int32(len(e.ctxs))
+	e.ctxs = append(e.ctxs, context{info: info, state: Idle})
+	e.stateCount[Idle]++
+	if r := e.cfg.Recorder; r != nil {
+		r.RecordState(e.now, id, Idle)
+	}
+	return id
+}
+
+// Contexts returns the information of every context created so far,
+// indexed by id.
+func (e *Engine) Contexts() []ContextInfo {
+	infos := make([]ContextInfo, len(e.ctxs))
+	for i := range e.ctxs {
+		infos[i] = e.ctxs[i].info
+	}
+	return infos
+}
+
+// SetState changes ctx's state from now on.
+func (e *Engine) SetState(ctx int32, s State) {
+	c := &e.ctxs[ctx]
+	if c.state == s {
+		return
+	}
+	e.stateCount[c.state]--
+	e.stateCount[s]++
+	c.state = s
+	if r := e.cfg.Recorder; r != nil {
+		r.RecordState(e.now, ctx, s)
+	}
+}
+
+// State returns ctx's current state.
+func (e *Engine) State(ctx int32) State { return e.ctxs[ctx].state }
+
+// CountSwitch counts one context switch or coroutine resume.
+func (e *Engine) CountSwitch() { e.acc.switches++ }
+
+// AddCPU gives ctx d more CPU work, to run when StartCPU puts it on the
+// CPU (or at once, if it is on the CPU).
+func (e *Engine) AddCPU(ctx int32, d Time) {
+	if d <= 0 {
+		return
+	}
+	if e.onCPU(ctx) {
+		e.ps.advance(e.now)
+		w := e.ps.stop(ctx) + int64(d)*workScale
+		e.ps.start(ctx, w)
+		e.psDirty = true
+		return
+	}
+	e.ctxs[ctx].pending += int64(d) * workScale
+}
+
+// HasCPU reports whether ctx has CPU work that is not yet on the CPU.
+func (e *Engine) HasCPU(ctx int32) bool { return e.ctxs[ctx].pending > 0 }
+
+// StartCPU puts ctx's pending CPU work on the CPU; CPUDone follows when it
+// is done.
+func (e *Engine) StartCPU(ctx int32) {
+	c := &e.ctxs[ctx]
+	e.ps.advance(e.now)
+	e.ps.start(ctx, c.pending)
+	c.pending = 0
+	e.psDirty = true
+}
+
+// StopCPU takes ctx off the CPU, keeping the work it has left pending.
+func (e *Engine) StopCPU(ctx int32) {
+	e.ps.advance(e.now)
+	e.ctxs[ctx].pending += e.ps.stop(ctx)
+	e.psDirty = true
+}
+
+// CPUFinishesNow reports whether ctx is on the CPU and completes its work
+// at this very instant (its CPUDone is still to come).
+func (e *Engine) CPUFinishesNow(ctx int32) bool {
+	if !e.onCPU(ctx) {
+		return false
+	}
+	e.ps.advance(e.now)
+	return e.ps.realTime(e.ps.jobs[e.ps.pos[ctx]].tag-e.ps.v) == 0
+}
+
+func (e *Engine) onCPU(ctx int32) bool {
+	return int(ctx) < len(e.ps.pos) && e.ps.pos[ctx] >= 0
+}

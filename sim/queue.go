@@ -1,0 +1,75 @@
+package sim
+
+// event is one scheduled occurrence. Strategies give meaning to kind, ctx
+// and arg; the engine reserves kinds at or above kindReserved.
+type event struct {
+	at   Time
+	seq  uint64
+	kind uint8
+	ctx  int32
+	arg  int32
+}
+
+func (a *event) before(b *event) bool {
+	return a.at < b.at || a.at == b.at && a.seq < b.seq
+}
+
+// eventQueue is a 4-ary min-heap of events ordered by (time, sequence). A
+// 4-ary heap halves the depth of a binary one and keeps siblings in one
+// cache line, which makes it the fastest simple choice for this workload.
+type eventQueue struct {
+	items []event
+}
+
+func (q *eventQueue) len() int { return len(q.items) }
+
+func (q *eventQueue) push(e event) {
+	q.items = append(q.items, e)
+	items := q.items
+	i := len(items) - 1
+	for i > 0 {
+		parent := (i - 1) / 4
+		if !e.before(&items[parent]) {
+			break
+		}
+		items[i] = items[parent]
+		i = parent
+	}
+	items[i] = e
+}
+
+// head returns the earliest event; the queue must not be empty.
+func (q *eventQueue) head() *event { return &q.items[0] }
+
+func (q *eventQueue) pop() event {
+	items := q.items
+	top := items[0]
+	last := items[len(items)-1]
+	items = items[:len(items)-1]
+	q.items = items
+	n := len(items)
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		first := 4*i + 1
+		if first >= n {
+			break
+		}
+		best := first
+		end := min(first+4, n)
+		for c := first + 1; c < end; c++ {
+			if items[c].before(&items[best]) {
+				best = c
+			}
+		}
+		if !items[best].before(&last) {
+			break
+		}
+		items[i] = items[best]
+		i = best
+	}
+	items[i] = last
+	return top
+}

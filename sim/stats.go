@@ -1,0 +1,176 @@
+package sim
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Metric is one statistic of a run, as the output contract names it.
+type Metric int
+
+// The metrics, in output order.
+const (
+	Makespan Metric = iota
+	Throughput
+	LatencyMean
+	LatencyP50
+	LatencyP90
+	LatencyP95
+	LatencyP99
+	LatencyMax
+	WaitMean
+	CPUUtilization
+	InFlightMean
+	LoopBlocked
+	GILWait
+	ContextSwitches
+	NumMetrics
+)
+
+var metricNames = [NumMetrics]string{
+	Makespan:        "makespan_s",
+	Throughput:      "throughput_per_s",
+	LatencyMean:     "latency_mean_s",
+	LatencyP50:      "latency_p50_s",
+	LatencyP90:      "latency_p90_s",
+	LatencyP95:      "latency_p95_s",
+	LatencyP99:      "latency_p99_s",
+	LatencyMax:      "latency_max_s",
+	WaitMean:        "wait_mean_s",
+	CPUUtilization:  "cpu_utilization",
+	InFlightMean:    "in_flight_mean",
+	LoopBlocked:     "loop_blocked_s",
+	GILWait:         "gil_wait_s",
+	ContextSwitches: "context_switches",
+}
+
+// String returns the metric's name in CSV and JSON output ("makespan_s").
+func (m Metric) String() string { return metricNames[m] }
+
+// Metrics lists every metric in output order.
+func Metrics() []Metric {
+	ms := make([]Metric, NumMetrics)
+	for i := range ms {
+		ms[i] = Metric(i)
+	}
+	return ms
+}
+
+// MetricByName returns the metric with the given output name.
+func MetricByName(name string) (Metric, bool) {
+	for m, n := range metricNames {
+		if n == name {
+			return Metric(m), true
+		}
+	}
+	return 0, false
+}
+
+// Summary holds one run's statistics.
+type Summary struct {
+	// Tasks is the number of counted tasks (those arriving at or after
+	// the warm-up).
+	Tasks int64
+	// Values holds each metric, indexed by Metric; times in seconds.
+	Values [NumMetrics]float64
+}
+
+// Result is the outcome of one run: its summary and the latencies behind
+// it.
+type Result struct {
+	Summary
+	// Latencies of the counted tasks, in completion order.
+	Latencies []Time
+	// FirstArrival is the first counted arrival and LastCompletion the
+	// last counted completion: the window of the time averages.
+	FirstArrival, LastCompletion Time
+	// Contexts names every context the strategy created, by id.
+	Contexts []ContextInfo
+	// Events is the number of events the run processed.
+	Events int64
+	// CPUWork is the CPU work done in the window, in core-nanoseconds.
+	CPUWork Time
+}
+
+func (e *Engine) result() *Result {
+	r := &Result{Latencies: e.latencies, Contexts: e.Contexts(), Events: e.events}
+	r.Tasks = e.counted
+	if e.counted == 0 {
+		return r
+	}
+	r.FirstArrival, r.LastCompletion = e.firstCounted, e.lastCompletion
+	window := e.lastCompletion - e.firstCounted
+	w := window.Seconds()
+	a, b := e.windowStart, e.windowEnd
+	r.CPUWork = b.busy - a.busy
+	n := float64(e.counted)
+	v := &r.Values
+	v[Makespan] = w
+	if window > 0 {
+		v[Throughput] = n / w
+		v[CPUUtilization] = r.CPUWork.Seconds() / (float64(e.cfg.Cores) * w)
+		v[InFlightMean] = (b.inFlight - a.inFlight) / float64(window)
+	}
+	v[LatencyMean] = e.sumLatency / n / float64(Second)
+	v[WaitMean] = e.sumWait / n / float64(Second)
+	v[LoopBlocked] = (b.blocked - a.blocked) / float64(Second)
+	v[GILWait] = (b.waiting - a.waiting) / float64(Second)
+	v[ContextSwitches] = float64(b.switches - a.switches)
+
+	sorted := make([]float64, len(e.latencies))
+	for i, l := range e.latencies {
+		sorted[i] = l.Seconds()
+	}
+	slices.Sort(sorted)
+	v[LatencyP50] = stat.Quantile(0.50, stat.Empirical, sorted, nil)
+	v[LatencyP90] = stat.Quantile(0.90, stat.Empirical, sorted, nil)
+	v[LatencyP95] = stat.Quantile(0.95, stat.Empirical, sorted, nil)
+	v[LatencyP99] = stat.Quantile(0.99, stat.Empirical, sorted, nil)
+	v[LatencyMax] = sorted[len(sorted)-1]
+	return r
+}
+
+// Aggregate is the statistics of one strategy over replications: the mean
+// of each metric and the half-width of its 95% confidence interval.
+type Aggregate struct {
+	// Tasks is the counted tasks of one replication (the mean, rounded,
+	// where replications differ).
+	Tasks        int64
+	Replications int
+	Mean         [NumMetrics]float64
+	// CI95 is the half-width of the Student-t 95% confidence interval of
+	// each mean; zero with a single replication.
+	CI95 [NumMetrics]float64
+}
+
+// Combine aggregates the summaries of a strategy's replications.
+func Combine(runs []Summary) Aggregate {
+	agg := Aggregate{Replications: len(runs)}
+	if len(runs) == 0 {
+		return agg
+	}
+	var tasks float64
+	for _, r := range runs {
+		tasks += float64(r.Tasks)
+	}
+	agg.Tasks = int64(math.Round(tasks / float64(len(runs))))
+	xs := make([]float64, len(runs))
+	var t float64
+	if n := len(runs); n > 1 {
+		t = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
+	}
+	for m := range NumMetrics {
+		for i, r := range runs {
+			xs[i] = r.Values[m]
+		}
+		mean, std := stat.MeanStdDev(xs, nil)
+		agg.Mean[m] = mean
+		if len(runs) > 1 {
+			agg.CI95[m] = t * std / math.Sqrt(float64(len(runs)))
+		}
+	}
+	return agg
+}

@@ -1,0 +1,220 @@
+package strategies
+
+import "asyncsim/sim"
+
+// Timer kinds of the pool strategies.
+const (
+	timerIODone uint8 = iota
+	timerGILDeadline
+)
+
+// pool is a set of contexts that pull tasks first-come-first-served from
+// one queue and run each start to finish: the worker processes of a
+// blocking server (Blocking) and the threads of one process's pool
+// (Threaded), which differ only in the GIL. Context ids are the pool's
+// indexes: the pool creates every context of its engine.
+type pool struct {
+	cfg   Config
+	role  string
+	size  int // 0: a new thread whenever none is idle
+	e     *sim.Engine
+	task  []sim.TaskRef // per context: the task it runs
+	idle  lowestFirst
+	queue fifo[sim.TaskRef]
+
+	gil       bool
+	holder    int32 // context holding the GIL, or -1
+	acquired  sim.Time
+	waiters   fifo[int32]
+	waitSince []sim.Time
+	gen       int32 // identifies the current drop deadline
+}
+
+func newPool(c Config, size int, role string, gil bool) *pool {
+	return &pool{cfg: c, role: role, size: size, gil: gil, holder: -1}
+}
+
+func (p *pool) Init(e *sim.Engine) {
+	p.e = e
+	for range p.size {
+		p.idle.push(p.newContext())
+	}
+}
+
+func (p *pool) newContext() int32 {
+	ctx := p.e.NewContext(sim.ContextInfo{Role: p.role, Group: -1, Index: len(p.task)})
+	p.task = append(p.task, -1)
+	p.waitSince = append(p.waitSince, 0)
+	return ctx
+}
+
+func (p *pool) Arrive(t sim.TaskRef) {
+	switch {
+	case p.idle.len() > 0:
+		p.dispatch(p.idle.pop(), t)
+	case p.size == 0:
+		p.dispatch(p.newContext(), t)
+	default:
+		p.queue.push(t)
+	}
+}
+
+// dispatch gives ctx a task and runs it until it must wait; if it
+// finishes at once, ctx takes the next.
+func (p *pool) dispatch(ctx int32, t sim.TaskRef) {
+	for {
+		p.task[ctx] = t
+		p.e.Begin(t)
+		p.switchTo(ctx)
+		if !p.advance(ctx) {
+			return
+		}
+		if p.queue.len() == 0 {
+			p.e.SetState(ctx, sim.Idle)
+			p.idle.push(ctx)
+			return
+		}
+		t = p.queue.pop()
+	}
+}
+
+// switchTo counts a context switch to ctx and charges its cost.
+func (p *pool) switchTo(ctx int32) {
+	p.e.CountSwitch()
+	p.e.AddCPU(ctx, p.cfg.SwitchCost)
+}
+
+// advance runs ctx's task until it waits for the CPU or an IO call, and
+// reports whether the task finished instead.
+func (p *pool) advance(ctx int32) (finished bool) {
+	t := p.task[ctx]
+	for {
+		if p.e.HasCPU(ctx) {
+			p.runCPU(ctx)
+			return false
+		}
+		step, ok := p.e.NextStep(t)
+		if !ok {
+			p.release(ctx)
+			p.task[ctx] = -1
+			p.e.Finish(t)
+			return true
+		}
+		if step.Kind == sim.CPU {
+			p.e.AddCPU(ctx, step.Dur)
+			continue
+		}
+		// io and blocking_io both leave the thread waiting, without the GIL.
+		p.release(ctx)
+		p.e.SetState(ctx, sim.InIO)
+		p.e.After(step.Dur, timerIODone, ctx, 0)
+		return false
+	}
+}
+
+// next gives a context whose task finished the next queued task, or idles it.
+func (p *pool) next(ctx int32) {
+	if p.queue.len() > 0 {
+		p.dispatch(ctx, p.queue.pop())
+		return
+	}
+	p.e.SetState(ctx, sim.Idle)
+	p.idle.push(ctx)
+}
+
+func (p *pool) Timer(kind uint8, ctx, gen int32) {
+	switch kind {
+	case timerIODone:
+		p.switchTo(ctx)
+		if p.advance(ctx) {
+			p.next(ctx)
+		}
+	case timerGILDeadline:
+		p.deadline(ctx, gen)
+	}
+}
+
+func (p *pool) CPUDone(ctx int32) {
+	if p.advance(ctx) {
+		p.next(ctx)
+	}
+}
+
+// runCPU puts ctx's pending CPU work on the CPU, first taking the GIL where
+// there is one.
+func (p *pool) runCPU(ctx int32) {
+	switch {
+	case !p.gil || p.holder == ctx:
+		p.e.SetState(ctx, sim.Running)
+		p.e.StartCPU(ctx)
+	case p.holder < 0:
+		p.acquire(ctx)
+	default:
+		p.wait(ctx)
+	}
+}
+
+func (p *pool) wait(ctx int32) {
+	p.waitSince[ctx] = p.e.Now()
+	p.waiters.push(ctx)
+	p.e.SetState(ctx, sim.Waiting)
+	if p.waiters.len() == 1 {
+		p.armDeadline()
+	}
+}
+
+func (p *pool) acquire(ctx int32) {
+	p.holder = ctx
+	p.acquired = p.e.Now()
+	p.e.SetState(ctx, sim.Running)
+	p.e.StartCPU(ctx)
+	p.armDeadline()
+}
+
+// armDeadline sets the holder's drop deadline: switch_interval after the
+// later of its acquisition and the start of the earliest current wait.
+func (p *pool) armDeadline() {
+	p.gen++
+	if p.holder < 0 || p.waiters.len() == 0 {
+		return
+	}
+	from := max(p.acquired, p.waitSince[p.waiters.peek()])
+	p.e.After(from+p.cfg.SwitchInterval-p.e.Now(), timerGILDeadline, p.holder, p.gen)
+}
+
+// release gives up the GIL, if ctx holds it, to the longest waiter.
+func (p *pool) release(ctx int32) {
+	if !p.gil || p.holder != ctx {
+		return
+	}
+	p.holder = -1
+	p.gen++
+	if p.waiters.len() > 0 {
+		p.handOver()
+	}
+}
+
+// handOver gives the free GIL to the head waiter.
+func (p *pool) handOver() {
+	next := p.waiters.pop()
+	p.switchTo(next)
+	p.acquire(next)
+}
+
+// deadline forces the holder to drop the GIL, unless the deadline is stale
+// or the holder's CPU step ends at this very instant: then the step
+// completes first, and the deadline is looked at again right after.
+func (p *pool) deadline(ctx, gen int32) {
+	if gen != p.gen || p.holder != ctx {
+		return
+	}
+	if p.e.CPUFinishesNow(ctx) {
+		p.gen++
+		p.e.After(0, timerGILDeadline, ctx, p.gen)
+		return
+	}
+	p.e.StopCPU(ctx)
+	p.holder = -1
+	p.wait(ctx)
+	p.handOver()
+}
