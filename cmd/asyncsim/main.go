@@ -1,0 +1,113 @@
+// Command asyncsim simulates a workload under several concurrency
+// strategies — a blocking server, a thread pool with or without a GIL, an
+// event loop with or without an executor — in deterministic virtual time,
+// and reports makespan, latency, utilization and more.
+//
+// Usage:
+//
+//	asyncsim run [FILE|EXAMPLE] [flags]   simulate and print a comparison table
+//	asyncsim validate FILE...             check workload files without running them
+//	asyncsim examples [NAME]              list the embedded examples, or print one
+//
+// Run "asyncsim help COMMAND" for a command's flags.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes of the output contract.
+const (
+	exitOK    = 0
+	exitRun   = 1 // a run failed
+	exitUsage = 2 // bad usage or bad input
+)
+
+// usageError is bad usage or bad input: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "simulate a workload under its strategies and print the comparison", runCommand},
+		{"validate", "check workload files without running them", validateCommand},
+		{"examples", "list the embedded example workloads, or print one's YAML", examplesCommand},
+	}
+}
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" && len(args) == 1 {
+		mainUsage(stdout)
+		return exitOK
+	}
+	name := args[0]
+	if name == "help" {
+		name, args = args[1], []string{"--help"}
+	} else {
+		args = args[1:]
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return exitCode(c.run(args, stdout, stderr), stderr)
+		}
+	}
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	fmt.Fprintf(stderr, "asyncsim: unknown command %q%s\nRun 'asyncsim --help' for the list of commands.\n", name, suggestion(name, names))
+	return exitUsage
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, errHelp) {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "asyncsim: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || isInputError(err) {
+		return exitUsage
+	}
+	return exitRun
+}
+
+func mainUsage(w io.Writer) {
+	fmt.Fprint(w, `asyncsim simulates a workload under several concurrency strategies in
+deterministic virtual time and compares makespan, latency and utilization.
+
+Usage:
+  asyncsim COMMAND [ARGS] [FLAGS]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run 'asyncsim run' to compare the strategies on the default example, and
+'asyncsim help COMMAND' (or COMMAND --help) for a command's flags.
+
+Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input.
+`)
+}

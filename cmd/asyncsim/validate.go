@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"asyncsim/workloads"
+)
+
+const validateUsage = `
+Usage: asyncsim validate FILE|EXAMPLE...
+
+Loads and checks each workload without running it, and prints every
+problem found as FILE:LINE:COL: message. Exits 2 if any is invalid.
+`
+
+func validateCommand(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("validate", validateUsage, stdout)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("validate: name at least one workload file")
+	}
+	var failed error
+	for _, p := range pos {
+		spec, err := workloads.Load(p)
+		if err != nil {
+			if !isInputError(err) {
+				err = usageError{err}
+			}
+			if failed == nil {
+				failed = err
+			} else {
+				fmt.Fprintf(stderr, "asyncsim: %v\n", err)
+			}
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok: workload %s, %d task classes, %d tasks per replication, %d strategies\n",
+			p, spec.Name, len(spec.Classes), spec.Tasks(), len(spec.Strategies))
+	}
+	return failed
+}

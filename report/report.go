@@ -1,0 +1,191 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"asyncsim/experiment"
+	"asyncsim/sim"
+)
+
+// Columns returns the header of a summary row: strategy, kind, tasks, then
+// every metric, each followed by its _ci95 half-width when there is more
+// than one replication.
+func Columns(replications int) []string {
+	cols := []string{"strategy", "kind", "tasks"}
+	for _, m := range sim.Metrics() {
+		cols = append(cols, m.String())
+		if replications > 1 {
+			cols = append(cols, m.String()+"_ci95")
+		}
+	}
+	return cols
+}
+
+// Values returns a summary row's values in the order of Columns, as
+// strings: numbers in their shortest exact decimal form.
+func Values(s *experiment.StrategyResult) []string {
+	a := &s.Aggregate
+	vals := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
+	for _, m := range sim.Metrics() {
+		vals = append(vals, Number(a.Mean[m]))
+		if a.Replications > 1 {
+			vals = append(vals, Number(a.CI95[m]))
+		}
+	}
+	return vals
+}
+
+// Number formats x in the shortest form that reads back as the same
+// float64; non-finite values (which no statistic should produce) become
+// "NaN", "+Inf" or "-Inf".
+func Number(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// CSV writes the summary rows with a header.
+func CSV(w io.Writer, res *experiment.Result) error {
+	cw := csv.NewWriter(w)
+	cw.Write(Columns(res.Spec.Replications))
+	for i := range res.Strategies {
+		cw.Write(Values(&res.Strategies[i]))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// JSON writes {"workload", "seed", "replications", "results": [row, ...]},
+// each row a flat object whose keys are Columns in that order.
+func JSON(w io.Writer, res *experiment.Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "{\n  \"workload\": %s,\n  \"seed\": %d,\n  \"replications\": %d,\n  \"results\": [",
+		quote(res.Spec.Name), res.Spec.Seed, res.Spec.Replications)
+	cols := Columns(res.Spec.Replications)
+	for i := range res.Strategies {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    {")
+		for j, v := range Values(&res.Strategies[i]) {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(quote(cols[j]))
+			b.WriteString(": ")
+			if j < 2 {
+				b.WriteString(quote(v))
+			} else {
+				b.WriteString(jsonNumber(v))
+			}
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("\n  ]\n}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func jsonNumber(s string) string {
+	switch s {
+	case "NaN", "+Inf", "-Inf":
+		return "null"
+	}
+	return s
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// TasksCSV writes one row per completed task, strategy and replication, in
+// completion order: strategy, replication, task, class, arrival_s,
+// start_s, completion_s, latency_s, counted (false for warm-up tasks). The
+// result must have been run with experiment.Options.Tasks.
+func TasksCSV(w io.Writer, res *experiment.Result) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"strategy", "replication", "task", "class", "arrival_s", "start_s", "completion_s", "latency_s", "counted"})
+	row := make([]string, 9)
+	for _, s := range res.Strategies {
+		for rep, tasks := range s.Tasks {
+			for _, t := range tasks {
+				row[0] = s.Config.Name
+				row[1] = strconv.Itoa(rep)
+				row[2] = strconv.FormatInt(t.Index, 10)
+				row[3] = res.Spec.Classes[t.Class].Name
+				row[4] = t.Arrival.FormatSeconds()
+				row[5] = t.Start.FormatSeconds()
+				row[6] = t.Completion.FormatSeconds()
+				row[7] = (t.Completion - t.Arrival).FormatSeconds()
+				row[8] = strconv.FormatBool(t.Counted)
+				if err := cw.Write(row); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Seconds formats a time in seconds for people, with a unit: "10.020 s",
+// "2.500 ms", "950.0 µs", "2.150 h", "0".
+func Seconds(x float64) string { return format(timeFormat).cell(x, 0, false) }
+
+// format renders a column's values for people: the unit and precision
+// are chosen by the mean, and the confidence half-width is shown in the
+// same unit and precision ("14.10 ±0.21 ms").
+type format func(mean float64) (factor float64, decimals int, suffix string)
+
+func (f format) cell(mean, ci float64, withCI bool) string {
+	if mean == 0 && (!withCI || ci == 0) {
+		return "0"
+	}
+	factor, d, suffix := f(mean)
+	s := strconv.FormatFloat(mean*factor, 'f', d, 64)
+	if withCI {
+		s += " ±" + strconv.FormatFloat(ci*factor, 'f', d, 64)
+	}
+	return s + suffix
+}
+
+// sig4 returns the decimals that show x with four significant digits.
+func sig4(x float64) int {
+	if x == 0 {
+		return 0
+	}
+	return max(0, 3-int(math.Floor(math.Log10(math.Abs(x)))))
+}
+
+func timeFormat(x float64) (float64, int, string) {
+	switch ax := math.Abs(x); {
+	case ax >= 3600:
+		return 1.0 / 3600, sig4(x / 3600), " h"
+	case ax >= 100:
+		return 1.0 / 60, sig4(x / 60), " min"
+	case ax >= 1:
+		return 1, 3, " s" // to the millisecond: "10.020 s"
+	case ax >= 1e-3:
+		return 1e3, sig4(x * 1e3), " ms"
+	case ax >= 1e-6:
+		return 1e6, sig4(x * 1e6), " µs"
+	}
+	return 1e9, sig4(x * 1e9), " ns"
+}
+
+// percentFormat shows shares as percentages, to two significant digits
+// below 1% so that small shares do not read as zero.
+func percentFormat(x float64) (float64, int, string) {
+	if p := math.Abs(100 * x); p > 0 && p < 1 {
+		return 100, 1 - int(math.Floor(math.Log10(p))), "%"
+	}
+	return 100, 1, "%"
+}
+
+func rateFormat(x float64) (float64, int, string) { return 1, sig4(x), "/s" }
+
+func countFormat(x float64) (float64, int, string) {
+	if x == math.Trunc(x) {
+		return 1, 0, ""
+	}
+	return 1, sig4(x), ""
+}
