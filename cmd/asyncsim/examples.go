@@ -19,7 +19,7 @@ descriptions. With NAME, prints that example's YAML, to copy and edit:
 
 func examplesCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("examples", examplesUsage, stdout)
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}

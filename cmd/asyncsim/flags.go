@@ -15,28 +15,37 @@ import (
 // errHelp reports that a command printed its help: exit code 0.
 var errHelp = errors.New("help requested")
 
-// newFlagSet returns a flag set that reports errors instead of exiting and
-// prints usage on request.
-func newFlagSet(name, usage string, stdout io.Writer) *flag.FlagSet {
+// flagSet is a command's flags, its usage text and where help goes.
+type flagSet struct {
+	*flag.FlagSet
+	usage  string
+	stdout io.Writer
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting
+// and prints its usage only when asked to (-h, --help).
+func newFlagSet(name, usage string, stdout io.Writer) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprintf(stdout, "%s\nFlags:\n", strings.TrimSpace(usage))
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs
+	fs.Usage = func() {}
+	return &flagSet{fs, usage, stdout}
+}
+
+func (fs *flagSet) printUsage() {
+	fmt.Fprintf(fs.stdout, "%s\n\nFlags:\n", strings.TrimSpace(fs.usage))
+	fs.SetOutput(fs.stdout)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
 }
 
 // parse parses args allowing flags before, between and after positional
 // arguments ("run tornado --format json"), and returns the positional ones.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+func (fs *flagSet) parse(args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				fs.printUsage()
 				return nil, errHelp
 			}
 			return nil, usagef("%s: %v (see 'asyncsim %s --help')", fs.Name(), err, fs.Name())

@@ -24,17 +24,17 @@ strategies, all seeing the identical tasks, and prints the comparison.
 
 func runCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stdout)
-	format := fs.String("format", "table", "output `format`: table, json or csv")
+	format := fs.String("format", "table", "output `FORMAT`: table, json or csv")
 	out := fs.String("out", "", "also write summary.csv, summary.json and tasks.csv into `DIR`")
-	seed := fs.Uint64("seed", 0, "override the workload's random `seed`")
-	reps := fs.Int("replications", 0, "override the workload's number of `replications`")
+	seed := fs.Uint64("seed", 0, "override the workload's random seed with `N`")
+	reps := fs.Int("replications", 0, "run `N` replications instead of the workload's number")
 	var only stringList
 	fs.Var(&only, "strategy", "run only the strategy of this `NAME` (repeatable)")
-	jobs := fs.Int("jobs", 0, "simulations to run at once (default: one per CPU)")
+	jobs := fs.Int("jobs", 0, "run `N` simulations at once (default: one per CPU)")
 	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
 	var until sim.Time
 	fs.Var(durationFlag{&until}, "until", "stop a run whose virtual time passes `DURATION` (0: no limit)")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ problem found as FILE:LINE:COL: message. Exits 2 if any is invalid.
 
 func validateCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("validate", validateUsage, stdout)
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
