@@ -155,6 +155,10 @@ type Engine struct {
 	src   Source
 	strat Strategy
 
+	// The next open arrival, as the source last reported it.
+	arrivalAt Time
+	arrivalOK bool
+
 	now    Time
 	seq    uint64
 	events int64
@@ -195,6 +199,7 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1}
 	e.ps.cores = int64(cfg.Cores)
 	s.Init(e)
+	e.arrivalAt, e.arrivalOK = src.Peek()
 	if err := e.loop(); err != nil {
 		return nil, err
 	}
@@ -219,8 +224,8 @@ func (e *Engine) loop() error {
 		// Open arrivals count as scheduled before anything else, so they
 		// win ties; the queue and the CPU completion go by (time, seq).
 		from, at := fromNone, Time(0)
-		if t, ok := e.src.Peek(); ok {
-			from, at = fromArrival, t
+		if e.arrivalOK {
+			from, at = fromArrival, e.arrivalAt
 		}
 		if e.queue.len() > 0 {
 			h := e.queue.head()
@@ -249,6 +254,7 @@ func (e *Engine) loop() error {
 		case fromArrival:
 			ref := e.alloc()
 			e.src.Next(&e.tasks[ref].Task)
+			e.arrivalAt, e.arrivalOK = e.src.Peek()
 			e.arrive(ref)
 		case fromQueue:
 			ev := e.queue.pop()

@@ -120,17 +120,79 @@ func (e *Engine) result() *Result {
 	v[GILWait] = (b.waiting - a.waiting) / float64(Second)
 	v[ContextSwitches] = float64(b.switches - a.switches)
 
-	sorted := make([]float64, len(e.latencies))
-	for i, l := range e.latencies {
-		sorted[i] = l.Seconds()
-	}
-	slices.Sort(sorted)
-	v[LatencyP50] = stat.Quantile(0.50, stat.Empirical, sorted, nil)
-	v[LatencyP90] = stat.Quantile(0.90, stat.Empirical, sorted, nil)
-	v[LatencyP95] = stat.Quantile(0.95, stat.Empirical, sorted, nil)
-	v[LatencyP99] = stat.Quantile(0.99, stat.Empirical, sorted, nil)
-	v[LatencyMax] = sorted[len(sorted)-1]
+	q := Quantiles(e.latencies, []float64{0.50, 0.90, 0.95, 0.99, 1})
+	v[LatencyP50], v[LatencyP90], v[LatencyP95], v[LatencyP99], v[LatencyMax] =
+		q[0].Seconds(), q[1].Seconds(), q[2].Seconds(), q[3].Seconds(), q[4].Seconds()
 	return r
+}
+
+// Quantiles returns the nearest-rank p-quantiles of xs for each p of ps
+// (ascending, in [0, 1]): the smallest value with at least a share p of
+// the values at or below it — what gonum's stat.Quantile with
+// stat.Empirical returns for the sorted values. It selects instead of
+// sorting, in O(n), on a copy: xs is left as it is.
+func Quantiles(xs []Time, ps []float64) []Time {
+	out := make([]Time, len(ps))
+	if len(xs) == 0 {
+		return out
+	}
+	work := slices.Clone(xs)
+	lo := 0
+	for i, p := range ps {
+		k := nearestRank(p, len(work))
+		selectKth(work[lo:], k-lo)
+		out[i] = work[k]
+		lo = k
+	}
+	return out
+}
+
+// nearestRank is the index of the p-quantile among n sorted values under
+// stat.Empirical's rule: the first i with i+1 ≥ p·n.
+func nearestRank(p float64, n int) int {
+	return min(max(int(math.Ceil(p*float64(n)))-1, 0), n-1)
+}
+
+// selectKth reorders xs so that xs[k] is the value a sort would put there,
+// with no larger value before it and no smaller one after it
+// (Hoare's quickselect with a median-of-three pivot).
+func selectKth(xs []Time, k int) {
+	lo, hi := 0, len(xs)-1
+	for hi > lo {
+		mid := lo + (hi-lo)/2
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		pivot := xs[mid]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }
 
 // Aggregate is the statistics of one strategy over replications: the mean

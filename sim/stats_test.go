@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+func TestQuantilesMatchGonumEmpirical(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	ps := []float64{0, 0.01, 0.5, 0.9, 0.95, 0.99, 1}
+	for _, n := range []int{1, 2, 3, 7, 10, 99, 100, 101, 1000, 4096} {
+		for _, spread := range []int{3, 1 << 30} { // many ties, and few
+			xs := make([]Time, n)
+			for i := range xs {
+				xs[i] = Time(r.IntN(spread))
+			}
+			orig := slices.Clone(xs)
+			got := Quantiles(xs, ps)
+			if !slices.Equal(xs, orig) {
+				t.Fatalf("Quantiles modified its input")
+			}
+			sorted := make([]float64, n)
+			for i, x := range xs {
+				sorted[i] = float64(x)
+			}
+			slices.Sort(sorted)
+			for i, p := range ps {
+				if want := stat.Quantile(p, stat.Empirical, sorted, nil); float64(got[i]) != want {
+					t.Errorf("n=%d spread=%d: Quantiles p=%v = %v; stat.Quantile says %v", n, spread, p, got[i], want)
+				}
+			}
+		}
+	}
+}
+
+func TestCombineStudentT(t *testing.T) {
+	// Three replications with values 1, 2, 3: mean 2, standard deviation
+	// 1, t(0.975, 2 d.f.) = 4.302652729911275, half-width t·s/√3 (gonum
+	// computes the quantile to about 1e-10).
+	runs := make([]Summary, 3)
+	for i := range runs {
+		runs[i].Tasks = int64(10 + i)
+		runs[i].Values[Makespan] = float64(i + 1)
+	}
+	agg := Combine(runs)
+	if agg.Mean[Makespan] != 2 || agg.Tasks != 11 || agg.Replications != 3 {
+		t.Errorf("Combine: mean %v, tasks %v, replications %v; want 2, 11, 3", agg.Mean[Makespan], agg.Tasks, agg.Replications)
+	}
+	if got, want := agg.CI95[Makespan], 4.302652729911275/1.7320508075688772; got < want-1e-8 || got > want+1e-8 {
+		t.Errorf("Combine: ci95 = %v; want %v", got, want)
+	}
+	if one := Combine(runs[:1]); one.CI95[Makespan] != 0 || one.Mean[Makespan] != 1 {
+		t.Errorf("Combine of one run: ci95 %v, mean %v; want 0, 1", one.CI95[Makespan], one.Mean[Makespan])
+	}
+}
