@@ -1,0 +1,213 @@
+package workloads
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"asyncsim/sim"
+)
+
+// distKind is the family of a Dist.
+type distKind uint8
+
+const (
+	distConst distKind = iota
+	distExp
+	distUniform
+	distNormal
+	distLogNormal
+	distPareto
+	distChoice
+)
+
+// maxNormalTries bounds the resampling of negative normal samples. With a
+// non-negative mean each try succeeds with probability at least one half.
+const maxNormalTries = 64
+
+// Dist is a distribution of durations: a constant, or one of the random
+// families of the workload format (exp, uniform, normal truncated at zero,
+// lognormal, pareto, choice). A nil *Dist is the constant zero.
+type Dist struct {
+	kind distKind
+	// d1, d2 are the duration parameters as written: the constant; the
+	// exp mean; uniform min and max; normal mean and stddev; lognormal
+	// median; pareto min.
+	d1, d2 sim.Time
+	// x is the dimensionless parameter: lognormal sigma, pareto alpha.
+	x       float64
+	choices []choice
+	total   float64 // sum of the choice weights
+}
+
+// choice is one alternative of a choice distribution.
+type choice struct {
+	value  sim.Time
+	weight float64
+	cum    float64 // sum of the weights up to and including this one
+}
+
+// Constant returns the distribution that is always d.
+func Constant(d sim.Time) *Dist { return &Dist{kind: distConst, d1: d} }
+
+// Sample draws one duration from d using r, rounded to the nearest
+// nanosecond and clamped to [0, sim.MaxDuration]. A constant draws nothing
+// from r.
+func (d *Dist) Sample(r *rand.Rand) sim.Time {
+	if d == nil {
+		return 0
+	}
+	var x float64
+	switch d.kind {
+	case distConst:
+		return clampTime(d.d1)
+	case distExp:
+		x = distuv.Exponential{Rate: 1 / float64(d.d1), Src: r}.Rand()
+	case distUniform:
+		if d.d1 == d.d2 {
+			return clampTime(d.d1)
+		}
+		x = distuv.Uniform{Min: float64(d.d1), Max: float64(d.d2), Src: r}.Rand()
+	case distNormal:
+		n := distuv.Normal{Mu: float64(d.d1), Sigma: float64(d.d2), Src: r}
+		x = n.Rand()
+		for i := 1; x < 0 && i < maxNormalTries; i++ {
+			x = n.Rand()
+		}
+	case distLogNormal:
+		x = distuv.LogNormal{Mu: math.Log(float64(d.d1)), Sigma: d.x, Src: r}.Rand()
+	case distPareto:
+		x = distuv.Pareto{Xm: float64(d.d1), Alpha: d.x, Src: r}.Rand()
+	case distChoice:
+		if len(d.choices) == 0 {
+			return 0
+		}
+		u := r.Float64() * d.total
+		for _, c := range d.choices {
+			if c.cum > u {
+				return clampTime(c.value)
+			}
+		}
+		// u rounded up to the total: take the last alternative that can
+		// be chosen at all.
+		for i := len(d.choices) - 1; i >= 0; i-- {
+			if d.choices[i].weight > 0 {
+				return clampTime(d.choices[i].value)
+			}
+		}
+		return 0
+	}
+	return roundTime(x)
+}
+
+// roundTime rounds x nanoseconds to the nearest integer and clamps it to
+// [0, sim.MaxDuration]; NaN becomes 0.
+func roundTime(x float64) sim.Time {
+	switch {
+	case !(x > 0): // also NaN
+		return 0
+	case x >= float64(sim.MaxDuration):
+		return sim.MaxDuration
+	}
+	return sim.Time(math.Round(x))
+}
+
+func clampTime(t sim.Time) sim.Time { return min(max(t, 0), sim.MaxDuration) }
+
+// Mean returns the mean of d in nanoseconds, before rounding and
+// truncation to sim.MaxDuration: +Inf for a pareto with alpha <= 1.
+// The mean of the normal distribution is that of the normal truncated at
+// zero.
+func (d *Dist) Mean() float64 {
+	if d == nil {
+		return 0
+	}
+	switch d.kind {
+	case distConst:
+		return float64(d.d1)
+	case distExp:
+		return float64(d.d1)
+	case distUniform:
+		return (float64(d.d1) + float64(d.d2)) / 2
+	case distNormal:
+		mu, sigma := float64(d.d1), float64(d.d2)
+		if sigma == 0 {
+			return mu
+		}
+		// E[X | X >= 0] = mu + sigma φ(a) / (1 - Φ(a)), a = -mu/sigma.
+		a := -mu / sigma
+		return mu + sigma*distuv.UnitNormal.Prob(a)/distuv.UnitNormal.Survival(a)
+	case distLogNormal:
+		return distuv.LogNormal{Mu: math.Log(float64(d.d1)), Sigma: d.x}.Mean()
+	case distPareto:
+		return distuv.Pareto{Xm: float64(d.d1), Alpha: d.x}.Mean()
+	case distChoice:
+		if d.total == 0 {
+			return 0
+		}
+		var s float64
+		for _, c := range d.choices {
+			s += c.weight * float64(c.value)
+		}
+		return s / d.total
+	}
+	return 0
+}
+
+// clampedMean is Mean with an infinite mean replaced by the longest
+// sample, sim.MaxDuration, for rough estimates of a run's length.
+func (d *Dist) clampedMean() float64 { return min(d.Mean(), float64(sim.MaxDuration)) }
+
+// String formats d compactly, like its YAML: "1ms", "exp(20ms)",
+// "uniform(1ms, 3ms)", "normal(mean=5ms, stddev=1ms)",
+// "lognormal(median=20ms, sigma=0.5)", "pareto(min=1ms, alpha=1.5)",
+// "choice(1ms:9, 10ms:1)".
+func (d *Dist) String() string {
+	if d == nil {
+		return fmtTime(0)
+	}
+	switch d.kind {
+	case distConst:
+		return fmtTime(d.d1)
+	case distExp:
+		return "exp(" + fmtTime(d.d1) + ")"
+	case distUniform:
+		return "uniform(" + fmtTime(d.d1) + ", " + fmtTime(d.d2) + ")"
+	case distNormal:
+		return "normal(mean=" + fmtTime(d.d1) + ", stddev=" + fmtTime(d.d2) + ")"
+	case distLogNormal:
+		return "lognormal(median=" + fmtTime(d.d1) + ", sigma=" + fmtFloat(d.x) + ")"
+	case distPareto:
+		return "pareto(min=" + fmtTime(d.d1) + ", alpha=" + fmtFloat(d.x) + ")"
+	case distChoice:
+		var b strings.Builder
+		b.WriteString("choice(")
+		for i, c := range d.choices {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(fmtTime(c.value) + ":" + fmtFloat(c.weight))
+		}
+		b.WriteString(")")
+		return b.String()
+	}
+	return "?"
+}
+
+// fmtTime formats t as a Go duration without trailing zero units: "24h"
+// rather than "24h0m0s".
+func fmtTime(t sim.Time) string {
+	s := t.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -1,0 +1,162 @@
+package workloads
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"asyncsim/sim"
+)
+
+// parseDist parses a distribution written in YAML.
+func parseDist(t *testing.T, src string) *Dist {
+	t.Helper()
+	s, err := Parse("d.yaml", []byte("name: d\ntasks: [{name: a, count: 1, steps: [{cpu: "+src+"}]}]\n"+okStrategies))
+	if err != nil {
+		t.Fatalf("parse %s: %v", src, err)
+	}
+	return s.Classes[0].Steps[0].Dur
+}
+
+func TestDistMeans(t *testing.T) {
+	const n = 200_000
+	for _, tc := range []struct {
+		src  string
+		mean float64 // exact mean in ns
+		tol  float64 // relative tolerance of the sample mean
+	}{
+		{"3ms", 3e6, 0},
+		{"{exp: 20ms}", 20e6, 0.01},
+		{"{uniform: [1ms, 3ms]}", 2e6, 0.005},
+		{"{uniform: [2ms, 2ms]}", 2e6, 0},
+		{"{normal: {mean: 10ms, stddev: 2ms}}", truncNormalMean(10e6, 2e6), 0.005},
+		{"{normal: {mean: 1ms, stddev: 2ms}}", truncNormalMean(1e6, 2e6), 0.01},
+		{"{normal: {mean: 0s, stddev: 1ms}}", 1e6 * math.Sqrt(2/math.Pi), 0.01},
+		{"{normal: {mean: 4ms, stddev: 0s}}", 4e6, 0},
+		{"{lognormal: {median: 10ms, sigma: 0.5}}", 10e6 * math.Exp(0.125), 0.01},
+		{"{pareto: {min: 1ms, alpha: 3}}", 1.5e6, 0.01},
+		{"{choice: [{value: 1ms, weight: 3}, {value: 5ms, weight: 1}, {value: 9ms, weight: 0}]}", 2e6, 0.01},
+	} {
+		d := parseDist(t, tc.src)
+		if got := d.Mean(); math.Abs(got-tc.mean) > 1e-9*tc.mean {
+			t.Errorf("%s: Mean() = %v; want %v", tc.src, got, tc.mean)
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		var sum float64
+		for range n {
+			x := d.Sample(r)
+			if x < 0 || x > sim.MaxDuration {
+				t.Fatalf("%s: Sample() = %d, outside [0, MaxDuration]", tc.src, x)
+			}
+			sum += float64(x)
+		}
+		if got := sum / n; math.Abs(got-tc.mean) > tc.tol*tc.mean+0.5 {
+			t.Errorf("%s: sample mean over %d = %.0f; want %.0f ± %.1f%%", tc.src, n, got, tc.mean, 100*tc.tol)
+		}
+	}
+}
+
+// truncNormalMean is the mean of a normal(mu, sigma) truncated at zero:
+// E[X | X >= 0] = mu + sigma φ(a)/(1-Φ(a)), a = -mu/sigma.
+func truncNormalMean(mu, sigma float64) float64 {
+	a := -mu / sigma
+	phi := math.Exp(-a*a/2) / math.Sqrt(2*math.Pi)
+	survival := 0.5 * math.Erfc(a/math.Sqrt2)
+	return mu + sigma*phi/survival
+}
+
+func TestDistTruncation(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	// alpha <= 1: infinite mean, samples clamped to MaxDuration.
+	d := parseDist(t, "{pareto: {min: 1h, alpha: 0.2}}")
+	if !math.IsInf(d.Mean(), 1) {
+		t.Errorf("pareto alpha 0.2: Mean() = %v; want +Inf", d.Mean())
+	}
+	clamped := 0
+	for range 10000 {
+		x := d.Sample(r)
+		if x < sim.Hour || x > sim.MaxDuration {
+			t.Fatalf("pareto sample %v outside [1h, 24h]", x)
+		}
+		if x == sim.MaxDuration {
+			clamped++
+		}
+	}
+	// P(X > 24h) = (1/24)^0.2 ≈ 0.53.
+	if clamped < 5000 || clamped > 5600 {
+		t.Errorf("pareto: %d of 10000 samples clamped to 24h; want about 5300", clamped)
+	}
+	// A wide normal around zero is never negative.
+	d = parseDist(t, "{normal: {mean: 0s, stddev: 1h}}")
+	for range 10000 {
+		if x := d.Sample(r); x < 0 {
+			t.Fatalf("normal sample %v < 0", x)
+		}
+	}
+	// Samples are rounded to whole nanoseconds.
+	d = parseDist(t, "{uniform: [1ns, 2ns]}")
+	seen := map[sim.Time]int{}
+	for range 10000 {
+		seen[d.Sample(r)]++
+	}
+	if len(seen) != 2 || seen[1] < 2000 || seen[2] < 2000 {
+		t.Errorf("uniform(1ns, 2ns) samples: %v; want only 1 and 2, each about half the time", seen)
+	}
+	// Huge sigma: Inf and 0 map into range.
+	d = parseDist(t, "{lognormal: {median: 1ms, sigma: 1e300}}")
+	for range 1000 {
+		if x := d.Sample(r); x != 0 && x != sim.MaxDuration {
+			t.Fatalf("lognormal sigma 1e300 sample %v; want 0 or 24h", x)
+		}
+	}
+}
+
+func TestDistChoiceWeights(t *testing.T) {
+	d := parseDist(t, "{choice: [{value: 1ms, weight: 0}, {value: 2ms, weight: 1}, {value: 3ms, weight: 0}, {value: 4ms, weight: 2.5}, {value: 5ms, weight: 0}]}")
+	r := rand.New(rand.NewPCG(5, 6))
+	const n = 70000
+	counts := map[sim.Time]int{}
+	for range n {
+		counts[d.Sample(r)]++
+	}
+	if len(counts) != 2 {
+		t.Fatalf("choice drew %v; want only 2ms and 4ms (zero weights never drawn)", counts)
+	}
+	if got := float64(counts[2*sim.Millisecond]) / n; math.Abs(got-1/3.5) > 0.01 {
+		t.Errorf("choice: share of 2ms = %.3f; want %.3f", got, 1/3.5)
+	}
+}
+
+func TestDistString(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"1ms", "1ms"},
+		{"24h", "24h"},
+		{"1h30m", "1h30m"},
+		{"90s", "1m30s"},
+		{"{exp: 20ms}", "exp(20ms)"},
+		{"{uniform: [1ms, 3ms]}", "uniform(1ms, 3ms)"},
+		{"{normal: {mean: 5ms, stddev: 1ms}}", "normal(mean=5ms, stddev=1ms)"},
+		{"{lognormal: {median: 20ms, sigma: 0.5}}", "lognormal(median=20ms, sigma=0.5)"},
+		{"{pareto: {min: 1ms, alpha: 1.5}}", "pareto(min=1ms, alpha=1.5)"},
+		{"{choice: [{value: 1ms, weight: 9}, {value: 10ms, weight: 1}]}", "choice(1ms:9, 10ms:1)"},
+	} {
+		if got := parseDist(t, tc.src).String(); got != tc.want {
+			t.Errorf("%s: String() = %q; want %q", tc.src, got, tc.want)
+		}
+	}
+	var nilDist *Dist
+	if nilDist.String() != "0s" || nilDist.Mean() != 0 || nilDist.Sample(nil) != 0 {
+		t.Errorf("nil *Dist is not the constant zero")
+	}
+}
+
+func TestDistConstantDrawsNothing(t *testing.T) {
+	r1 := rand.New(rand.NewPCG(7, 8))
+	r2 := rand.New(rand.NewPCG(7, 8))
+	if got := Constant(5 * sim.Millisecond).Sample(r1); got != 5*sim.Millisecond {
+		t.Errorf("Constant(5ms).Sample = %v", got)
+	}
+	if r1.Uint64() != r2.Uint64() {
+		t.Errorf("a constant consumed randomness")
+	}
+}

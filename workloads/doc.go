@@ -1,0 +1,20 @@
+// Package workloads loads and validates asyncsim workload files and turns
+// them into deterministic task streams.
+//
+// A workload is a YAML document that names the machine, one or more task
+// classes (open arrivals or closed-loop clients, each task a list of cpu,
+// io and blocking_io steps whose durations may be random) and the
+// strategies to compare. Parse and Load check a document completely before
+// anything runs: every problem is reported as an Error that names the
+// file, line and column, and suggests the right spelling of a mistyped key
+// or strategy kind. No input makes them panic.
+//
+// Spec.Source generates the tasks of one replication lazily. All
+// randomness is drawn from streams derived from (seed, replication, class
+// name, purpose[, client]), so the same workload always yields the same
+// tasks, every strategy sees identical tasks, and editing one class never
+// changes the samples of another.
+//
+// The package embeds a set of commented example workloads (see Examples);
+// DefaultExample reproduces the Tornado time.sleep story.
+package workloads

@@ -1,0 +1,191 @@
+package workloads
+
+import (
+	"reflect"
+	"testing"
+
+	"asyncsim/sim"
+	"asyncsim/strategies"
+)
+
+// brokenSnippets seed FuzzParse beside the examples and the bad inputs.
+var brokenSnippets = []string{
+	"",
+	"---\n---\n",
+	"name: [",
+	"{",
+	"name: w\ntasks: &t [*t]\n" + okStrategies,
+	"name: w\n<<: {tasks: []}\n" + okStrategies,
+	"name: w\ntasks:\n  - &c {name: a, count: 1, steps: [{cpu: 1ms}]}\n  - <<: *c\n    name: b\n" + okStrategies,
+	"name: w\ntasks: [{name: a, count: 3, arrival: {interarrival: {pareto: {min: 1ns, alpha: 0.01}}}, steps: [{io: {normal: {mean: 0s, stddev: 24h}}}]}]\n" + okStrategies,
+	"name: w\ntasks: [{name: a, clients: {count: 3, requests: 4, think: {exp: 24h}}, arrival: {start: 24h}, steps: [{repeat: 3, steps: [{cpu: 24h}]}]}]\n" + okStrategies,
+	"name: w\nseed: 0\nreplications: 10000\nwarmup: 24h\nmachine: {cores: 4096}\n" + okTasks +
+		"strategies: [{kind: threaded, threads: 0, gil: true, switch_interval: 1ns, switch_cost: 24h}, {kind: event_loop, name: e, loops: 1000000, executor: 1000000, max_concurrency: 1000000000, offload: true, await_blocking: true}]\n",
+}
+
+func FuzzParse(f *testing.F) {
+	for _, ex := range Examples() {
+		f.Add(ex.YAML)
+	}
+	for _, tc := range badInputs {
+		f.Add([]byte(tc.yaml))
+	}
+	for _, s := range brokenSnippets {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("f.yaml", data)
+		if err != nil {
+			list, ok := err.(ErrorList)
+			if !ok || len(list) == 0 || len(list) > maxErrors+1 || s != nil {
+				t.Fatalf("Parse error %T %v with spec %v", err, err, s)
+			}
+			for _, e := range list {
+				if e.File != "f.yaml" || e.Line < 1 || e.Col < 1 || e.Msg == "" {
+					t.Fatalf("malformed error %#v", e)
+				}
+			}
+			return
+		}
+		checkSpec(t, s)
+		again, err := Parse("f.yaml", data)
+		if err != nil || !reflect.DeepEqual(s, again) {
+			t.Fatalf("second Parse differs: %v", err)
+		}
+		checkSource(t, s)
+	})
+}
+
+// checkSpec asserts the invariants of every Spec that Parse accepts.
+func checkSpec(t *testing.T, s *Spec) {
+	t.Helper()
+	if !workloadName.MatchString(s.Name) || s.Replications < 1 || s.Replications > maxReplications ||
+		s.Cores < 1 || s.Cores > maxCores || s.Warmup < 0 || s.Warmup > sim.MaxDuration {
+		t.Fatalf("bad top level: %+v", s)
+	}
+	if len(s.Classes) == 0 || len(s.Strategies) == 0 {
+		t.Fatalf("no classes or strategies")
+	}
+	if n := s.Tasks(); n < 1 || n > maxTasks {
+		t.Fatalf("Tasks() = %d", n)
+	}
+	names := map[string]bool{}
+	for _, c := range s.Classes {
+		if c.Name == "" || names[c.Name] {
+			t.Fatalf("class name %q empty or duplicated", c.Name)
+		}
+		names[c.Name] = true
+		if c.Clients != nil {
+			if c.Count != 0 || c.Interarrival != nil || c.Clients.Count < 1 || c.Clients.Count > maxClients || c.Clients.Requests < 1 {
+				t.Fatalf("bad closed class %+v %+v", c, *c.Clients)
+			}
+		} else if c.Count < 1 || c.Count > maxTasks {
+			t.Fatalf("bad open class %+v", c)
+		}
+		if c.Start < 0 || c.Start > sim.MaxDuration {
+			t.Fatalf("bad start %v", c.Start)
+		}
+		if n := checkSteps(t, c.Steps); n < 1 || n > maxTaskSteps {
+			t.Fatalf("class %s expands to %d steps", c.Name, n)
+		}
+	}
+	names = map[string]bool{}
+	for _, c := range s.Strategies {
+		if c.Name == "" || names[c.Name] {
+			t.Fatalf("strategy name %q empty or duplicated", c.Name)
+		}
+		names[c.Name] = true
+		ok := c.SwitchCost >= 0 && c.SwitchCost <= sim.MaxDuration
+		switch c.Kind {
+		case strategies.KindBlocking:
+			ok = ok && c.Workers >= 1 && c.Workers <= maxPool &&
+				c.Threads == 0 && c.Loops == 0 && c.Executor == 0 && c.SwitchInterval == 0 && !c.GIL && !c.Offload && !c.AwaitBlocking
+		case strategies.KindThreaded:
+			ok = ok && c.Threads >= 0 && c.Threads <= maxPool && c.SwitchInterval >= minSwitchInterval &&
+				c.Workers == 0 && c.Loops == 0 && c.Executor == 0 && !c.Offload && !c.AwaitBlocking && c.MaxConcurrency == 0
+		case strategies.KindEventLoop:
+			ok = ok && c.Loops >= 1 && c.Loops <= maxPool && c.Executor >= 1 && c.Executor <= maxPool && c.MaxConcurrency >= 0 &&
+				c.Workers == 0 && c.Threads == 0 && !c.GIL && c.SwitchInterval == 0
+		default:
+			ok = false
+		}
+		if !ok {
+			t.Fatalf("bad strategy %+v", c)
+		}
+	}
+}
+
+// checkSteps asserts that steps are well-formed and returns how many steps
+// they expand to.
+func checkSteps(t *testing.T, steps []StepSpec) int64 {
+	t.Helper()
+	if len(steps) == 0 {
+		t.Fatalf("empty steps")
+	}
+	var n int64
+	for _, st := range steps {
+		if st.Repeat > 0 {
+			if st.Dur != nil {
+				t.Fatalf("repeat with a duration")
+			}
+			n += int64(st.Repeat) * checkSteps(t, st.Steps)
+			continue
+		}
+		if st.Repeat < 0 || st.Dur == nil || st.Steps != nil || st.Kind > sim.BlockingIO {
+			t.Fatalf("bad step %+v", st)
+		}
+		if m := st.Dur.Mean(); m < 0 || m != m {
+			t.Fatalf("step %v has mean %v", st.Dur, m)
+		}
+		n++
+	}
+	return n
+}
+
+// checkSource drains one replication of a small enough Spec, driving the
+// closed-loop clients with FollowUp, and checks that it yields exactly
+// Tasks() well-formed tasks.
+func checkSource(t *testing.T, s *Spec) {
+	var work int64
+	for _, c := range s.Classes {
+		work += c.tasks() * expandedSteps(c.Steps)
+	}
+	if s.Tasks() > 20_000 || work > 200_000 {
+		return
+	}
+	src := s.Source(0)
+	var n int64
+	var last sim.Time
+	var task sim.Task
+	for {
+		at, ok := src.Peek()
+		if !ok {
+			break
+		}
+		if at < last {
+			t.Fatalf("open arrivals out of order: %v after %v", at, last)
+		}
+		last = at
+		src.Next(&task)
+		for {
+			n++
+			if n > s.Tasks() {
+				t.Fatalf("more than Tasks() = %d tasks", s.Tasks())
+			}
+			if task.Arrival < 0 || task.Class < 0 || task.Class >= len(s.Classes) {
+				t.Fatalf("bad task %+v", task)
+			}
+			for _, st := range task.Steps {
+				if st.Dur <= 0 || st.Dur > sim.MaxDuration {
+					t.Fatalf("bad step %+v", st)
+				}
+			}
+			if !src.FollowUp(&task, task.Arrival+sim.Millisecond, &task) {
+				break
+			}
+		}
+	}
+	if n != s.Tasks() {
+		t.Fatalf("Source(0) yielded %d tasks; Tasks() = %d", n, s.Tasks())
+	}
+}

@@ -1,0 +1,267 @@
+package workloads
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+
+	"asyncsim/sim"
+)
+
+// maxArrival caps generated arrival times so that they never overflow,
+// whatever the samples (about 146 years).
+const maxArrival = sim.Time(1 << 62)
+
+// Stream purposes, hashed into each stream's seed.
+const (
+	purposeArrival = "arrival"
+	purposeSteps   = "steps"
+	purposeThink   = "think"
+)
+
+// noClient marks a stream that belongs to a class rather than a client.
+const noClient = -1
+
+// streamPCG returns the generator of the random stream identified by
+// (seed, replication, class, purpose, client): FNV-1a 64 of those bytes,
+// spread by SplitMix64 into the two words of a PCG.
+func streamPCG(seed uint64, replication int, class, purpose string, client int) rand.PCG {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	add := func(b []byte) {
+		for _, c := range b {
+			h ^= uint64(c)
+			h *= prime
+		}
+	}
+	var w [8]byte
+	word := func(v uint64) {
+		binary.LittleEndian.PutUint64(w[:], v)
+		add(w[:])
+	}
+	word(seed)
+	word(uint64(int64(replication)))
+	word(uint64(len(class)))
+	add([]byte(class))
+	word(uint64(len(purpose)))
+	add([]byte(purpose))
+	word(uint64(int64(client)))
+	a := splitMix64(&h)
+	b := splitMix64(&h)
+	return *rand.NewPCG(a, b)
+}
+
+// splitMix64 advances *s and returns its next SplitMix64 output.
+func splitMix64(s *uint64) uint64 {
+	*s += 0x9e3779b97f4a7c15
+	z := *s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// pcgRef is a rand.Source that draws from whichever PCG it points at, so
+// that one rand.Rand serves every stream without allocating.
+type pcgRef struct{ p *rand.PCG }
+
+func (r *pcgRef) Uint64() uint64 { return r.p.Uint64() }
+
+// Source returns a fresh task stream for the given replication (0, 1, ...).
+// Every call with the same replication yields the same tasks. A stream is
+// for one goroutine, but any number of streams may be drawn from one Spec
+// concurrently: a Spec is never modified.
+func (s *Spec) Source(replication int) sim.Source {
+	src := &source{spec: s, replication: replication}
+	src.rand = rand.New(&src.ref)
+	src.gens = make([]classGen, len(s.Classes))
+	for i := range s.Classes {
+		c := &s.Classes[i]
+		g := &src.gens[i]
+		g.class = c
+		g.at = min(max(c.Start, 0), maxArrival)
+		if c.Clients != nil {
+			if c.Clients.Count <= 0 || c.Clients.Requests <= 0 {
+				continue
+			}
+		} else {
+			if c.Count <= 0 {
+				continue
+			}
+			g.arrival = streamPCG(s.Seed, replication, c.Name, purposeArrival, noClient)
+			g.steps = streamPCG(s.Seed, replication, c.Name, purposeSteps, noClient)
+		}
+		src.push(int32(i))
+	}
+	return src
+}
+
+// source implements sim.Source for a Spec. Each class has one pending
+// arrival in a heap ordered by (time, class): the next open arrival, or
+// the first request of the next closed-loop client.
+type source struct {
+	spec        *Spec
+	replication int
+	gens        []classGen
+	heap        []int32 // indices into gens
+	ref         pcgRef
+	rand        *rand.Rand // draws from ref
+}
+
+// classGen generates one class's tasks.
+type classGen struct {
+	class          *Class
+	next           int64    // the next open index, or the next client to start
+	at             sim.Time // the pending arrival's time
+	arrival, steps rand.PCG // open classes' streams
+	clients        []clientGen
+}
+
+// clientGen holds one closed-loop client's streams.
+type clientGen struct{ steps, think rand.PCG }
+
+// use points the shared rand.Rand at p and returns it.
+func (s *source) use(p *rand.PCG) *rand.Rand {
+	s.ref.p = p
+	return s.rand
+}
+
+func (s *source) less(i, j int32) bool {
+	a, b := s.gens[i].at, s.gens[j].at
+	return a < b || (a == b && i < j)
+}
+
+func (s *source) push(i int32) {
+	s.heap = append(s.heap, i)
+	h := s.heap
+	for k := len(h) - 1; k > 0; {
+		parent := (k - 1) / 2
+		if !s.less(h[k], h[parent]) {
+			break
+		}
+		h[k], h[parent] = h[parent], h[k]
+		k = parent
+	}
+}
+
+func (s *source) pop() int32 {
+	h := s.heap
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	for k := 0; ; {
+		l := 2*k + 1
+		if l >= len(h) {
+			break
+		}
+		m := l
+		if r := l + 1; r < len(h) && s.less(h[r], h[l]) {
+			m = r
+		}
+		if !s.less(h[m], h[k]) {
+			break
+		}
+		h[k], h[m] = h[m], h[k]
+		k = m
+	}
+	s.heap = h
+	return top
+}
+
+// Peek returns the time of the next open arrival (including closed-loop
+// clients' first requests).
+func (s *source) Peek() (sim.Time, bool) {
+	if len(s.heap) == 0 {
+		return 0, false
+	}
+	return s.gens[s.heap[0]].at, true
+}
+
+// Next fills t with the next open arrival. It panics if there is none:
+// callers must ask Peek first.
+func (s *source) Next(t *sim.Task) {
+	if len(s.heap) == 0 {
+		panic("workloads: Source.Next called with no pending arrival")
+	}
+	i := s.pop()
+	g := &s.gens[i]
+	c := g.class
+	t.Class = int(i)
+	t.Arrival = g.at
+	if cl := c.Clients; cl != nil {
+		client := int(g.next)
+		g.clients = append(g.clients, clientGen{
+			steps: streamPCG(s.spec.Seed, s.replication, c.Name, purposeSteps, client),
+			think: streamPCG(s.spec.Seed, s.replication, c.Name, purposeThink, client),
+		})
+		t.Index = int64(client) * int64(cl.Requests)
+		t.Client = client
+		t.Request = 0
+		t.Steps = appendSteps(t.Steps[:0], c.Steps, s.use(&g.clients[client].steps))
+		if g.next++; g.next < int64(cl.Count) {
+			s.push(i)
+		}
+		return
+	}
+	t.Index = g.next
+	t.Client = -1
+	t.Request = 0
+	t.Steps = appendSteps(t.Steps[:0], c.Steps, s.use(&g.steps))
+	if g.next++; g.next < int64(c.Count) {
+		g.at = addTime(g.at, c.Interarrival.Sample(s.use(&g.arrival)))
+		s.push(i)
+	}
+}
+
+// FollowUp fills next with the request that follows done, sent by the
+// same closed-loop client its think time after completed, if the client
+// has requests left. next may be done itself.
+func (s *source) FollowUp(done *sim.Task, completed sim.Time, next *sim.Task) bool {
+	class, client, req := done.Class, done.Client, done.Request
+	if class < 0 || class >= len(s.gens) || client < 0 {
+		return false
+	}
+	g := &s.gens[class]
+	cl := g.class.Clients
+	if cl == nil || client >= len(g.clients) || req+1 >= cl.Requests || req < 0 {
+		return false
+	}
+	cg := &g.clients[client]
+	think := cl.Think.Sample(s.use(&cg.think))
+	next.Class = class
+	next.Client = client
+	next.Request = req + 1
+	next.Index = int64(client)*int64(cl.Requests) + int64(req+1)
+	next.Arrival = addTime(completed, think)
+	next.Steps = appendSteps(next.Steps[:0], g.class.Steps, s.use(&cg.steps))
+	return true
+}
+
+// appendSteps samples steps in order, repeat blocks re-sampled on each
+// iteration, and appends the non-zero ones to dst.
+func appendSteps(dst []sim.Step, steps []StepSpec, r *rand.Rand) []sim.Step {
+	for i := range steps {
+		st := &steps[i]
+		if st.Repeat > 0 {
+			for range st.Repeat {
+				dst = appendSteps(dst, st.Steps, r)
+			}
+			continue
+		}
+		if d := st.Dur.Sample(r); d > 0 {
+			dst = append(dst, sim.Step{Kind: st.Kind, Dur: d})
+		}
+	}
+	return dst
+}
+
+// addTime adds d (negative counts as zero) to t, saturating at maxArrival.
+func addTime(t, d sim.Time) sim.Time {
+	d = max(d, 0)
+	if t >= maxArrival-d {
+		return maxArrival
+	}
+	return t + d
+}

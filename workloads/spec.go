@@ -1,0 +1,93 @@
+package workloads
+
+import (
+	"asyncsim/sim"
+	"asyncsim/strategies"
+)
+
+// Spec is a validated workload with every default resolved.
+type Spec struct {
+	// File names the workload in error messages: a path, or
+	// "example:NAME" for an embedded example.
+	File string
+	// Name is the workload's name, matching [a-z0-9._-]+.
+	Name string
+	// Description is free text.
+	Description string
+	// Seed is the root of every random stream (default 1).
+	Seed uint64
+	// Replications is how many independent runs to make (default 1).
+	Replications int
+	// Warmup leaves tasks arriving before it out of statistics (default 0).
+	Warmup sim.Time
+	// Cores is machine.cores (default 1).
+	Cores int
+	// Classes are the task classes, in file order.
+	Classes []Class
+	// Strategies are the strategies to compare, in file order, with their
+	// defaults resolved.
+	Strategies []strategies.Config
+}
+
+// Class is a task class: open arrivals (Count tasks, the first at Start,
+// then separated by Interarrival) or closed-loop Clients.
+type Class struct {
+	// Name identifies the class; names are unique within a workload.
+	Name string
+	// Count is the number of open arrivals; 0 when Clients is not nil.
+	Count int
+	// Start is arrival.start: the first arrival, or every client's first
+	// request.
+	Start sim.Time
+	// Interarrival is the gap between successive open arrivals; nil means
+	// every task arrives at Start.
+	Interarrival *Dist
+	// Clients describes closed-loop clients, or is nil for open arrivals.
+	Clients *Clients
+	// Steps are the steps of every task of the class, run in order.
+	Steps []StepSpec
+}
+
+// Clients are closed-loop clients: each sends Requests requests one after
+// the other, the next one Think after the previous one completes.
+type Clients struct {
+	// Count is the number of clients.
+	Count int
+	// Requests is the number of requests each client sends.
+	Requests int
+	// Think is the think time between a completion and the client's next
+	// request; nil is zero.
+	Think *Dist
+}
+
+// StepSpec is one step of a class: a cpu, io or blocking_io step of
+// duration Dur, or (Repeat > 0) a repeat block running Steps Repeat times,
+// with Dur nil.
+type StepSpec struct {
+	// Kind is the step's kind (unused for a repeat block).
+	Kind sim.StepKind
+	// Dur is the step's duration.
+	Dur *Dist
+	// Repeat is the repeat count of a repeat block, or 0.
+	Repeat int
+	// Steps are the repeated steps of a repeat block.
+	Steps []StepSpec
+}
+
+// Tasks returns the number of tasks one replication generates: the sum of
+// the open classes' counts and of clients × requests of the closed ones.
+func (s *Spec) Tasks() int64 {
+	var n int64
+	for i := range s.Classes {
+		n += s.Classes[i].tasks()
+	}
+	return n
+}
+
+// tasks returns the number of tasks class c generates per replication.
+func (c *Class) tasks() int64 {
+	if c.Clients != nil {
+		return int64(max(c.Clients.Count, 0)) * int64(max(c.Clients.Requests, 0))
+	}
+	return int64(max(c.Count, 0))
+}
