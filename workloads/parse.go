@@ -1155,6 +1155,11 @@ func (p *parser) strategy(n *yaml.Node, cores int) (c strategies.Config, named *
 		}
 		ok = ok && good
 	}
+	if ok && kind == strategies.KindEventLoop && c.Offload && !c.AwaitBlocking && int64(c.Loops)*int64(c.Executor) > maxPool {
+		p.errorf(n, "loops × executor is %d threads, more than %d: use fewer loops or a smaller executor",
+			int64(c.Loops)*int64(c.Executor), maxPool)
+		ok = false
+	}
 	if ok && c.GIL && c.SwitchCost >= c.SwitchInterval {
 		pr, _ := f.get("switch_cost")
 		p.errorf(p.deref(pr.val), "switch_cost %s must be shorter than switch_interval %s: a thread could spend its whole turn with the GIL switching",
