@@ -26,6 +26,11 @@ type Options struct {
 	// Recorder, if set, returns a recorder for the given strategy (index in
 	// the result) and replication, or nil to record nothing.
 	Recorder func(strategy, replication int) sim.Recorder
+	// OnTask, if set, returns a function to call with every completed
+	// task's record (at its completion, in completion order) of the given
+	// strategy (index in the result) and replication, or nil to call none.
+	// Like Recorder, it is called from the run's own goroutine.
+	OnTask func(strategy, replication int) func(sim.TaskRecord)
 }
 
 // StrategyResult is one strategy's outcome over all replications.
@@ -42,6 +47,8 @@ type StrategyResult struct {
 	Latencies [][]sim.Time
 	// Contexts names the contexts of the first replication, by id.
 	Contexts []sim.ContextInfo
+	// Events counts the events of all replications.
+	Events int64
 }
 
 // Result is a workload's outcome: one StrategyResult per selected strategy,
@@ -105,9 +112,22 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			outcomes[i].err = err
 			return
 		}
-		cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: opts.Until}
-		if opts.Tasks {
+		cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: opts.Until,
+			ExpectedTasks: spec.Tasks()}
+		var hook func(sim.TaskRecord)
+		if opts.OnTask != nil {
+			hook = opts.OnTask(si, rep)
+		}
+		switch {
+		case opts.Tasks && hook != nil:
+			cfg.OnTask = func(r sim.TaskRecord) {
+				outcomes[i].tasks = append(outcomes[i].tasks, r)
+				hook(r)
+			}
+		case opts.Tasks:
 			cfg.OnTask = func(r sim.TaskRecord) { outcomes[i].tasks = append(outcomes[i].tasks, r) }
+		case hook != nil:
+			cfg.OnTask = hook
 		}
 		if opts.Recorder != nil {
 			cfg.Recorder = opts.Recorder(si, rep)
@@ -128,6 +148,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 				return nil, o.err
 			}
 			sr.Runs = append(sr.Runs, o.res.Summary)
+			sr.Events += o.res.Events
 			sr.Latencies = append(sr.Latencies, o.res.Latencies)
 			if opts.Tasks {
 				sr.Tasks = append(sr.Tasks, o.tasks)

@@ -89,16 +89,16 @@ func Table(w io.Writer, res *experiment.Result) error {
 		}
 		rows = append(rows, row)
 	}
-	if err := writeAligned(w, rows); err != nil {
+	if err := WriteAligned(w, rows, 1); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "\n%s\n", Verdict(res))
 	return err
 }
 
-// writeAligned writes rows as columns two spaces apart: the first (names)
-// aligned left, the others (numbers) right.
-func writeAligned(w io.Writer, rows [][]string) error {
+// WriteAligned writes rows as columns two spaces apart: the first names
+// columns aligned left, the others (numbers) right.
+func WriteAligned(w io.Writer, rows [][]string, names int) error {
 	widths := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for i, c := range r {
@@ -112,7 +112,7 @@ func writeAligned(w io.Writer, rows [][]string) error {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			if i == 0 {
+			if i < names {
 				b.WriteString(c)
 				if i < len(r)-1 {
 					b.WriteString(pad)

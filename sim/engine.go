@@ -110,6 +110,8 @@ type Config struct {
 	OnTask func(TaskRecord)
 	// Recorder, if set, receives every state change.
 	Recorder Recorder
+	// ExpectedTasks, if known, sizes the latency store up front.
+	ExpectedTasks int64
 }
 
 // ErrBudget is returned, wrapped, when a run exceeds Config.MaxEvents or
@@ -187,7 +189,9 @@ type Engine struct {
 	counted        int64
 	sumLatency     float64
 	sumWait        float64
-	latencies      []Time
+	latencies      []Time          // exact, while at most ExactLatencies
+	sketch         *QuantileSketch // all of them, beyond that
+	maxLatency     Time
 }
 
 // Run simulates the tasks of src under strategy s until every task has
@@ -197,6 +201,7 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("sim: cores must be at least 1, not %d", cfg.Cores)
 	}
 	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1}
+	e.latencies = make([]Time, 0, min(max(cfg.ExpectedTasks, 0), ExactLatencies))
 	e.ps.cores = int64(cfg.Cores)
 	s.Init(e)
 	e.arrivalAt, e.arrivalOK = src.Peek()
@@ -368,7 +373,7 @@ func (e *Engine) Finish(ref TaskRef) {
 		lat := e.now - slot.Arrival
 		e.sumLatency += float64(lat)
 		e.sumWait += float64(slot.start - slot.Arrival)
-		e.latencies = append(e.latencies, lat)
+		e.record(lat)
 		e.lastCompletion = e.now
 		e.windowEnd = e.snapshot()
 	}
@@ -386,6 +391,24 @@ func (e *Engine) Finish(ref TaskRef) {
 		}
 	}
 	e.free = append(e.free, ref)
+}
+
+// record keeps a counted latency: exactly, until there are more than
+// ExactLatencies, then in a sketch.
+func (e *Engine) record(lat Time) {
+	e.maxLatency = max(e.maxLatency, lat)
+	if e.sketch == nil {
+		if len(e.latencies) < ExactLatencies {
+			e.latencies = append(e.latencies, lat)
+			return
+		}
+		e.sketch = &QuantileSketch{}
+		for _, l := range e.latencies {
+			e.sketch.Add(l)
+		}
+		e.latencies = nil
+	}
+	e.sketch.Add(lat)
 }
 
 func (e *Engine) schedule(at Time, kind uint8, ctx, arg int32) {

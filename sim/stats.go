@@ -82,8 +82,12 @@ type Summary struct {
 // it.
 type Result struct {
 	Summary
-	// Latencies of the counted tasks, in completion order.
+	// Latencies of the counted tasks, in completion order, when there are
+	// at most ExactLatencies of them; otherwise nil, and Sketch holds them.
 	Latencies []Time
+	// Sketch summarises the latencies of a run of more than ExactLatencies
+	// counted tasks, whose percentiles are then within SketchAccuracy.
+	Sketch *QuantileSketch
 	// FirstArrival is the first counted arrival and LastCompletion the
 	// last counted completion: the window of the time averages.
 	FirstArrival, LastCompletion Time
@@ -96,7 +100,7 @@ type Result struct {
 }
 
 func (e *Engine) result() *Result {
-	r := &Result{Latencies: e.latencies, Contexts: e.Contexts(), Events: e.events}
+	r := &Result{Latencies: e.latencies, Sketch: e.sketch, Contexts: e.Contexts(), Events: e.events}
 	r.Tasks = e.counted
 	if e.counted == 0 {
 		return r
@@ -120,7 +124,16 @@ func (e *Engine) result() *Result {
 	v[GILWait] = (b.waiting - a.waiting) / float64(Second)
 	v[ContextSwitches] = float64(b.switches - a.switches)
 
-	q := Quantiles(e.latencies, []float64{0.50, 0.90, 0.95, 0.99, 1})
+	ps := []float64{0.50, 0.90, 0.95, 0.99, 1}
+	var q []Time
+	if e.sketch != nil {
+		for _, p := range ps[:4] {
+			q = append(q, e.sketch.Quantile(p))
+		}
+		q = append(q, e.maxLatency)
+	} else {
+		q = Quantiles(e.latencies, ps)
+	}
 	v[LatencyP50], v[LatencyP90], v[LatencyP95], v[LatencyP99], v[LatencyMax] =
 		q[0].Seconds(), q[1].Seconds(), q[2].Seconds(), q[3].Seconds(), q[4].Seconds()
 	return r

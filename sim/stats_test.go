@@ -56,3 +56,36 @@ func TestCombineStudentT(t *testing.T) {
 		t.Errorf("Combine of one run: ci95 %v, mean %v; want 0, 1", one.CI95[Makespan], one.Mean[Makespan])
 	}
 }
+
+func TestQuantileSketchAccuracy(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	xs := make([]Time, 200000)
+	var s, a, b QuantileSketch
+	for i := range xs {
+		xs[i] = Time(r.ExpFloat64() * 1e6) // exponential, mean 1 ms
+		if i%50 == 0 {
+			xs[i] = 0
+		}
+		s.Add(xs[i])
+		if i%2 == 0 {
+			a.Add(xs[i])
+		} else {
+			b.Add(xs[i])
+		}
+	}
+	a.Merge(&b)
+	ps := []float64{0.01, 0.5, 0.9, 0.95, 0.99, 0.999, 1}
+	exact := Quantiles(xs, ps)
+	for i, p := range ps {
+		got := s.Quantile(p)
+		if rel := float64(got-exact[i]) / float64(exact[i]); rel > SketchAccuracy || rel < -SketchAccuracy {
+			t.Errorf("Quantile(%v) = %v; exact %v: off by %.3f%%", p, got, exact[i], 100*rel)
+		}
+		if m := a.Quantile(p); m != got {
+			t.Errorf("merged halves: Quantile(%v) = %v; whole %v", p, m, got)
+		}
+	}
+	if s.Count() != int64(len(xs)) || s.Quantile(0.01) != 0 {
+		t.Errorf("Count = %d, Quantile(0.01) = %v; want %d and 0 (2%% zeros)", s.Count(), s.Quantile(0.01), len(xs))
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"asyncsim/sim"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // parseDist parses a distribution written in YAML.
@@ -158,5 +160,21 @@ func TestDistConstantDrawsNothing(t *testing.T) {
 	}
 	if r1.Uint64() != r2.Uint64() {
 		t.Errorf("a constant consumed randomness")
+	}
+}
+
+// TestExpMatchesDistuv pins Sample's fast path for exp to gonum's
+// distuv.Exponential, draw for draw.
+func TestExpMatchesDistuv(t *testing.T) {
+	for _, mean := range []sim.Time{1, 999, sim.Millisecond, 5 * sim.Millisecond, 3 * sim.Second} {
+		d := &Dist{kind: distExp, d1: mean}
+		a := rand.New(rand.NewPCG(9, uint64(mean)))
+		b := rand.New(rand.NewPCG(9, uint64(mean)))
+		for i := range 10000 {
+			want := roundTime(distuv.Exponential{Rate: 1 / float64(mean), Src: b}.Rand())
+			if got := d.Sample(a); got != want {
+				t.Fatalf("mean %v, draw %d: Sample = %v; distuv gives %v", mean, i, got, want)
+			}
+		}
 	}
 }

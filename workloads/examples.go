@@ -27,11 +27,20 @@ type Example struct {
 //go:embed examples/*.yaml
 var exampleFiles embed.FS
 
-// examples reads the embedded examples once, sorted by name.
-var examples = sync.OnceValue(func() []Example {
-	entries, err := exampleFiles.ReadDir("examples")
+//go:embed bench/*.yaml
+var benchFiles embed.FS
+
+// examples and benchmarks read the embedded workloads once.
+var (
+	examples   = sync.OnceValue(func() []Example { return readEmbedded(exampleFiles, "examples") })
+	benchmarks = sync.OnceValue(func() []Example { return readEmbedded(benchFiles, "bench") })
+)
+
+// readEmbedded reads the workloads in dir of fsys, sorted by name.
+func readEmbedded(fsys embed.FS, dir string) []Example {
+	entries, err := fsys.ReadDir(dir)
 	if err != nil {
-		panic("workloads: embedded examples: " + err.Error())
+		panic("workloads: embedded workloads: " + err.Error())
 	}
 	var out []Example
 	for _, e := range entries {
@@ -39,9 +48,9 @@ var examples = sync.OnceValue(func() []Example {
 		if !ok {
 			continue
 		}
-		data, err := exampleFiles.ReadFile(path.Join("examples", e.Name()))
+		data, err := fsys.ReadFile(path.Join(dir, e.Name()))
 		if err != nil {
-			panic("workloads: embedded examples: " + err.Error())
+			panic("workloads: embedded workloads: " + err.Error())
 		}
 		var head struct {
 			Description string `yaml:"description"`
@@ -51,21 +60,29 @@ var examples = sync.OnceValue(func() []Example {
 	}
 	slices.SortFunc(out, func(a, b Example) int { return strings.Compare(a.Name, b.Name) })
 	return out
-})
+}
+
+// Benchmarks returns the reference workloads of 'asyncsim bench', sorted
+// by name: a million Poisson-arriving tasks of cpu · io · cpu steps under
+// each strategy kind. The caller may modify the result.
+func Benchmarks() []Example { return cloneExamples(benchmarks()) }
 
 // Examples returns the embedded example workloads, sorted by name. The
 // caller may modify the result.
-func Examples() []Example {
-	ex := slices.Clone(examples())
-	for i := range ex {
-		ex[i].YAML = slices.Clone(ex[i].YAML)
+func Examples() []Example { return cloneExamples(examples()) }
+
+func cloneExamples(exs []Example) []Example {
+	out := slices.Clone(exs)
+	for i := range out {
+		out[i].YAML = slices.Clone(out[i].YAML)
 	}
-	return ex
+	return out
 }
 
-// LookupExample returns the embedded example called name.
+// LookupExample returns the embedded example, or reference benchmark,
+// called name.
 func LookupExample(name string) (Example, bool) {
-	for _, ex := range examples() {
+	for _, ex := range slices.Concat(examples(), benchmarks()) {
 		if ex.Name == name {
 			ex.YAML = slices.Clone(ex.YAML)
 			return ex, true

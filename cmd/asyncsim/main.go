@@ -48,6 +48,7 @@ func commands() []command {
 		{"run", "simulate a workload under its strategies and print the comparison", runCommand},
 		{"validate", "check workload files without running them", validateCommand},
 		{"examples", "list the embedded example workloads, or print one's YAML", examplesCommand},
+		{"bench", "measure the simulator's speed on the reference workloads", benchCommand},
 	}
 }
 

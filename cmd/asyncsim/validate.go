@@ -37,8 +37,17 @@ func validateCommand(args []string, stdout, stderr io.Writer) error {
 			}
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok: workload %s, %d task classes, %d tasks per replication, %d strategies\n",
-			p, spec.Name, len(spec.Classes), spec.Tasks(), len(spec.Strategies))
+		fmt.Fprintf(stdout, "%s: ok: workload %s, %s, %s per replication, %s\n", p, spec.Name,
+			plural(len(spec.Classes), "task class", "task classes"), plural(int(spec.Tasks()), "task", "tasks"),
+			plural(len(spec.Strategies), "strategy", "strategies"))
 	}
 	return failed
+}
+
+// plural writes n with the singular or plural noun: "1 task", "2 tasks".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
