@@ -143,10 +143,10 @@ func Verdict(res *experiment.Result) string {
 	best, worst, tied := rank(ss, sim.Makespan)
 	if len(tied) < len(ss) && !withinPercent(ss, best, worst, sim.Makespan) {
 		verb := " finished first"
-	if len(tied) > 1 {
-		verb = " tied for first"
-	}
-	return fmt.Sprintf("%s%s: makespan %s, %s shorter than %s (%s).",
+		if len(tied) > 1 {
+			verb = " tied for first"
+		}
+		return fmt.Sprintf("%s%s: makespan %s, %s shorter than %s (%s).",
 			joinNames(tied), verb, Seconds(mean(ss, best, sim.Makespan)), ratio(ss, best, worst, sim.Makespan),
 			ss[worst].Config.Name, Seconds(mean(ss, worst, sim.Makespan)))
 	}
