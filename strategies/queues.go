@@ -1,7 +1,8 @@
 package strategies
 
 // fifo is a first-in-first-out queue on a ring buffer that reuses its
-// storage, so steady-state pushes and pops do not allocate.
+// storage, so steady-state pushes and pops do not allocate. Its capacity
+// is a power of two, so that wrapping around is a mask, not a division.
 type fifo[T any] struct {
 	buf  []T
 	head int
@@ -14,18 +15,18 @@ func (q *fifo[T]) push(v T) {
 	if q.n == len(q.buf) {
 		grown := make([]T, max(8, 2*len(q.buf)))
 		for i := range q.n {
-			grown[i] = q.buf[(q.head+i)%len(q.buf)]
+			grown[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
 		}
 		q.buf, q.head = grown, 0
 	}
-	q.buf[(q.head+q.n)%len(q.buf)] = v
+	q.buf[(q.head+q.n)&(len(q.buf)-1)] = v
 	q.n++
 }
 
 // pop removes and returns the oldest element; the queue must not be empty.
 func (q *fifo[T]) pop() T {
 	v := q.buf[q.head]
-	q.head = (q.head + 1) % len(q.buf)
+	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.n--
 	return v
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -45,6 +47,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", benchUsage, stdout)
 	tasks := fs.Int64("tasks", 0, "simulate `N` tasks per workload instead of each one's million")
 	asJSON := fs.Bool("json", false, "print the measurements as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to `FILE` (for go tool pprof, or as default.pgo)")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -61,6 +64,17 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	if *tasks < 0 || *tasks > 1e9 {
 		return usagef("bench: --tasks must be between 1 and 1e9")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return usagef("bench: %v", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var results []benchResult
 	for _, b := range all {
