@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
+	"strconv"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -14,6 +18,8 @@ import (
 	"time"
 
 	"asyncsim/experiment"
+	"asyncsim/internal/atomicfile"
+	"asyncsim/plots"
 	"asyncsim/report"
 	"asyncsim/workloads"
 )
@@ -47,6 +53,8 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", benchUsage, stdout)
 	tasks := fs.Int64("tasks", 0, "simulate `N` tasks per workload instead of each one's million")
 	asJSON := fs.Bool("json", false, "print the measurements as JSON")
+	scale := fs.String("scale", "", "run each workload at each of these comma-separated task `COUNTS` (e.g. 1e4,1e5,1e6,1e7)")
+	out := fs.String("out", "", "write bench.csv and bench.png (speed against run size) into `DIR`")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to `FILE` (for go tool pprof, or as default.pgo)")
 	pos, err := fs.parse(args)
 	if err != nil {
@@ -62,8 +70,19 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 			return usagef("bench: no reference workload named %q%s (they are: %s)", p, suggestion(p, names), strings.Join(names, ", "))
 		}
 	}
-	if *tasks < 0 || *tasks > 1e9 {
-		return usagef("bench: --tasks must be between 1 and 1e9")
+	sizes := []int64{*tasks}
+	if *scale != "" {
+		if *tasks != 0 {
+			return usagef("bench: give --tasks or --scale, not both")
+		}
+		if sizes, err = parseCounts(*scale); err != nil {
+			return usagef("bench: --scale: %v", err)
+		}
+	}
+	for _, n := range sizes {
+		if n < 0 || n > 1e9 {
+			return usagef("bench: task counts must be between 1 and 1e9, not %d", n)
+		}
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -81,18 +100,25 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 		if len(pos) > 0 && !slices.Contains(pos, b.Name) {
 			continue
 		}
-		spec, err := workloads.Parse("bench:"+b.Name, b.YAML)
-		if err != nil {
+		for _, n := range sizes {
+			spec, err := workloads.Parse("bench:"+b.Name, b.YAML)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				spec.Classes[0].Count = int(n)
+			}
+			r, err := measure(spec)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+		}
+	}
+	if *out != "" {
+		if err := writeBenchFiles(*out, results); err != nil {
 			return err
 		}
-		if *tasks > 0 {
-			spec.Classes[0].Count = int(*tasks)
-		}
-		r, err := measure(spec)
-		if err != nil {
-			return err
-		}
-		results = append(results, r)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -145,4 +171,52 @@ func peakRSSMiB() float64 {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024 // Linux reports kilobytes
+}
+
+// parseCounts parses a comma-separated list of task counts, which may be
+// written in exponent form ("1e6").
+func parseCounts(list string) ([]int64, error) {
+	var counts []int64
+	for _, f := range strings.Split(list, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || x < 1 || x != math.Trunc(x) {
+			return nil, fmt.Errorf("%q is not a whole number of tasks", f)
+		}
+		counts = append(counts, int64(x))
+	}
+	return counts, nil
+}
+
+// writeBenchFiles writes the measurements as bench.csv and their speed
+// against run size as bench.png.
+func writeBenchFiles(dir string, results []benchResult) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	err := atomicfile.Write(filepath.Join(dir, "bench.csv"), func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"workload", "strategy", "tasks", "events", "seconds", "tasks_per_s", "events_per_s", "ns_per_event", "allocs_per_event", "peak_rss_mib"})
+		for _, r := range results {
+			cw.Write([]string{r.Workload, r.Strategy, fmt.Sprint(r.Tasks), fmt.Sprint(r.Events), report.Number(r.Seconds),
+				report.Number(r.TasksPerSecond), report.Number(r.EventsPerSec), report.Number(r.NsPerEvent),
+				report.Number(r.AllocsPerEvent), report.Number(r.PeakRSSMiB)})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	var series []plots.ScalingSeries
+	for _, r := range results {
+		if len(series) == 0 || series[len(series)-1].Name != r.Workload {
+			series = append(series, plots.ScalingSeries{Name: r.Workload})
+		}
+		s := &series[len(series)-1]
+		s.Tasks = append(s.Tasks, float64(r.Tasks))
+		s.TasksPerSecond = append(s.TasksPerSecond, r.TasksPerSecond)
+	}
+	return atomicfile.Write(filepath.Join(dir, "bench.png"), func(w io.Writer) error {
+		return plots.Scaling(w, fmt.Sprintf("asyncsim simulation speed on %s (%d CPUs)", runtime.GOARCH, runtime.NumCPU()), series, "png")
+	})
 }
