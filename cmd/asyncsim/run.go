@@ -6,11 +6,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
+	"asyncsim/plots"
 	"asyncsim/report"
 	"asyncsim/sim"
+	"asyncsim/timeline"
 	"asyncsim/workloads"
 )
 
@@ -20,12 +23,21 @@ Usage: asyncsim run [FILE|EXAMPLE] [flags]
 Simulates the workload in FILE (or the embedded example of that name, or
 the default example "tornado" when none is given) under each of its
 strategies, all seeing the identical tasks, and prints the comparison.
+
+With --out DIR it also writes, into DIR: summary.csv, summary.json and
+tasks.csv; the figures makespan.png, latency.png, utilization.png and
+timeline-STRATEGY.png; trace.json (Chrome trace events, for Perfetto or
+chrome://tracing); and the data behind the figures (figures.json,
+latency.csv, utilization.csv, timeline.csv), from which 'asyncsim plot
+DIR' redraws them. Timelines and traces cover a window of virtual time:
+by default the start of the run, until 40 tasks have completed;
+--timeline-window 0s:2s chooses it.
 `
 
 func runCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stdout)
 	format := fs.String("format", "table", "output `FORMAT`: table, json or csv")
-	out := fs.String("out", "", "also write summary.csv, summary.json and tasks.csv into `DIR`")
+	out := fs.String("out", "", "also write the summaries, tasks.csv, figures, trace.json and figure data into `DIR`")
 	seed := fs.Uint64("seed", 0, "override the workload's random seed with `N`")
 	reps := fs.Int("replications", 0, "run `N` replications instead of the workload's number")
 	var only stringList
@@ -34,6 +46,9 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
 	var until sim.Time
 	fs.Var(durationFlag{&until}, "until", "stop a run whose virtual time passes `DURATION` (0: no limit)")
+	var window windowFlag
+	fs.Var(&window, "timeline-window", "draw timelines and write trace.json for the virtual time `FROM:TO` (e.g. 0s:2s; either may be left out; default: the start of the run, until 40 tasks completed)")
+	fig := addFigureFlags(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -67,17 +82,27 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if *maxEvents < 0 {
 		return usagef("run: --max-events must not be negative")
 	}
-	if _, err := experiment.Select(spec, only); err != nil {
+	if err := fig.check("run"); err != nil {
+		return err
+	}
+	cfgs, err := experiment.Select(spec, only)
+	if err != nil {
 		return usageError{err}
 	}
-	res, err := experiment.Run(spec, experiment.Options{
-		Jobs: *jobs, Strategies: only, Tasks: *out != "", MaxEvents: *maxEvents, Until: until,
-	})
+	opts := experiment.Options{Jobs: *jobs, Strategies: only, Tasks: *out != "", MaxEvents: *maxEvents, Until: until}
+	var recs []*timeline.Recorder
+	if *out != "" {
+		recs = recordFigures(spec, len(cfgs), window, &opts)
+	}
+	res, err := experiment.Run(spec, opts)
 	if err != nil {
 		return err
 	}
 	if *out != "" {
 		if err := writeOutputs(*out, res); err != nil {
+			return err
+		}
+		if err := writeFigureOutputs(*out, res, recs, fig, *jobs); err != nil {
 			return err
 		}
 	}
@@ -105,6 +130,133 @@ func loadWorkload(pos []string) (*workloads.Spec, error) {
 		return nil, usageError{err}
 	}
 	return spec, nil
+}
+
+// windowFlag is --timeline-window FROM:TO, in Go duration syntax.
+type windowFlag struct {
+	from, to sim.Time
+	set      bool
+}
+
+func (w *windowFlag) String() string {
+	if w == nil || !w.set {
+		return ""
+	}
+	s := w.from.String() + ":"
+	if w.to > 0 {
+		s += w.to.String()
+	}
+	return s
+}
+
+func (w *windowFlag) Set(v string) error {
+	a, b, ok := strings.Cut(v, ":")
+	if !ok {
+		return fmt.Errorf("want FROM:TO, like 0s:2s or 1s: (to the end), got %q", v)
+	}
+	var from, to sim.Time
+	for _, x := range []struct {
+		s string
+		t *sim.Time
+	}{{a, &from}, {b, &to}} {
+		if x.s == "" {
+			continue
+		}
+		if err := (durationFlag{x.t}).Set(x.s); err != nil {
+			return err
+		}
+	}
+	if b != "" && to <= from {
+		return fmt.Errorf("the window's end %v must come after its start %v", to, from)
+	}
+	*w = windowFlag{from: from, to: to, set: true}
+	return nil
+}
+
+// recordFigures sets opts up to record replication 0 of each of the n
+// selected strategies for the figures and the trace, and returns the
+// recorders.
+func recordFigures(spec *workloads.Spec, n int, window windowFlag, opts *experiment.Options) []*timeline.Recorder {
+	classes := make([]string, len(spec.Classes))
+	for i, c := range spec.Classes {
+		classes[i] = c.Name
+	}
+	recs := make([]*timeline.Recorder, n)
+	for i := range recs {
+		recs[i] = timeline.NewRecorder(timeline.Options{Cores: spec.Cores, From: window.from, To: window.to,
+			Auto: !window.set, Classes: classes, Sketch: spec.Tasks() > sim.ExactLatencies})
+	}
+	opts.Recorder = func(s, rep int) sim.Recorder {
+		if rep != 0 {
+			return nil
+		}
+		return recs[s]
+	}
+	opts.OnTask = func(s, rep int) func(sim.TaskRecord) {
+		if rep != 0 {
+			return nil
+		}
+		return recs[s].RecordTask
+	}
+	return recs
+}
+
+// figureRun gathers the data behind the run's figures.
+func figureRun(res *experiment.Result, recs []*timeline.Recorder) *plots.Run {
+	spec := res.Spec
+	r := &plots.Run{Workload: spec.Name, Description: strings.Join(strings.Fields(spec.Description), " "),
+		Cores: spec.Cores, Replications: spec.Replications}
+	for i := range res.Strategies {
+		sr := &res.Strategies[i]
+		s := plots.Strategy{Name: sr.Config.Name, Kind: string(sr.Config.Kind), Tasks: sr.Aggregate.Tasks,
+			Makespan: sr.Aggregate.Mean[sim.Makespan], MakespanCI95: sr.Aggregate.CI95[sim.Makespan],
+			Timeline: recs[i].Timeline(sr.Contexts), Series: recs[i].Series()}
+		for j, c := range spec.Strategies {
+			if c.Name == sr.Config.Name {
+				s.Color = j
+			}
+		}
+		exact := true
+		for rep, l := range sr.Latencies {
+			s.Latencies += int64(len(l))
+			exact = exact && (l != nil || sr.Runs[rep].Tasks == 0)
+		}
+		if exact {
+			s.CDF = plots.LatencyCDF(sr.Latencies, plots.CDFPoints)
+		} else {
+			// Too many tasks to keep their latencies: replication 0's sketch.
+			sk := recs[i].Latencies()
+			s.Latencies = sk.Count()
+			s.CDF = plots.SketchCDF(sk, plots.CDFPoints)
+		}
+		r.Strategies = append(r.Strategies, s)
+	}
+	return r
+}
+
+// writeFigureOutputs writes the figure data, trace.json and the figures
+// into dir, each file whole or not at all.
+func writeFigureOutputs(dir string, res *experiment.Result, recs []*timeline.Recorder, fig *figureFlags, jobs int) error {
+	r := figureRun(res, recs)
+	for _, f := range plots.DataFiles() {
+		if err := atomicfile.Write(filepath.Join(dir, f.Name), func(w io.Writer) error { return f.Write(w, r) }); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
+	procs := make([]timeline.TraceProcess, len(r.Strategies))
+	for i, s := range r.Strategies {
+		procs[i] = timeline.TraceProcess{Name: s.Name, Timeline: s.Timeline}
+	}
+	err := atomicfile.Write(filepath.Join(dir, "trace.json"), func(w io.Writer) error {
+		return timeline.WriteTrace(w, r.Workload, procs)
+	})
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	if err := writeFigures(dir, plots.RunFigures(r), fig, jobs); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	return nil
 }
 
 // writeOutputs writes the run's files into dir, each whole or not at all.

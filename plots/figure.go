@@ -1,0 +1,172 @@
+package plots
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"time"
+	"unicode/utf8"
+
+	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/text/encoding/charmap"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Format is a file format for figures.
+type Format string
+
+// The figure formats.
+const (
+	PNG Format = "png"
+	SVG Format = "svg"
+	PDF Format = "pdf"
+)
+
+// Formats lists the figure formats, PNG (the default) first.
+func Formats() []Format { return []Format{PNG, SVG, PDF} }
+
+// ParseFormat returns the format named s ("png", "svg" or "pdf").
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats() {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", s)
+}
+
+// DPI is the resolution at which a figure's pixels map to its physical
+// size: WidthPx×HeightPx pixels are 8×5⅓ inches, with fonts sized for
+// print. SVG and PDF figures have the same physical size.
+const DPI = 150
+
+// fixedDate is the creation and modification date of every PDF, so that
+// the same figure always gives the same bytes.
+var fixedDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func init() {
+	fpdf.SetDefaultCreationDate(fixedDate)
+	fpdf.SetDefaultModificationDate(fixedDate)
+	fpdf.SetDefaultCatalogSort(true)
+}
+
+// Figure is a figure ready to be rendered at any size and in any format.
+type Figure struct {
+	// Name is the figure's file name without its extension ("makespan",
+	// "timeline-sync-handler").
+	Name string
+	// Draw draws the figure on a canvas.
+	Draw func(c draw.Canvas)
+}
+
+// FileName returns the figure's file name in the given format.
+func (f Figure) FileName(format Format) string { return f.Name + "." + string(format) }
+
+// Render draws the figure as a file of the given format, widthPx×heightPx
+// pixels (PNG) or the same size at DPI (SVG, PDF). The same figure always
+// renders to the same bytes on one platform.
+func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err error) {
+	if widthPx < 100 || heightPx < 100 || widthPx > 20000 || heightPx > 20000 {
+		return nil, fmt.Errorf("plots: figure size %dx%d out of range (100 to 20000 pixels a side)", widthPx, heightPx)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("plots: drawing %s: %v", f.Name, p)
+		}
+	}()
+	w := vg.Length(widthPx) * vg.Inch / DPI
+	h := vg.Length(heightPx) * vg.Inch / DPI
+	var buf bytes.Buffer
+	switch format {
+	case PNG:
+		img := image.NewRGBA(image.Rect(0, 0, widthPx, heightPx))
+		cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(DPI))
+		fill(cv, color.White)
+		f.Draw(draw.New(cv))
+		_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(&buf)
+	case SVG:
+		cv := svgCanvas{vgsvg.NewWith(vgsvg.UseWH(w, h), vgsvg.EmbedFonts(true))}
+		fill(cv, color.White)
+		f.Draw(draw.New(cv))
+		_, err = cv.WriteTo(&buf)
+	case PDF:
+		cv := pdfCanvas{vgpdf.New(w, h)}
+		fill(cv, color.White)
+		f.Draw(draw.New(cv))
+		_, err = cv.WriteTo(&buf)
+	default:
+		return nil, fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("plots: rendering %s: %w", f.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// svgCanvas sets bold text in Liberation Sans Bold under its own name, so
+// that the SVG asks for the bold weight of the embedded family.
+type svgCanvas struct{ *vgsvg.Canvas }
+
+// FillString implements vg.Canvas.
+func (c svgCanvas) FillString(fnt font.Face, pt vg.Point, str string) {
+	if fnt.Font.Variant == boldFont.Variant && fnt.Font.Typeface == boldFont.Typeface {
+		fnt = font.DefaultCache.Lookup(trueBoldFont, fnt.Font.Size)
+	}
+	c.Canvas.FillString(fnt, pt, str)
+}
+
+// pdfCanvas works around two limits of gonum/plot's PDF backend. It
+// encodes text in Windows-1252, the code page of the fonts it embeds (it
+// writes UTF-8 bytes as they are, which garbles every non-ASCII
+// character). And it sets bold text in the regular face: the backend
+// embeds every font from a file of the same name, so a second face would
+// be drawn with the first one's glyphs.
+type pdfCanvas struct{ *vgpdf.Canvas }
+
+// FillString implements vg.Canvas.
+func (c pdfCanvas) FillString(fnt font.Face, pt vg.Point, str string) {
+	if fnt.Font.Variant == boldFont.Variant && fnt.Font.Typeface == boldFont.Typeface {
+		fnt = font.DefaultCache.Lookup(sansFont, fnt.Font.Size)
+	}
+	c.Canvas.FillString(fnt, pt, toWindows1252(str))
+}
+
+// toWindows1252 encodes s in Windows-1252, a minus sign as an en dash
+// and characters outside the code page as '?'.
+func toWindows1252(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r == '−' {
+			r = '–'
+		}
+		if r < utf8.RuneSelf {
+			b = append(b, byte(r))
+			continue
+		}
+		if c, ok := charmap.Windows1252.EncodeRune(r); ok {
+			b = append(b, c)
+		} else {
+			b = append(b, '?')
+		}
+	}
+	return string(b)
+}
+
+// fill paints the whole canvas.
+func fill(c vg.CanvasSizer, col color.Color) {
+	w, h := c.Size()
+	var p vg.Path
+	p.Move(vg.Point{})
+	p.Line(vg.Point{X: w})
+	p.Line(vg.Point{X: w, Y: h})
+	p.Line(vg.Point{Y: h})
+	p.Close()
+	c.SetColor(col)
+	c.Fill(p)
+}

@@ -1,0 +1,443 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"asyncsim/sim"
+	"asyncsim/timeline"
+)
+
+// Rows of a timeline figure.
+const (
+	// MaxContextRows is the most contexts a timeline figure shows, the
+	// first by id.
+	MaxContextRows = 24
+	// MaxTaskRows is the most tasks it shows, the first by arrival.
+	MaxTaskRows = 40
+)
+
+// Colours of the task spans in timeline figures: neutral greys, apart
+// from every state colour and strategy colour.
+var (
+	queuedColor  = color.NRGBA{0xd4, 0xd4, 0xd4, 0xff}
+	serviceColor = color.NRGBA{0x5a, 0x64, 0x72, 0xff}
+)
+
+// stateLabels describe the states in the legend of timeline figures.
+var stateLabels = map[sim.State]string{
+	sim.Running: "running (CPU)",
+	sim.Waiting: "waiting for the GIL",
+	sim.InIO:    "in an IO call",
+	sim.Blocked: "blocked (loop thread in a blocking call)",
+	sim.Idle:    "idle",
+}
+
+// TimelineFigure returns the timeline figure of strategy i, a Gantt chart
+// of its timeline window: above, one row per context (the first
+// MaxContextRows), bars coloured by state and idle time left blank;
+// below, one row per task (the first MaxTaskRows by arrival), light while
+// queued and dark while in service. Its name is "timeline-" and the
+// strategy's name, with characters unsafe in file names replaced.
+func TimelineFigure(r *Run, i int) Figure {
+	return Figure{Name: "timeline-" + fileSafe(r.Strategies[i].Name), Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
+}
+
+// RunFigures returns every figure of a run: makespan, latency,
+// utilization and one timeline per strategy. Timeline figures of
+// strategies whose names map to the same file name get numbered.
+func RunFigures(r *Run) []Figure {
+	figs := []Figure{MakespanFigure(r), LatencyFigure(r), UtilizationFigure(r)}
+	seen := map[string]int{}
+	for i := range r.Strategies {
+		f := TimelineFigure(r, i)
+		if n := seen[f.Name]; n > 0 {
+			seen[f.Name]++
+			f.Name += "-" + itoa(n+1)
+		} else {
+			seen[f.Name] = 1
+		}
+		figs = append(figs, f)
+	}
+	return figs
+}
+
+// fileSafe keeps letters, digits and . _ + - and replaces anything else
+// by '_'.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._+-", r) {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// gspan is a bar of a Gantt row, in axis units.
+type gspan struct {
+	start, end float64
+	kind       int // index in the gantt's palette
+}
+
+type grow struct {
+	name  string
+	spans []gspan
+}
+
+// gantt draws rows of bars, the first row on top, on light stripes.
+type gantt struct {
+	rows    []grow
+	palette []color.Color
+	// fill is the share of a row's height its bars take.
+	fill float64
+	// minWidth is the narrowest a bar is drawn, so that short bursts
+	// stay visible.
+	minWidth vg.Length
+}
+
+// Plot implements plot.Plotter.
+func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	n := len(g.rows)
+	rowH := trY(1) - trY(0)
+	half := rowH * vg.Length(g.fill) / 2
+	stripe := color.Gray{0xf4}
+	for i, row := range g.rows {
+		y := trY(float64(n - 1 - i))
+		if i%2 == 0 {
+			c.FillPolygon(stripe, rectPoints(vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: y - rowH/2}, Max: vg.Point{X: c.Max.X, Y: y + rowH/2}}))
+		}
+		cols := int((c.Max.X-c.Min.X)/0.5) + 1
+		if len(row.spans) > 2*cols {
+			g.plotDense(c, trX, row.spans, y, half, cols)
+			continue
+		}
+		// Wide bars first, then the short bursts, widened to minWidth,
+		// on top of them.
+		for _, narrow := range []bool{false, true} {
+			for _, s := range row.spans {
+				x0, x1 := trX(s.start), trX(s.end)
+				if (x1-x0 < g.minWidth) != narrow {
+					continue
+				}
+				if narrow {
+					x1 = x0 + g.minWidth
+				}
+				r := vg.Rectangle{Min: vg.Point{X: max(x0, c.Min.X), Y: y - half}, Max: vg.Point{X: min(x1, c.Max.X), Y: y + half}}
+				if r.Max.X > r.Min.X {
+					c.FillPolygon(g.palette[s.kind], rectPoints(r))
+				}
+			}
+		}
+	}
+}
+
+// plotDense draws a row with more bars than the plot has columns of
+// half a point: each column in the colour that fills most of it.
+func (g *gantt) plotDense(c draw.Canvas, trX func(float64) vg.Length, spans []gspan, y, half vg.Length, cols int) {
+	k := len(g.palette)
+	share := make([]float64, cols*k)
+	colOf := func(x vg.Length) float64 { return float64((x - c.Min.X) / 0.5) }
+	for _, s := range spans {
+		a, b := colOf(trX(s.start)), colOf(trX(s.end))
+		for col := max(int(a), 0); col < cols && float64(col) < b; col++ {
+			lo, hi := math.Max(a, float64(col)), math.Min(b, float64(col+1))
+			if hi > lo {
+				share[col*k+s.kind] += hi - lo
+			}
+		}
+	}
+	start, cur := 0, -1
+	flush := func(end int) {
+		if cur >= 0 && end > start {
+			x0 := c.Min.X + vg.Length(start)*0.5
+			x1 := min(c.Min.X+vg.Length(end)*0.5, c.Max.X)
+			c.FillPolygon(g.palette[cur], rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y - half}, Max: vg.Point{X: x1, Y: y + half}}))
+		}
+	}
+	for col := range cols {
+		best, bestShare := -1, 0.25 // mostly idle columns stay blank
+		for j := range k {
+			if v := share[col*k+j]; v > bestShare {
+				best, bestShare = j, v
+			}
+		}
+		if best != cur {
+			flush(col)
+			start, cur = col, best
+		}
+	}
+	flush(cols)
+}
+
+// DataRange implements plot.DataRanger.
+func (g *gantt) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = math.Inf(1), math.Inf(-1)
+	for _, r := range g.rows {
+		for _, s := range r.spans {
+			xmin, xmax = math.Min(xmin, s.start), math.Max(xmax, s.end)
+		}
+	}
+	return xmin, xmax, -0.5, float64(len(g.rows)) - 0.5
+}
+
+// endLine marks the end of the run inside a window that outlasts it.
+type endLine struct {
+	x     float64
+	label bool
+}
+
+// Plot implements plot.Plotter.
+func (e *endLine) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	x := trX(e.x)
+	c.StrokeLine2(draw.LineStyle{Color: textColor, Width: 0.8, Dashes: []vg.Length{4, 3}}, x, c.Min.Y, x, c.Max.Y)
+	if e.label {
+		sty := textStyle(sansFont, noteSize, textColor)
+		sty.YAlign = draw.YTop
+		c.FillText(sty, vg.Point{X: x + 3, Y: c.Max.Y - 2}, "end of run")
+	}
+}
+
+// palette indexes of a timeline figure: the states, then the task spans.
+const (
+	kindQueued  = int(sim.Blocked) + 1
+	kindService = kindQueued + 1
+)
+
+func drawTimeline(c draw.Canvas, r *Run, i int) {
+	s := r.Strategies[i]
+	tl := s.Timeline
+	if tl == nil {
+		tl = &timeline.Timeline{}
+	}
+	title := r.Workload + " · " + s.Name + " (" + s.Kind + "): what each context and task does over time"
+	c = header(c, title, windowText(tl)+"\n"+rowsText(tl))
+
+	span := tl.To - tl.From
+	factor, unit := timeUnit(max(tl.To, 1).Seconds())
+	x := func(t sim.Time) float64 { return t.Seconds() * factor }
+
+	palette := make([]color.Color, kindService+1)
+	for _, st := range sim.States() {
+		palette[st] = StateColor(st)
+	}
+	palette[kindQueued], palette[kindService] = queuedColor, serviceColor
+
+	present := map[int]bool{}
+	var ctxRows []grow
+	for _, ctx := range tl.Contexts {
+		if len(ctxRows) == MaxContextRows {
+			break
+		}
+		if len(ctx.Intervals) == 0 {
+			continue
+		}
+		row := grow{name: ctx.Name}
+		for _, iv := range ctx.Intervals {
+			if iv.State == sim.Idle || iv.State > sim.Blocked {
+				continue
+			}
+			row.spans = append(row.spans, gspan{x(iv.Start), x(iv.End), int(iv.State)})
+			present[int(iv.State)] = true
+		}
+		ctxRows = append(ctxRows, row)
+	}
+	var taskRows []grow
+	for _, sp := range groupTaskSpans(tl) {
+		if len(taskRows) == MaxTaskRows {
+			break
+		}
+		taskRows = append(taskRows, sp)
+		for _, b := range sp.spans {
+			present[b.kind] = true
+		}
+	}
+	for i := range taskRows {
+		for j := range taskRows[i].spans {
+			b := &taskRows[i].spans[j]
+			b.start, b.end = b.start*factor, b.end*factor
+		}
+	}
+
+	var items []legendItem
+	for _, st := range []sim.State{sim.Running, sim.Waiting, sim.InIO, sim.Blocked} {
+		if present[int(st)] {
+			items = append(items, legendItem{label: stateLabels[st], color: StateColor(st), kind: swatchBox})
+		}
+	}
+	items = append(items, legendItem{label: stateLabels[sim.Idle], kind: swatchOutline})
+	if len(taskRows) > 0 {
+		items = append(items,
+			legendItem{label: "task queued", color: queuedColor, kind: swatchBox},
+			legendItem{label: "task in service", color: serviceColor, kind: swatchBox})
+	}
+	c = legendRow(c, items)
+	if len(ctxRows) == 0 && len(taskRows) == 0 || span <= 0 {
+		note(c, "nothing ran in this window")
+		return
+	}
+
+	lo, hi := x(tl.From), x(tl.To)
+	type panel struct {
+		rows  []grow
+		p     *plot.Plot
+		rowH  vg.Length
+		extra vg.Length // height of the panel's axes
+	}
+	var panels []*panel
+	addPanel := func(rows []grow, label string, fill float64) {
+		p := newPlot()
+		g := &gantt{rows: rows, palette: palette, fill: fill, minWidth: 1}
+		p.Add(grid(true, false), g)
+		if tl.End < tl.To {
+			p.Add(&endLine{x: x(tl.End), label: len(panels) == 0})
+		}
+		p.X.Min, p.X.Max = lo, hi
+		p.Y.Min, p.Y.Max = -0.5, float64(len(rows))-0.5
+		p.Y.Label.Text = label
+		p.Y.Tick.Length = 0
+		p.Y.Width = 0
+		p.X.Tick.Marker = unlabeled{niceTicks{}}
+		panels = append(panels, &panel{rows: rows, p: p, extra: 6})
+	}
+	if len(ctxRows) > 0 {
+		addPanel(ctxRows, "contexts", 0.78)
+	}
+	if len(taskRows) > 0 {
+		addPanel(taskRows, "tasks (by arrival)", 0.7)
+	}
+	last := panels[len(panels)-1]
+	last.p.X.Tick.Marker = niceTicks{}
+	last.p.X.Label.Text = "virtual time (" + unit + ")"
+	last.extra = 34
+	// Row heights: a context row is 1.5 task rows, and at least 12 points
+	// when there is room, so that its label fits.
+	const gap = 10
+	avail := c.Max.Y - c.Min.Y - gap*vg.Length(len(panels)-1)
+	for _, pn := range panels {
+		avail -= pn.extra
+	}
+	nCtx, nTask := vg.Length(len(ctxRows)), vg.Length(len(taskRows))
+	switch {
+	case nTask == 0:
+		panels[0].rowH = avail / nCtx
+	case nCtx == 0:
+		panels[0].rowH = avail / nTask
+	default:
+		ctxH := avail * 1.5 / (1.5*nCtx + nTask)
+		ctxH = max(ctxH, min(12, avail*0.7/nCtx), min(48/nCtx, avail*0.4/nCtx))
+		panels[0].rowH, panels[1].rowH = ctxH, (avail-ctxH*nCtx)/nTask
+	}
+	top := c.Max.Y
+	cs := make([]draw.Canvas, len(panels))
+	ps := make([]*plot.Plot, len(panels))
+	for k, pn := range panels {
+		h := pn.rowH*vg.Length(len(pn.rows)) + pn.extra
+		cs[k] = c
+		cs[k].Max.Y, cs[k].Min.Y = top, top-h
+		top -= h + gap
+		ps[k] = pn.p
+		pn.p.Y.Tick.Marker = rowTicks(pn.rows, pn.rowH)
+	}
+	alignX(ps, cs)
+	for k, p := range ps {
+		p.Draw(cs[k])
+	}
+}
+
+// rowTicks labels the rows of a Gantt panel (the first at the top),
+// skipping rows when they are too thin for every label to fit.
+func rowTicks(rows []grow, rowH vg.Length) plot.ConstantTicks {
+	n := len(rows)
+	step := 1
+	if need := vg.Length(tickSize * 1.15); rowH < need && rowH > 0 {
+		step = int(math.Ceil(float64(need / rowH)))
+	}
+	var ticks plot.ConstantTicks
+	for i := 0; i < n; i += step {
+		ticks = append(ticks, plot.Tick{Value: float64(n - 1 - i), Label: rows[i].name})
+	}
+	return ticks
+}
+
+// groupTaskSpans returns one row per task with its queued and in-service
+// spans inside the window, in seconds, leaving out tasks with none.
+func groupTaskSpans(tl *timeline.Timeline) []grow {
+	var rows []grow
+	for _, sp := range taskSpans(tl) {
+		kind := kindService
+		if sp.state == timeline.TaskQueued {
+			kind = kindQueued
+		}
+		if n := len(rows); n == 0 || rows[n-1].name != sp.row {
+			rows = append(rows, grow{name: sp.row})
+		}
+		r := &rows[len(rows)-1]
+		r.spans = append(r.spans, gspan{sp.start.Seconds(), sp.end.Seconds(), kind})
+	}
+	return rows
+}
+
+// windowText says which part of the run a timeline figure shows.
+func windowText(tl *timeline.Timeline) string {
+	run := formatDuration(tl.End.Seconds())
+	// The window's ends in one unit: "From 1.5 to 2 s".
+	factor, unit := timeUnit(max(tl.To, tl.From).Seconds())
+	in := func(t sim.Time) string { return trimNumber(t.Seconds()*factor) + " " + unit }
+	from, to := in(tl.From), in(tl.To)
+	switch {
+	case tl.From == 0 && tl.To == tl.End:
+		return "The whole run, 0 to " + run
+	case tl.Cut == timeline.CutTasks:
+		return "The first " + to + " of the " + run + " run, until " + itoa(timeline.DefaultAutoTasks) + " tasks had completed"
+	case tl.Cut == timeline.CutChanges:
+		return "The first " + to + " of the " + run + " run, until one context had changed state " +
+			itoa(timeline.DefaultAutoChanges) + " times"
+	case tl.Cut == timeline.CutSize:
+		return "From " + from + " to " + to + " of the " + run + " run, cut short to keep the timeline small"
+	case tl.To > tl.End:
+		return "From " + from + " to " + to + "; the run ends at " + run
+	}
+	return "From " + from + " to " + to + " of the " + run + " run"
+}
+
+// rowsText says which contexts and tasks a timeline figure shows.
+func rowsText(tl *timeline.Timeline) string {
+	shown := 0
+	for _, c := range tl.Contexts {
+		if len(c.Intervals) > 0 && shown < MaxContextRows {
+			shown++
+		}
+	}
+	var ctx string
+	switch {
+	case shown == 0:
+		ctx = "No context in the window"
+	case shown == tl.AllContexts:
+		ctx = "One row per context (" + itoa(shown) + ")"
+	default:
+		ctx = "The first " + itoa(shown) + " of " + groupThousands(itoa(tl.AllContexts)) + " contexts"
+	}
+	tasks := len(groupTaskSpans(tl))
+	shownTasks := min(tasks, MaxTaskRows)
+	var t string
+	switch {
+	case tl.AllTasks == 0:
+		t = "no task in the window"
+	case int64(shownTasks) == tl.AllTasks:
+		t = "one row per task (" + plural(int64(shownTasks), "task") + ")"
+	default:
+		t = "the first " + itoa(shownTasks) + " of the " + groupThousands(strconv.FormatInt(tl.AllTasks, 10)) + " tasks in the window"
+	}
+	return ctx + " and " + t + "; idle time is blank"
+}

@@ -1,0 +1,272 @@
+package plots
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"image/png"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"asyncsim/sim"
+	"asyncsim/timeline"
+)
+
+func TestLatencyCDF(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ps := []float64{0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1}
+	for _, n := range []int{1, 2, 3, 10, 99, 100, 101, 999, 1000, 1001, 4321, 20000} {
+		for _, ties := range []bool{false, true} {
+			var reps [][]sim.Time
+			total := 0
+			for total < n {
+				k := min(n-total, 1+rng.IntN(n))
+				rep := make([]sim.Time, k)
+				for i := range rep {
+					if ties {
+						rep[i] = sim.Time(rng.IntN(7)) * sim.Millisecond
+					} else {
+						rep[i] = sim.Time(rng.Int64N(int64(sim.Second)))
+					}
+				}
+				reps = append(reps, rep)
+				total += k
+			}
+			cdf := LatencyCDF(reps, CDFPoints)
+			all := slices.Concat(reps...)
+			want := sim.Quantiles(all, ps)
+			for i, p := range ps {
+				if got, _ := Quantile(cdf, p); got != want[i] {
+					t.Errorf("n %d ties %v: Quantile(%g) = %v; want %v", n, ties, p, got, want[i])
+				}
+			}
+			if len(cdf) > CDFPoints+1 {
+				t.Errorf("n %d: %d points; want at most %d", n, len(cdf), CDFPoints+1)
+			}
+			slices.Sort(all)
+			for i, pt := range cdf {
+				at := 0
+				for at < len(all) && all[at] <= pt.Latency {
+					at++
+				}
+				if pt.Count != int64(at) || pt.Fraction != float64(at)/float64(len(all)) {
+					t.Errorf("n %d: point %d (%v) has fraction %g; want %g", n, i, pt.Latency, pt.Fraction, float64(at)/float64(len(all)))
+				}
+				if i > 0 && (pt.Latency <= cdf[i-1].Latency || pt.Fraction <= cdf[i-1].Fraction) {
+					t.Errorf("n %d: points %d and %d not increasing", n, i-1, i)
+				}
+			}
+			if last := cdf[len(cdf)-1]; last.Fraction != 1 || last.Latency != all[len(all)-1] {
+				t.Errorf("n %d: last point %+v; want the maximum at 1", n, last)
+			}
+		}
+	}
+	if LatencyCDF(nil, CDFPoints) != nil {
+		t.Error("LatencyCDF(nil) is not empty")
+	}
+}
+
+func TestSketchCDF(t *testing.T) {
+	var s sim.QuantileSketch
+	for i := 1; i <= 100000; i++ {
+		s.Add(sim.Time(i) * sim.Microsecond)
+	}
+	cdf := SketchCDF(&s, CDFPoints)
+	for _, p := range []float64{0.5, 0.99} {
+		got, _ := Quantile(cdf, p)
+		want := p * 100000 * float64(sim.Microsecond)
+		if d := float64(got)/want - 1; d > sim.SketchAccuracy || d < -sim.SketchAccuracy {
+			t.Errorf("p%g = %v; want %v within %g", 100*p, got, sim.Time(want), sim.SketchAccuracy)
+		}
+	}
+}
+
+func TestParseSeconds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 1000 {
+		x := sim.Time(rng.Int64N(1 << 50)) // FormatSeconds is exact up to 2⁵³ ns
+		if got, err := parseSeconds(x.FormatSeconds()); got != x || err != nil {
+			t.Fatalf("parseSeconds(%q) = %v, %v; want %v", x.FormatSeconds(), got, err, x)
+		}
+	}
+	for _, bad := range []string{"", "-1", "1.2.3", "1e3", ".5", "1.0000000001", "+1", "1.-5", "x"} {
+		if _, err := parseSeconds(bad); err == nil {
+			t.Errorf("parseSeconds(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestGroupThousands(t *testing.T) {
+	for in, want := range map[string]string{"0": "0", "9999": "9999", "10000": "10,000", "1000000": "1,000,000",
+		"-25000.5": "-25,000.5", "123456789": "123,456,789"} {
+		if got := groupThousands(in); got != want {
+			t.Errorf("groupThousands(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+func iv(a, b sim.Time, s sim.State) timeline.Interval {
+	return timeline.Interval{Start: a, End: b, State: s}
+}
+
+func bin(a, b sim.Time, busy, flight float64) timeline.Bin {
+	return timeline.Bin{Start: a, End: b, Busy: busy, InFlight: flight}
+}
+
+// sample returns a small run with every kind of figure data.
+func sample() *Run {
+	ms := sim.Millisecond
+	tl := &timeline.Timeline{From: 0, To: 30 * ms, End: 30 * ms, Cut: timeline.CutEnd, AllContexts: 2, AllTasks: 2,
+		Contexts: []timeline.Context{
+			{Name: "loop-0", Intervals: []timeline.Interval{iv(0, 1*ms, sim.Running), iv(1*ms, 20*ms, sim.Blocked), iv(20*ms, 30*ms, sim.Idle)}},
+			{Name: "executor-0.0", Created: 0, Intervals: []timeline.Interval{iv(0, 5*ms, sim.Idle), iv(5*ms, 25*ms, sim.InIO), iv(25*ms, 26*ms, sim.Waiting), iv(26*ms, 30*ms, sim.Idle)}},
+		},
+		Tasks: []timeline.Task{
+			{Name: "request#0", Arrival: 0, Start: 0, Completion: 21 * ms},
+			{Name: "request#1", Arrival: 0, Start: 20 * ms, Completion: 30 * ms},
+		},
+	}
+	series := &timeline.Series{Cores: 2, Width: 8 * ms, Bins: []timeline.Bin{
+		bin(0, 8*ms, 0.5, 2), bin(8*ms, 16*ms, 1, 2), bin(16*ms, 24*ms, 1.25, 1.5), bin(24*ms, 30*ms, 0, 1)}}
+	return &Run{Workload: "sample", Description: "A sample.", Cores: 2, Replications: 3, Strategies: []Strategy{
+		{Name: "first", Kind: "event_loop", Color: 0, Tasks: 2, Makespan: 0.03, MakespanCI95: 0.004, Latencies: 6,
+			CDF: LatencyCDF([][]sim.Time{{21 * ms, 30 * ms}, {20 * ms, 31 * ms}, {19 * ms, 30 * ms}}, CDFPoints), Timeline: tl, Series: series},
+		{Name: "second/odd name", Kind: "blocking", Color: 3, Tasks: 2, Makespan: 0.5, MakespanCI95: 0, Latencies: 6,
+			CDF: LatencyCDF([][]sim.Time{{1 * ms, 500 * ms}, {2 * ms, 400 * ms}, {3 * ms, 450 * ms}}, CDFPoints), Timeline: tl, Series: series},
+	}}
+}
+
+// files writes the run's data files and a summary.json into a file
+// system.
+func files(t *testing.T, r *Run) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, f := range DataFiles() {
+		var b bytes.Buffer
+		if err := f.Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		fsys[f.Name] = &fstest.MapFile{Data: b.Bytes()}
+	}
+	var sum strings.Builder
+	fmt.Fprintf(&sum, `{"workload": %q, "seed": 1, "replications": %d, "results": [`, r.Workload, r.Replications)
+	for i, s := range r.Strategies {
+		if i > 0 {
+			sum.WriteString(",")
+		}
+		fmt.Fprintf(&sum, `{"strategy": %q, "makespan_s": %v, "makespan_s_ci95": %v}`, s.Name, s.Makespan, s.MakespanCI95)
+	}
+	sum.WriteString("]}")
+	fsys[SummaryJSON] = &fstest.MapFile{Data: []byte(sum.String())}
+	return fsys
+}
+
+// TestRender renders every figure in every format: a PNG of the asked
+// size, well-formed SVG, and the same bytes on every rendering.
+func TestRender(t *testing.T) {
+	r := sample()
+	figs := RunFigures(r)
+	var names []string
+	for _, f := range figs {
+		names = append(names, f.Name)
+	}
+	want := []string{"makespan", "latency", "utilization", "timeline-first", "timeline-second_odd_name"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("figures %v; want %v", names, want)
+	}
+	for _, f := range figs {
+		for _, size := range [][2]int{{WidthPx, HeightPx}, {640, 480}} {
+			data, err := f.Render(PNG, size[0], size[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("%s: %v", f.Name, err)
+			}
+			if b := img.Bounds(); b.Dx() != size[0] || b.Dy() != size[1] {
+				t.Errorf("%s: %dx%d image; want %dx%d", f.Name, b.Dx(), b.Dy(), size[0], size[1])
+			}
+		}
+		svg, err := f.Render(SVG, WidthPx, HeightPx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := xml.NewDecoder(bytes.NewReader(svg))
+		for {
+			if _, err := d.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("%s.svg is not XML: %v", f.Name, err)
+			}
+		}
+		pdf, err := f.Render(PDF, WidthPx, HeightPx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := f.Render(PDF, WidthPx, HeightPx)
+		if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Equal(pdf, again) {
+			t.Errorf("%s.pdf: not a PDF, or differs between renderings", f.Name)
+		}
+	}
+	if _, err := figs[0].Render("gif", WidthPx, HeightPx); err == nil {
+		t.Error("Render(gif) succeeded")
+	}
+	if _, err := figs[0].Render(PNG, 10, 10); err == nil {
+		t.Error("Render at 10x10 succeeded")
+	}
+}
+
+// TestReadRun checks that the data files read back into the same
+// figures, byte for byte.
+func TestReadRun(t *testing.T) {
+	r := sample()
+	back, err := ReadRun(files(t, r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := RunFigures(r), RunFigures(back)
+	if len(a) != len(b) {
+		t.Fatalf("%d figures read back; want %d", len(b), len(a))
+	}
+	for i := range a {
+		x, _ := a[i].Render(PNG, WidthPx, HeightPx)
+		y, _ := b[i].Render(PNG, WidthPx, HeightPx)
+		if a[i].Name != b[i].Name || !bytes.Equal(x, y) {
+			t.Errorf("%s: the figure drawn from the files differs", a[i].Name)
+		}
+	}
+	// Broken files are errors that name the file.
+	for name, data := range map[string]string{
+		LatencyCSV:     "strategy,latency_s,count,fraction\nfirst,abc,1,1\n",
+		UtilizationCSV: "strategy,start_s\n",
+		TimelineCSV:    "strategy,kind,row,state,start_s,end_s\nnobody,context,x,running,0,1\n",
+		FiguresJSON:    "{",
+		SummaryJSON:    `{"workload": "other", "results": []}`,
+	} {
+		fsys := files(t, r)
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+		if _, err := ReadRun(fsys); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("ReadRun with a broken %s: error %v; want one naming the file", name, err)
+		}
+	}
+}
+
+// TestEmptyRun draws figures of a run without data.
+func TestEmptyRun(t *testing.T) {
+	runs := []*Run{
+		{Workload: "empty"},
+		{Workload: "bare", Cores: 1, Replications: 1, Strategies: []Strategy{{Name: "s", Kind: "blocking"}}},
+	}
+	for _, r := range runs {
+		for _, f := range RunFigures(r) {
+			if _, err := f.Render(PNG, 400, 300); err != nil {
+				t.Errorf("%s %s: %v", r.Workload, f.Name, err)
+			}
+		}
+	}
+}

@@ -1,0 +1,461 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/font/liberation"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The look shared by every figure: Liberation Sans (embedded in
+// gonum/plot), sizes for a figure printed at 8 inches wide, dark grey
+// secondary text and light grid lines.
+var (
+	sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	// boldFont is Liberation Sans Bold registered under a variant of its
+	// own with a normal weight: gonum/plot's PDF backend cannot find
+	// fonts whose weight is bold.
+	boldFont = font.Font{Typeface: "Liberation", Variant: "SansBold"}
+	// trueBoldFont is Liberation Sans Bold as gonum/plot registers it.
+	trueBoldFont = font.Font{Typeface: "Liberation", Variant: "Sans", Weight: xfont.WeightBold}
+
+	textColor  = color.Gray{0x20}
+	mutedColor = color.Gray{0x55}
+	gridColor  = color.Gray{0xdd}
+	axisColor  = color.Gray{0x40}
+)
+
+func init() {
+	for _, f := range liberation.Collection() {
+		if f.Font == trueBoldFont {
+			font.DefaultCache.Add(font.Collection{{Font: boldFont, Face: f.Face}})
+		}
+	}
+}
+
+// Font sizes, in points.
+const (
+	titleSize    = 13
+	subtitleSize = 10
+	labelSize    = 10.5
+	tickSize     = 9.5
+	legendSize   = 10
+	noteSize     = 9
+)
+
+// margin is the blank border around a figure.
+const margin = vg.Length(10)
+
+func textStyle(f font.Font, size vg.Length, col color.Color) text.Style {
+	return text.Style{Color: col, Font: font.From(f, size), Handler: plot.DefaultTextHandler,
+		XAlign: draw.XLeft, YAlign: draw.YBottom}
+}
+
+// newPlot returns a plot in the shared style, without a title (figures
+// draw their own header) and with nice ticks on both axes.
+func newPlot() *plot.Plot {
+	p := plot.New()
+	p.BackgroundColor = color.Transparent
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sansFont, labelSize)
+		a.Label.TextStyle.Color = textColor
+		a.Label.Padding = 4
+		a.Tick.Label.Font = font.From(sansFont, tickSize)
+		a.Tick.Label.Color = textColor
+		a.Tick.Length = 4
+		a.Tick.Color = axisColor
+		a.Tick.Width = 0.6
+		a.Color = axisColor
+		a.Width = 0.6
+		a.Padding = 0
+		a.Tick.Marker = niceTicks{}
+	}
+	return p
+}
+
+// grid returns light grid lines at the major ticks of the chosen axes.
+func grid(vertical, horizontal bool) *gridLines {
+	return &gridLines{vertical: vertical, horizontal: horizontal}
+}
+
+// gridLines draws light lines at every tick of the plot's axes, labelled
+// or not, so that stacked panels whose tick labels are left to the panel
+// below keep their grid.
+type gridLines struct{ vertical, horizontal bool }
+
+// Plot implements plot.Plotter.
+func (g *gridLines) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := draw.LineStyle{Color: gridColor, Width: 0.5}
+	if g.vertical {
+		for _, t := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+			if t.Value < p.X.Min || t.Value > p.X.Max || isLogMinor(p.X, t) {
+				continue
+			}
+			x := trX(t.Value)
+			c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
+		}
+	}
+	if g.horizontal {
+		for _, t := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+			if t.Value < p.Y.Min || t.Value > p.Y.Max || isLogMinor(p.Y, t) {
+				continue
+			}
+			y := trY(t.Value)
+			c.StrokeLine2(sty, c.Min.X, y, c.Max.X, y)
+		}
+	}
+}
+
+// isLogMinor reports an unlabelled tick of a logarithmic axis: it gets
+// no grid line.
+func isLogMinor(a plot.Axis, t plot.Tick) bool {
+	_, log := a.Scale.(plot.LogScale)
+	return log && t.Label == ""
+}
+
+// header draws a figure's title and subtitle (either may be empty) in its
+// top left corner and returns the canvas below them.
+func header(c draw.Canvas, title, subtitle string) draw.Canvas {
+	c = draw.Crop(c, margin, -margin, margin, -margin)
+	y := c.Max.Y
+	width := c.Max.X - c.Min.X
+	if title != "" {
+		sty := textStyle(boldFont, titleSize, textColor)
+		sty.YAlign = draw.YTop
+		for _, line := range wrap(sty, title, width) {
+			c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+			y -= sty.Rectangle(line).Size().Y + 1
+		}
+		y -= 2
+	}
+	if subtitle != "" {
+		sty := textStyle(sansFont, subtitleSize, mutedColor)
+		sty.YAlign = draw.YTop
+		for _, para := range strings.Split(subtitle, "\n") {
+			for _, line := range wrap(sty, para, width) {
+				c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+				y -= sty.Rectangle(line).Size().Y + 1
+			}
+		}
+	}
+	c.Max.Y = y - 4
+	return c
+}
+
+// wrap breaks s into lines no wider than width, at spaces.
+func wrap(sty text.Style, s string, width vg.Length) []string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return nil
+	}
+	var lines []string
+	line := words[0]
+	for _, w := range words[1:] {
+		if sty.Width(line+" "+w) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		line += " " + w
+	}
+	return append(lines, line)
+}
+
+// lineDashes returns the dash pattern of the strategy with colour index
+// k in line figures: solid, dashed, dotted, dash-dotted, in turn, so that
+// strategies with identical curves stay distinguishable.
+func lineDashes(k int) []vg.Length {
+	switch k % 4 {
+	case 1:
+		return []vg.Length{7, 3}
+	case 2:
+		return []vg.Length{2, 2.5}
+	case 3:
+		return []vg.Length{8, 3, 2, 3}
+	}
+	return nil
+}
+
+// swatch is how a legend item shows its colour.
+type swatch int
+
+const (
+	swatchBox     swatch = iota // a filled box
+	swatchOutline               // an empty box: the idle state
+	swatchLine                  // a line
+	swatchGlyph                 // a marker
+)
+
+// legendItem is one entry of a legend row.
+type legendItem struct {
+	label  string
+	color  color.Color
+	kind   swatch
+	glyph  draw.GlyphDrawer
+	dashes []vg.Length
+}
+
+// legendRow draws the items left to right, wrapping onto further lines,
+// at the top of c, and returns the canvas below them. Items never cover
+// data: the legend sits between the header and the plot.
+func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
+	if len(items) == 0 {
+		return c
+	}
+	sty := textStyle(sansFont, legendSize, textColor)
+	sty.YAlign = draw.YCenter
+	const gap, itemGap = vg.Length(5), vg.Length(16)
+	sty.XAlign = draw.XLeft
+	lineH := sty.Rectangle("Mg").Size().Y + 4
+	x, y := c.Min.X, c.Max.Y-lineH/2
+	for _, it := range items {
+		sw := vg.Length(14)
+		switch it.kind {
+		case swatchLine:
+			sw = 22
+		case swatchGlyph:
+			sw = 9
+		}
+		w := sw + gap + sty.Width(it.label)
+		if x > c.Min.X && x+w > c.Max.X {
+			x, y = c.Min.X, y-lineH
+		}
+		drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
+		c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
+		x += w + itemGap
+	}
+	c.Max.Y = y - lineH/2 - 6
+	return c
+}
+
+func drawSwatch(c draw.Canvas, it legendItem, r vg.Rectangle) {
+	mid := (r.Min.Y + r.Max.Y) / 2
+	switch it.kind {
+	case swatchBox:
+		c.FillPolygon(it.color, rectPoints(r))
+	case swatchOutline:
+		c.StrokeLines(draw.LineStyle{Color: mutedColor, Width: 0.6}, append(rectPoints(r), r.Min))
+	case swatchLine:
+		c.StrokeLine2(draw.LineStyle{Color: it.color, Width: 2.2, Dashes: it.dashes}, r.Min.X, mid, r.Max.X, mid)
+	case swatchGlyph:
+		c.DrawGlyphNoClip(draw.GlyphStyle{Color: it.color, Radius: 3.5, Shape: it.glyph},
+			vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: mid})
+	}
+}
+
+func rectPoints(r vg.Rectangle) []vg.Point {
+	return []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}}
+}
+
+// note draws a small muted text at the bottom right of c.
+func note(c draw.Canvas, s string) {
+	sty := textStyle(sansFont, noteSize, mutedColor)
+	sty.XAlign = draw.XRight
+	c.FillText(sty, vg.Point{X: c.Max.X, Y: c.Min.Y}, s)
+}
+
+// alignX crops the canvases of vertically stacked plots so that their data
+// areas share the same left and right edges, as plot.Align does for a
+// regular grid.
+func alignX(ps []*plot.Plot, cs []draw.Canvas) {
+	var left, right vg.Length
+	for i, p := range ps {
+		dc := p.DataCanvas(cs[i])
+		left = max(left, dc.Min.X-cs[i].Min.X)
+		right = max(right, cs[i].Max.X-dc.Max.X)
+	}
+	for i, p := range ps {
+		dc := p.DataCanvas(cs[i])
+		cs[i] = draw.Crop(cs[i], left-(dc.Min.X-cs[i].Min.X), -(right - (cs[i].Max.X - dc.Max.X)), 0, 0)
+	}
+}
+
+// niceTicks labels an axis at round steps (1, 2 or 5 × 10ⁿ), about six
+// of them, formatted with the decimals the step needs and an optional
+// suffix ("%").
+type niceTicks struct {
+	suffix string
+	// scale multiplies values for their labels (100 for percentages of
+	// fractions).
+	scale float64
+	// parts is about how many steps to cut the axis into (default 6).
+	parts int
+}
+
+// Ticks implements plot.Ticker.
+func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	parts := t.parts
+	if parts <= 0 {
+		parts = 6
+	}
+	step, decimals := niceStep(hi-lo, parts)
+	scale := t.scale
+	if scale == 0 {
+		scale = 1
+	}
+	var ticks []plot.Tick
+	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: groupThousands(strconv.FormatFloat(v*scale, 'f', decimals, 64)) + t.suffix})
+	}
+	return ticks
+}
+
+// niceStep returns a round step that cuts span into about the given
+// number of parts, and the decimals its multiples need.
+func niceStep(span float64, parts int) (step float64, decimals int) {
+	if !(span > 0) || math.IsInf(span, 0) {
+		return 1, 0
+	}
+	raw := span / float64(parts)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if raw <= m*mag*1.000001 {
+			step = m * mag
+			break
+		}
+	}
+	decimals = max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	return step, decimals
+}
+
+// logTimeTicks labels a logarithmic axis in seconds at each power of ten,
+// with its unit ("100 µs", "1 ms", "10 s"), and marks 2…9 × 10ⁿ.
+type logTimeTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (logTimeTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi*1.000001; e++ {
+		base := math.Pow(10, e)
+		for m := 1.0; m < 10; m++ {
+			v := m * base
+			if v < lo*0.999999 || v > hi*1.000001 {
+				continue
+			}
+			label := ""
+			if m == 1 {
+				label = durationLabel(e)
+			}
+			ticks = append(ticks, plot.Tick{Value: v, Label: label})
+		}
+	}
+	return ticks
+}
+
+// durationLabel formats 10^e seconds with a unit: "1 ns" … "100 s".
+func durationLabel(e float64) string {
+	units := []struct {
+		exp  int
+		name string
+	}{{0, "s"}, {-3, "ms"}, {-6, "µs"}, {-9, "ns"}}
+	n := int(e)
+	for _, u := range units {
+		if n >= u.exp {
+			return strconv.FormatFloat(math.Pow(10, float64(n-u.exp)), 'f', -1, 64) + " " + u.name
+		}
+	}
+	return strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64) + " s"
+}
+
+// timeUnit returns the unit to show times up to maxSeconds in, as the
+// factor from seconds and its name.
+func timeUnit(maxSeconds float64) (factor float64, name string) {
+	switch m := math.Abs(maxSeconds); {
+	case m >= 3*3600:
+		return 1.0 / 3600, "h"
+	case m >= 120:
+		return 1.0 / 60, "min"
+	case m >= 1:
+		return 1, "s"
+	case m >= 1e-3:
+		return 1e3, "ms"
+	case m >= 1e-6:
+		return 1e6, "µs"
+	}
+	return 1e9, "ns"
+}
+
+// formatSeconds formats a time for people, in the unit its size calls
+// for: "10.020 s", "2.500 ms", "75.02 min".
+func formatSeconds(x float64) string {
+	if x == 0 {
+		return "0 s"
+	}
+	f, unit := timeUnit(x)
+	v := x * f
+	decimals := 3
+	if unit != "s" {
+		decimals = max(0, 3-int(math.Floor(math.Log10(math.Abs(v)))))
+	}
+	return strconv.FormatFloat(v, 'f', decimals, 64) + " " + unit
+}
+
+// formatDuration formats a time compactly, trimming zeros: "2 s",
+// "213.5 ms", "1.5 min".
+func formatDuration(x float64) string {
+	if x == 0 {
+		return "0 s"
+	}
+	f, unit := timeUnit(x)
+	return trimNumber(x*f) + " " + unit
+}
+
+// trimNumber formats v with four significant digits, without trailing
+// zeros: "2", "213.5", "0.05".
+func trimNumber(v float64) string {
+	if v == 0 {
+		return "0"
+	}
+	decimals := max(0, 3-int(math.Floor(math.Log10(math.Abs(v)))))
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// groupThousands puts commas between the thousands of a number's integer
+// part from 10,000 up: "1,000,000", "25,000.5".
+func groupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if len(whole) <= 4 {
+		return sign + s
+	}
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String()
+}
+
+// plural returns "1 task", "2 tasks", "10,000 tasks".
+func plural(n int64, word string) string {
+	s := groupThousands(strconv.FormatInt(n, 10)) + " " + word
+	if n != 1 {
+		s += "s"
+	}
+	return s
+}
