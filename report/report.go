@@ -97,26 +97,35 @@ func jsonNumber(s string) string {
 
 func quote(s string) string { return strconv.Quote(s) }
 
-// TasksCSV writes one row per completed task, strategy and replication, in
-// completion order: strategy, replication, task, class, arrival_s,
-// start_s, completion_s, latency_s, counted (false for warm-up tasks). The
-// result must have been run with experiment.Options.Tasks.
+// TasksHeader is the header of tasks.csv.
+var TasksHeader = []string{"strategy", "replication", "task", "class", "arrival_s", "start_s", "completion_s", "latency_s", "counted"}
+
+// TaskRow fills row (of len(TasksHeader)) with one task's record:
+// strategy, replication, task (its index in its class), class, arrival_s,
+// start_s, completion_s, latency_s, counted (false for warm-up tasks).
+func TaskRow(row []string, strategy string, replication int, class string, t sim.TaskRecord) {
+	row[0] = strategy
+	row[1] = strconv.Itoa(replication)
+	row[2] = strconv.FormatInt(t.Index, 10)
+	row[3] = class
+	row[4] = t.Arrival.FormatSeconds()
+	row[5] = t.Start.FormatSeconds()
+	row[6] = t.Completion.FormatSeconds()
+	row[7] = (t.Completion - t.Arrival).FormatSeconds()
+	row[8] = strconv.FormatBool(t.Counted)
+}
+
+// TasksCSV writes tasks.csv for a result run with experiment.Options.Tasks:
+// TasksHeader, then one TaskRow per completed task, by strategy, then
+// replication, then completion order.
 func TasksCSV(w io.Writer, res *experiment.Result) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"strategy", "replication", "task", "class", "arrival_s", "start_s", "completion_s", "latency_s", "counted"})
-	row := make([]string, 9)
+	cw.Write(TasksHeader)
+	row := make([]string, len(TasksHeader))
 	for _, s := range res.Strategies {
 		for rep, tasks := range s.Tasks {
 			for _, t := range tasks {
-				row[0] = s.Config.Name
-				row[1] = strconv.Itoa(rep)
-				row[2] = strconv.FormatInt(t.Index, 10)
-				row[3] = res.Spec.Classes[t.Class].Name
-				row[4] = t.Arrival.FormatSeconds()
-				row[5] = t.Start.FormatSeconds()
-				row[6] = t.Completion.FormatSeconds()
-				row[7] = (t.Completion - t.Arrival).FormatSeconds()
-				row[8] = strconv.FormatBool(t.Counted)
+				TaskRow(row, s.Config.Name, rep, res.Spec.Classes[t.Class].Name, t)
 				if err := cw.Write(row); err != nil {
 					return err
 				}

@@ -112,10 +112,27 @@ type Config struct {
 	Recorder Recorder
 	// ExpectedTasks, if known, sizes the latency store up front.
 	ExpectedTasks int64
+	// MaxInFlight stops the run with ErrBudget when more tasks than this
+	// are in flight at once (arrived and not finished), or more than
+	// StepsPerTaskInFlight times as many of their steps. Every task in
+	// flight holds memory (a few hundred bytes, a thread's more under a
+	// thread per task, 16 bytes a step), so this bounds a run's memory:
+	// a queue that grows without end, as under overload, or a burst of
+	// millions of tasks stops with a message rather than exhausting
+	// memory. 0 means DefaultMaxInFlight; a negative value, no limit.
+	MaxInFlight int
 }
 
-// ErrBudget is returned, wrapped, when a run exceeds Config.MaxEvents or
-// Config.Until.
+// DefaultMaxInFlight is the default Config.MaxInFlight: a million tasks in
+// flight take about half a gigabyte, and their steps at most one more.
+const DefaultMaxInFlight = 1_000_000
+
+// StepsPerTaskInFlight is the steps in flight allowed per task of
+// Config.MaxInFlight.
+const StepsPerTaskInFlight = 64
+
+// ErrBudget is returned, wrapped, when a run exceeds Config.MaxEvents,
+// Config.Until or Config.MaxInFlight.
 var ErrBudget = errors.New("run stopped by its budget")
 
 // Engine kinds of event, above those a strategy may use.
@@ -173,9 +190,11 @@ type Engine struct {
 	psCtx   int32
 	psOK    bool
 
-	tasks    []taskSlot
-	free     []TaskRef
-	inFlight int // all tasks arrived and not finished
+	tasks         []taskSlot
+	free          []TaskRef
+	inFlight      int   // all tasks arrived and not finished
+	inFlightSteps int64 // their steps
+	maxInFlight   int   // Config.MaxInFlight resolved; 0 is no limit
 
 	ctxs       []context
 	stateCount [numStates]int
@@ -203,6 +222,12 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1}
 	e.latencies = make([]Time, 0, min(max(cfg.ExpectedTasks, 0), ExactLatencies))
 	e.ps.cores = int64(cfg.Cores)
+	switch {
+	case cfg.MaxInFlight == 0:
+		e.maxInFlight = DefaultMaxInFlight
+	case cfg.MaxInFlight > 0:
+		e.maxInFlight = cfg.MaxInFlight
+	}
 	s.Init(e)
 	e.arrivalAt, e.arrivalOK = src.Peek()
 	if err := e.loop(); err != nil {
@@ -260,11 +285,15 @@ func (e *Engine) loop() error {
 			ref := e.alloc()
 			e.src.Next(&e.tasks[ref].Task)
 			e.arrivalAt, e.arrivalOK = e.src.Peek()
-			e.arrive(ref)
+			if err := e.arrive(ref); err != nil {
+				return err
+			}
 		case fromQueue:
 			ev := e.queue.pop()
 			if ev.kind == kindFollowUp {
-				e.arrive(TaskRef(ev.arg))
+				if err := e.arrive(TaskRef(ev.arg)); err != nil {
+					return err
+				}
 			} else {
 				e.strat.Timer(ev.kind, ev.ctx, ev.arg)
 			}
@@ -284,6 +313,17 @@ func (e *Engine) loop() error {
 		}
 	}
 	return nil
+}
+
+// overflow is the error of a run that holds more tasks, or steps, in
+// flight than Config.MaxInFlight allows.
+func (e *Engine) overflow() error {
+	what, n, limit := "tasks", int64(e.inFlight), int64(e.maxInFlight)
+	if n <= limit {
+		what, n, limit = "steps of tasks", e.inFlightSteps, limit*StepsPerTaskInFlight
+	}
+	return fmt.Errorf("%d %s in flight at virtual time %v, more than the %d a run may hold in memory "+
+		"(tasks arrive faster than they complete, or too many at once): %w", n, what, e.now, limit, ErrBudget)
 }
 
 // integrate accumulates the time integrals from now to t and moves the
@@ -314,11 +354,17 @@ func (e *Engine) alloc() TaskRef {
 	return TaskRef(len(e.tasks) - 1)
 }
 
-func (e *Engine) arrive(ref TaskRef) {
+// arrive hands an arrived task to the strategy. Only arrivals add to the
+// tasks in flight, so it is where the memory bound is checked.
+func (e *Engine) arrive(ref TaskRef) error {
 	slot := &e.tasks[ref]
 	slot.next, slot.started = 0, false
 	slot.counted = slot.Arrival >= e.cfg.Warmup
 	e.inFlight++
+	e.inFlightSteps += int64(len(slot.Steps))
+	if e.maxInFlight > 0 && (e.inFlight > e.maxInFlight || e.inFlightSteps > int64(e.maxInFlight)*StepsPerTaskInFlight) {
+		return e.overflow()
+	}
 	if slot.counted {
 		if e.firstCounted < 0 {
 			e.firstCounted = e.now
@@ -327,6 +373,7 @@ func (e *Engine) arrive(ref TaskRef) {
 		e.countedFlight++
 	}
 	e.strat.Arrive(ref)
+	return nil
 }
 
 // Now returns the current virtual time.
@@ -367,6 +414,7 @@ func (e *Engine) Finish(ref TaskRef) {
 		slot.started, slot.start = true, e.now
 	}
 	e.inFlight--
+	e.inFlightSteps -= int64(len(slot.Steps))
 	if slot.counted {
 		e.countedFlight--
 		e.counted++

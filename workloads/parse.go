@@ -174,7 +174,36 @@ func yamlError(file string, data []byte, err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	return ErrorList{{File: file, Line: line, Col: 1, Msg: "invalid YAML: " + msg}}
+	col := 1
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		// The parser names no position for an alias to an unknown anchor:
+		// find the alias's first use.
+		line, col = findAlias(data, m[1])
+	}
+	return ErrorList{{File: file, Line: line, Col: col, Msg: "invalid YAML: " + msg}}
+}
+
+// unknownAnchor matches the YAML parser's message about an alias whose
+// anchor is not defined.
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+
+// findAlias returns the line and column of the first alias *name in data
+// (a "*name" not followed by another character of an anchor name), or 1, 1.
+func findAlias(data []byte, name string) (line, col int) {
+	alias := []byte("*" + name)
+	for i := 0; ; {
+		j := bytes.Index(data[i:], alias)
+		if j < 0 {
+			return 1, 1
+		}
+		at, end := i+j, i+j+len(alias)
+		if end == len(data) || bytes.IndexByte([]byte(" \t\r\n,]}"), data[end]) >= 0 {
+			before := data[:at]
+			start := bytes.LastIndexByte(before, '\n') + 1
+			return bytes.Count(before, []byte("\n")) + 1, utf8.RuneCount(before[start:]) + 1
+		}
+		i = at + 1
+	}
 }
 
 // ParseNode validates a workload given as a YAML node tree (a document node

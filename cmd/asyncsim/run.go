@@ -89,17 +89,27 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	opts := experiment.Options{Jobs: *jobs, Strategies: only, Tasks: *out != "", MaxEvents: *maxEvents, Until: until}
+	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents, Until: until}
 	var recs []*timeline.Recorder
+	var spool *taskSpool
 	if *out != "" {
 		recs = recordFigures(spec, len(cfgs), window, &opts)
+		names := make([]string, len(cfgs))
+		for i, c := range cfgs {
+			names[i] = c.Name
+		}
+		if spool, err = newTaskSpool(spec, names); err != nil {
+			return err
+		}
+		defer spool.remove()
+		opts.OnTask = spool.hook(opts.OnTask)
 	}
 	res, err := experiment.Run(spec, opts)
 	if err != nil {
 		return err
 	}
 	if *out != "" {
-		if err := writeOutputs(*out, res); err != nil {
+		if err := writeOutputs(*out, res, spool); err != nil {
 			return err
 		}
 		if err := writeFigureOutputs(*out, res, recs, fig, *jobs); err != nil {
@@ -259,8 +269,9 @@ func writeFigureOutputs(dir string, res *experiment.Result, recs []*timeline.Rec
 	return nil
 }
 
-// writeOutputs writes the run's files into dir, each whole or not at all.
-func writeOutputs(dir string, res *experiment.Result) error {
+// writeOutputs writes the run's summaries and tasks.csv into dir, each
+// whole or not at all.
+func writeOutputs(dir string, res *experiment.Result, spool *taskSpool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -270,13 +281,15 @@ func writeOutputs(dir string, res *experiment.Result) error {
 	}{
 		{"summary.csv", report.CSV},
 		{"summary.json", report.JSON},
-		{"tasks.csv", report.TasksCSV},
 	}
 	for _, f := range files {
 		err := atomicfile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, res) })
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
+	}
+	if err := spool.writeTo(dir); err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,222 @@
+package validation
+
+import (
+	"bytes"
+	"math"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"asyncsim/workloads"
+)
+
+// quick runs the quick form once for all the tests that read it.
+var quick = sync.OnceValues(func() (*Report, error) { return Run(Options{Quick: true}) })
+
+func quickReport(t *testing.T) *Report {
+	t.Helper()
+	rep, err := quick()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestQuickFormPasses(t *testing.T) {
+	rep := quickReport(t)
+	if !rep.Quick {
+		t.Error("Report.Quick = false for the quick form")
+	}
+	for _, c := range rep.Failed() {
+		t.Errorf("%s %s %s: simulated %v ± %v, theory %v (%s)", c.Scenario, c.Strategy, c.Figure, c.Mean, c.CI95, c.Theory, c.Tolerance)
+	}
+	// Every family of the issue is there, each with its scenarios.
+	want := []string{"M/M/1", "M/D/1", "M/M/c", "M/G/1, first come first served", "M/G/1, processor sharing",
+		"Little's law", "Closed-loop clients", "GIL convoy effect", "Executor saturation"}
+	var got []string
+	scenarios := map[string]bool{}
+	for _, f := range rep.Families {
+		got = append(got, f.Title)
+		if len(f.Scenarios) == 0 || f.Text == "" {
+			t.Errorf("family %s has no scenarios or no text", f.Title)
+		}
+		for _, sc := range f.Scenarios {
+			scenarios[sc.Name] = true
+		}
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("families = %q; want %q", got, want)
+	}
+	for _, c := range rep.Checks {
+		if !scenarios[c.Scenario] {
+			t.Errorf("check of unknown scenario %q", c.Scenario)
+		}
+		if math.IsNaN(c.Mean) || math.IsInf(c.Mean, 0) || c.Theory <= 0 || c.CI95 < 0 {
+			t.Errorf("%s %s %s: mean %v, theory %v, CI %v", c.Scenario, c.Strategy, c.Figure, c.Mean, c.Theory, c.CI95)
+		}
+	}
+	// Little's law is checked for every strategy kind and option.
+	if n := countChecks(rep, "littles-law"); n != len(littlesStrategies) {
+		t.Errorf("%d Little's law checks; want %d", n, len(littlesStrategies))
+	}
+}
+
+func countChecks(rep *Report, scenario string) int {
+	n := 0
+	for _, c := range rep.Checks {
+		if c.Scenario == scenario {
+			n++
+		}
+	}
+	return n
+}
+
+// TestChecksCanFail moves each theory away from the simulated value, by
+// 30% for statistical checks and by twice the tolerance plus one part in
+// a million for deterministic ones, and expects every check to fail: none
+// is vacuous, even in the quick form.
+func TestChecksCanFail(t *testing.T) {
+	for _, c := range quickReport(t).Checks {
+		off := 0.3
+		if c.Tolerance.CIs == 0 {
+			off = 2*c.Tolerance.Rel + 1e-6
+		}
+		c.Theory = c.Mean * (1 + off)
+		c.judge()
+		if c.Pass {
+			t.Errorf("%s %s %s passes with theory %v against %v ± %v (%s)", c.Scenario, c.Strategy, c.Figure, c.Theory, c.Mean, c.CI95, c.Tolerance)
+		}
+	}
+}
+
+func TestJudge(t *testing.T) {
+	tol := Tolerance{CIs: 2, Rel: 0.01, MaxCI: 0.05}
+	tests := []struct {
+		theory, mean, ci float64
+		pass             bool
+	}{
+		{10, 10, 0, true},
+		{10, 10.5, 0.2, true},   // 0.5 ≤ 2·0.2 + 0.1
+		{10, 10.51, 0.2, false}, // 0.51 > 0.5
+		{10, 9.49, 0.2, false},
+		{10, 10.1, 0, true},  // the relative allowance alone
+		{10, 10, 0.6, false}, // too imprecise: 0.6 > 5% of 10
+		{10, 10, 0.5, true},  // at the precision limit
+		{10, math.NaN(), 0, false},
+	}
+	for _, tt := range tests {
+		c := Check{Theory: tt.theory, Mean: tt.mean, CI95: tt.ci, Tolerance: tol}
+		c.judge()
+		if c.Pass != tt.pass {
+			t.Errorf("theory %v, simulated %v ± %v under %s: pass = %v; want %v", tt.theory, tt.mean, tt.ci, tol, c.Pass, tt.pass)
+		}
+	}
+	for _, tt := range []struct {
+		tol  Tolerance
+		want string
+	}{
+		{statistical, "±(2·CI + 0.5%), CI ≤ 3%"},
+		{identity, "±1e-09"},
+		{Tolerance{Rel: 0.005}, "±0.5%"},
+		{Tolerance{CIs: 3}, "±3·CI"},
+	} {
+		if got := tt.tol.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q; want %q", tt.tol, got, tt.want)
+		}
+	}
+}
+
+func TestMeanCI(t *testing.T) {
+	// Mean 2, sample standard deviation 1, n = 3: t(0.975, 2) = 4.3027.
+	mean, ci := meanCI([]float64{1, 2, 3})
+	if mean != 2 || math.Abs(ci-4.302652729749464/math.Sqrt(3)) > 1e-9 {
+		t.Errorf("meanCI(1, 2, 3) = %v, %v; want 2, %v", mean, ci, 4.302652729749464/math.Sqrt(3))
+	}
+	if mean, ci := meanCI([]float64{7}); mean != 7 || ci != 0 {
+		t.Errorf("meanCI(7) = %v, %v; want 7, 0", mean, ci)
+	}
+}
+
+func TestRunIsDeterministic(t *testing.T) {
+	a := quickReport(t)
+	b, err := Run(Options{Quick: true, Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ta, tb bytes.Buffer
+	a.WriteTable(&ta)
+	b.WriteTable(&tb)
+	if ta.String() != tb.String() {
+		t.Errorf("the quick table differs between one job and one per CPU:\n%s\n%s", ta.String(), tb.String())
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	rep := quickReport(t)
+	var b bytes.Buffer
+	if err := rep.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	// A title, a blank line, the header, one line per check, a blank
+	// line, the summary.
+	if len(lines) != len(rep.Checks)+5 {
+		t.Fatalf("%d lines for %d checks:\n%s", len(lines), len(rep.Checks), b.String())
+	}
+	if !strings.HasPrefix(lines[2], "SCENARIO  ") || !strings.Contains(lines[2], "SIMULATED (MEAN ± 95% CI)") {
+		t.Errorf("header = %q", lines[2])
+	}
+	row := regexp.MustCompile(`^mm1-rho0\.5 +worker +latency_mean_s +1/\(μ−λ\) +2\.000 ms +[0-9.]+ ± [0-9.]+ ms +[+-][0-9.]+% +±\(2·CI \+ 0\.5%\), CI ≤ 12% +pass$`)
+	if !row.MatchString(lines[3]) {
+		t.Errorf("first row = %q; want it to match %s", lines[3], row)
+	}
+	if want := "All 50 checks passed."; lines[len(lines)-1] != want {
+		t.Errorf("summary = %q; want %q", lines[len(lines)-1], want)
+	}
+}
+
+func TestSummaryNamesFailures(t *testing.T) {
+	rep := &Report{Checks: []Check{
+		{Scenario: "a", Strategy: "s", Figure: "f", Pass: true},
+		{Scenario: "b", Strategy: "t", Figure: "g"},
+	}}
+	if got, want := rep.Summary(), "1 of 2 checks FAILED: b/t/g."; got != want {
+		t.Errorf("Summary() = %q; want %q", got, want)
+	}
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	rep := quickReport(t)
+	var b bytes.Buffer
+	if err := rep.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if got := strings.Count(md, "\n| `"); got != len(rep.Checks) {
+		t.Errorf("%d table rows; want %d", got, len(rep.Checks))
+	}
+	for _, want := range []string{"# Validation against queueing theory", "| scenario | strategy | figure |",
+		"quick form", "## Executor saturation", "**All 50 checks passed.**"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	// Every workload in the document runs as it is printed.
+	blocks := regexp.MustCompile("(?s)<code>([a-z0-9.-]+)</code></summary>\n\n```yaml\n(.*?)```").FindAllStringSubmatch(md, -1)
+	n := 0
+	for _, f := range rep.Families {
+		n += len(f.Scenarios)
+	}
+	if len(blocks) != n {
+		t.Fatalf("%d workload blocks; want %d", len(blocks), n)
+	}
+	for _, m := range blocks {
+		spec, err := workloads.Parse(m[1]+".yaml", []byte(m[2]))
+		if err != nil {
+			t.Errorf("workload %s does not parse: %v", m[1], err)
+		} else if spec.Name != m[1] {
+			t.Errorf("workload block %s is named %s", m[1], spec.Name)
+		}
+	}
+}
