@@ -48,6 +48,10 @@ func commands() []command {
 		{"run", "simulate a workload under its strategies and print the comparison", runCommand},
 		{"validate", "check workload files without running them", validateCommand},
 		{"examples", "list the embedded example workloads, or print one's YAML", examplesCommand},
+		{"plot", "redraw the figures from the data files an earlier run wrote", plotCommand},
+		{"sweep", "run a parameter sweep: a grid of workloads, in parallel, resumable, shardable", sweepCommand},
+		{"merge", "join the shard files of a sharded sweep into its sweep.csv and sweep.json", mergeCommand},
+		{"selfcheck", "check the simulator against queueing theory and print the comparison", selfcheckCommand},
 		{"bench", "measure the simulator's speed on the reference workloads", benchCommand},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
 	"asyncsim/plots"
+	"asyncsim/sweep"
 )
 
 const plotUsage = `
@@ -39,6 +40,7 @@ type figureSet struct {
 func figureSets() []figureSet {
 	return []figureSet{
 		{plots.FiguresJSON, runFigures}, // written by asyncsim run --out
+		{sweep.JSONName, sweep.Figures}, // written by asyncsim sweep and merge
 	}
 }
 

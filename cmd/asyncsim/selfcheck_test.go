@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// docPath is the committed validation report.
+var docPath = filepath.Join("..", "..", "docs", "validation.md")
+
+func TestSelfcheckQuick(t *testing.T) {
+	md := filepath.Join(t.TempDir(), "docs", "validation.md")
+	code, out, errOut := asyncsim(t, "selfcheck", "--quick", "--markdown", md)
+	if code != 0 {
+		t.Fatalf("selfcheck --quick: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	if errOut != "" {
+		t.Errorf("selfcheck --quick printed on stderr: %s", errOut)
+	}
+	for _, want := range []string{"(quick form)", "SCENARIO", "mm1-rho0.9", "gil-convoy-k4", "executor-n100", "All 50 checks passed."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("selfcheck --quick output lacks %q", want)
+		}
+	}
+	doc, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(doc), "# Validation against queueing theory\n") || !strings.Contains(string(doc), "quick form") {
+		t.Errorf("--markdown wrote %.80q...", doc)
+	}
+}
+
+func TestSelfcheckUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"selfcheck", "extra"}, `selfcheck: takes no arguments, got ["extra"]`},
+		{[]string{"selfcheck", "--jobs", "-1"}, "--jobs must not be negative"},
+		{[]string{"selfcheck", "--quik"}, "flag provided but not defined: -quik"},
+	} {
+		code, stdout, stderr := asyncsim(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+	code, out, _ := asyncsim(t, "selfcheck", "--help")
+	if code != 0 || !strings.Contains(out, "Usage: asyncsim selfcheck") || !strings.Contains(out, "-markdown FILE") {
+		t.Errorf("selfcheck --help: exit %d, output %q", code, out)
+	}
+}
+
+// TestValidationDocIsCurrent runs the full selfcheck (about ten seconds on
+// two cores) and compares its Markdown with docs/validation.md, which
+// go test -update rewrites.
+func TestValidationDocIsCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the full selfcheck takes about ten seconds")
+	}
+	md := filepath.Join(t.TempDir(), "validation.md")
+	code, out, errOut := asyncsim(t, "selfcheck", "--markdown", md)
+	if code != 0 {
+		t.Errorf("selfcheck: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	got, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(docPath, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatalf("%v (go test -update, or asyncsim selfcheck --markdown docs/validation.md, writes it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s is not what asyncsim selfcheck --markdown writes now; review and rewrite it with go test ./cmd/asyncsim -update", docPath)
+	}
+}

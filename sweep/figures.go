@@ -1,0 +1,259 @@
+package sweep
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"asyncsim/plots"
+)
+
+// maxPanels is the most small multiples a sweep figure draws.
+const maxPanels = 36
+
+// figures returns one figure per plotted metric.
+func (t *table) figures() []plots.Figure {
+	var figs []plots.Figure
+	for _, metric := range t.hdr.Plot.Y {
+		if d := t.plotData(metric); d != nil {
+			figs = append(figs, plots.SweepFigure(d))
+		}
+	}
+	return figs
+}
+
+// distinct collects values in order of first appearance.
+type distinct struct {
+	values []string
+	index  map[string]int
+}
+
+func (d *distinct) add(v string) int {
+	if i, ok := d.index[v]; ok {
+		return i
+	}
+	if d.index == nil {
+		d.index = map[string]int{}
+	}
+	d.index[v] = len(d.values)
+	d.values = append(d.values, v)
+	return len(d.values) - 1
+}
+
+// plotData gathers the data of metric's figure: metric against the plot's
+// x parameter, a line per strategy and per value of the next parameter,
+// and a panel per combination of the others.
+func (t *table) plotData(metric string) *plots.SweepPlot {
+	mi := slices.Index(t.cols, metric)
+	if mi < 0 {
+		return nil
+	}
+	ci := slices.Index(t.cols, metric+"_ci95")
+	nv := len(t.paths)
+	xi := max(0, slices.Index(t.paths, t.hdr.Plot.X))
+	var others []int
+	for i := range nv {
+		if i != xi {
+			others = append(others, i)
+		}
+	}
+
+	short := shortNames(t.paths)
+	var strategies, xs distinct
+	otherVals := make([]distinct, nv)
+	for _, g := range t.groups {
+		for _, r := range g.rows {
+			strategies.add(r[nv])
+			xs.add(r[xi])
+			for _, o := range others {
+				otherVals[o].add(r[o])
+			}
+		}
+	}
+
+	d := &plots.SweepPlot{
+		Name:       "sweep-" + metric,
+		XLabel:     t.paths[xi],
+		YLabel:     metric,
+		YUnit:      metricUnit(metric),
+		LogX:       t.hdr.Plot.LogX,
+		LogY:       t.hdr.Plot.LogY,
+		Strategies: strategies.values,
+	}
+	for i := range strategies.values {
+		d.Colors = append(d.Colors, i)
+	}
+	numeric, seconds := true, false
+	for _, v := range xs.values {
+		if _, ok := AxisValue(v); !ok {
+			numeric = false
+			break
+		}
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			seconds = true
+		}
+	}
+	switch {
+	case !numeric:
+		d.XCategories = xs.values
+		d.LogX = false
+	case seconds:
+		d.XUnit = plots.SweepSeconds
+	}
+
+	// Parameters with a single value are fixed: they get neither line
+	// styles nor panels.
+	var fixed []string
+	others = slices.DeleteFunc(others, func(o int) bool {
+		if len(otherVals[o].values) == 1 {
+			fixed = append(fixed, short[o]+"="+otherVals[o].values[0])
+			return true
+		}
+		return false
+	})
+
+	// The line-style parameter, then the panels' ones.
+	styleParam := -1
+	if len(others) > 0 {
+		o := others[0]
+		k := len(otherVals[o].values)
+		if len(strategies.values) == 1 && k <= 10 || k <= 6 {
+			styleParam = o
+			d.StyleByColor = len(strategies.values) == 1
+			for _, v := range otherVals[o].values {
+				d.Styles = append(d.Styles, short[o]+"="+v)
+			}
+			others = others[1:]
+		}
+	}
+	var panelKeys distinct
+	var panelTitles []string
+	type lineKey struct{ panel, strategy, style int }
+	lines := map[lineKey]*plots.SweepLine{}
+	var order []lineKey
+	for _, g := range t.groups {
+		for _, r := range g.rows {
+			parts := make([]string, len(others))
+			for i, o := range others {
+				parts[i] = short[o] + "=" + r[o]
+			}
+			title := strings.Join(parts, ", ")
+			pk := panelKeys.add(title)
+			if pk == len(panelTitles) {
+				panelTitles = append(panelTitles, title)
+			}
+			if pk >= maxPanels {
+				continue
+			}
+			key := lineKey{panel: pk, strategy: strategies.index[r[nv]]}
+			if styleParam >= 0 {
+				key.style = otherVals[styleParam].index[r[styleParam]]
+			}
+			l := lines[key]
+			if l == nil {
+				l = &plots.SweepLine{Strategy: key.strategy, Style: key.style}
+				lines[key] = l
+				order = append(order, key)
+			}
+			x, _ := AxisValue(r[xi])
+			if !numeric {
+				x = float64(xs.index[r[xi]])
+			}
+			l.X = append(l.X, x)
+			l.Y = append(l.Y, number(r[mi]))
+			e := 0.0
+			if ci >= 0 {
+				e = number(r[ci])
+			}
+			l.CI = append(l.CI, e)
+		}
+	}
+	npanels := min(len(panelTitles), maxPanels)
+	d.Panels = make([]plots.SweepPanel, npanels)
+	for i := range npanels {
+		d.Panels[i].Title = panelTitles[i]
+	}
+	slices.SortStableFunc(order, func(a, b lineKey) int {
+		if a.panel != b.panel {
+			return a.panel - b.panel
+		}
+		if a.style != b.style {
+			return a.style - b.style
+		}
+		return a.strategy - b.strategy
+	})
+	for _, k := range order {
+		d.Panels[k.panel].Lines = append(d.Panels[k.panel].Lines, *lines[k])
+	}
+
+	d.Title = fmt.Sprintf("%s: %s vs %s", t.hdr.Workload, metric, t.paths[xi])
+	reps := "1 replication"
+	if t.hdr.Replications > 1 {
+		reps = fmt.Sprintf("mean of %d replications, error bars: 95%% confidence interval", t.hdr.Replications)
+	}
+	d.Subtitle = fmt.Sprintf("%d points · %s", t.hdr.Points, reps)
+	if styleParam >= 0 {
+		d.Subtitle += " · lines by " + t.paths[styleParam]
+	}
+	if len(fixed) > 0 {
+		d.Subtitle += " · " + strings.Join(fixed, ", ")
+	}
+	if len(others) > 0 {
+		var ps []string
+		for _, o := range others {
+			ps = append(ps, t.paths[o])
+		}
+		d.Subtitle += " · panels by " + strings.Join(ps, ", ")
+	}
+	if len(panelTitles) > maxPanels {
+		d.Note = fmt.Sprintf("the first %d of %d panels", maxPanels, len(panelTitles))
+	}
+	return d
+}
+
+// shortNames returns each path's shortest tail of segments that no other
+// path ends with: "blocking_io" for "tasks.request.steps.1.blocking_io".
+func shortNames(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		segs := strings.Split(p, ".")
+		out[i] = p
+		for k := 1; k <= len(segs); k++ {
+			tail := strings.Join(segs[len(segs)-k:], ".")
+			unique := true
+			for j, q := range paths {
+				if j != i && (q == tail || strings.HasSuffix(q, "."+tail)) {
+					unique = false
+					break
+				}
+			}
+			if unique {
+				out[i] = tail
+				break
+			}
+		}
+	}
+	return out
+}
+
+// metricUnit says how a metric's values read.
+func metricUnit(metric string) plots.SweepUnit {
+	switch {
+	case metric == "cpu_utilization":
+		return plots.SweepFraction
+	case strings.HasSuffix(metric, "_s") && metric != "throughput_per_s":
+		return plots.SweepSeconds
+	}
+	return plots.SweepPlain
+}
+
+// number parses a statistic's text; NaN for anything else.
+func number(s string) float64 {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return x
+}

@@ -1,0 +1,436 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"asyncsim/sim"
+)
+
+// gridSweep is a 12-point sweep of a stochastic workload with
+// replications, small enough to run in a fraction of a second.
+const gridSweep = `
+workload: base.yaml
+replications: 3
+vary:
+  - path: strategies.threads.threads
+    values: [1, 2, 4]
+  - path: tasks.request.arrival.interarrival
+    values: [{exp: 2ms}, {exp: 5ms}, 4ms, 8ms]
+plot:
+  x: strategies.threads.threads
+  y: [latency_p99_s]
+  log_x: true
+`
+
+// run runs s into dir and fails the test on error.
+func run(t testing.TB, s *Sweep, opts Options) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), s, opts)
+	if err != nil {
+		t.Fatalf("Run(%+v): %v", opts, err)
+	}
+	return res
+}
+
+// outputs returns the final files of dir: sweep.csv, sweep.json and the
+// figures.
+func outputs(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if name := e.Name(); name == CSVName || name == JSONName || strings.HasPrefix(name, "sweep-") {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[name] = data
+		}
+	}
+	return out
+}
+
+// sameOutputs fails unless a and b hold the same files with the same bytes.
+func sameOutputs(t *testing.T, what string, a, b map[string][]byte) {
+	t.Helper()
+	if len(a) != len(b) || len(a) < 3 {
+		t.Fatalf("%s: files %v and %v", what, keys(a), keys(b))
+	}
+	for name, data := range a {
+		if !bytes.Equal(data, b[name]) {
+			t.Errorf("%s: %s differs", what, name)
+		}
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestRunOutputs(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	dir := t.TempDir()
+	res := run(t, s, Options{Dir: dir, Jobs: 2})
+	if !res.Complete || res.Points != 12 || res.Ran != 12 || res.Resumed != 0 || len(res.Files) != 3 {
+		t.Errorf("result %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(dir, JournalName)); !os.IsNotExist(err) {
+		t.Errorf("the journal is left behind after a complete run")
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, CSVName))
+	lines := strings.Split(strings.TrimSuffix(string(csv), "\n"), "\n")
+	if len(lines) != 1+12*3 {
+		t.Fatalf("sweep.csv has %d lines; want a header and 12 points × 3 strategies", len(lines))
+	}
+	header := "strategies.threads.threads,tasks.request.arrival.interarrival,strategy,kind,tasks,makespan_s,makespan_s_ci95,throughput_per_s"
+	if !strings.HasPrefix(lines[0], header) || !strings.HasSuffix(lines[0], ",context_switches,context_switches_ci95") {
+		t.Errorf("header = %s", lines[0])
+	}
+	for i, want := range []string{"1,{exp: 2ms},threads,threaded,23,", "1,{exp: 2ms},blocking,blocking,23,", `1,{exp: 2ms},asyncio.sleep,event_loop,23,`, "1,{exp: 5ms},threads,"} {
+		if !strings.HasPrefix(lines[1+i], want) {
+			t.Errorf("row %d = %s; want it to start %s", i, lines[1+i], want)
+		}
+	}
+	var doc struct {
+		Workload     string
+		Replications int
+		Points       int
+		Hash         string
+		Vary         []string
+		Plot         Plot
+		Results      []map[string]any
+	}
+	js, _ := os.ReadFile(filepath.Join(dir, JSONName))
+	if err := json.Unmarshal(js, &doc); err != nil {
+		t.Fatalf("sweep.json: %v", err)
+	}
+	if doc.Workload != "base" || doc.Replications != 3 || doc.Points != 12 || doc.Hash != s.Hash || len(doc.Results) != 36 || doc.Plot.X != "strategies.threads.threads" {
+		t.Errorf("sweep.json = %+v", doc)
+	}
+	r := doc.Results[4]
+	if r["point"] != 1.0 || r["strategies.threads.threads"] != 1.0 || r["tasks.request.arrival.interarrival"] != "{exp: 5ms}" || r["strategy"] != "blocking" {
+		t.Errorf("sweep.json row 4 = %v", r)
+	}
+	if _, ok := r["latency_p99_s_ci95"].(float64); !ok {
+		t.Errorf("sweep.json row lacks latency_p99_s_ci95: %v", r)
+	}
+}
+
+// TestJobsDoNotChangeOutput checks that --jobs 1 and --jobs 4 write the
+// same bytes.
+func TestJobsDoNotChangeOutput(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	a, b := t.TempDir(), t.TempDir()
+	run(t, s, Options{Dir: a, Jobs: 1})
+	run(t, s, Options{Dir: b, Jobs: 4})
+	sameOutputs(t, "--jobs 1 and --jobs 4", outputs(t, a), outputs(t, b))
+}
+
+// TestShardsMergeToUnsharded checks that shards 0..N-1, merged, equal an
+// unsharded run, for several N.
+func TestShardsMergeToUnsharded(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	whole := t.TempDir()
+	run(t, s, Options{Dir: whole, Jobs: 2})
+	want := outputs(t, whole)
+	for _, n := range []int{1, 3, 5, 13} {
+		dir := t.TempDir()
+		for k := n - 1; k >= 0; k-- { // any order
+			res := run(t, s, Options{Dir: dir, Jobs: 2, Shard: k, Shards: n})
+			if want := (12 - k + n - 1) / n; res.Points != want || !res.Complete {
+				t.Errorf("shard %d of %d: %+v; want %d points", k, n, res, want)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, CSVName)); !os.IsNotExist(err) {
+			t.Errorf("a shard wrote %s", CSVName)
+		}
+		if _, err := Merge(dir, true); err != nil {
+			t.Fatalf("%d shards: Merge: %v", n, err)
+		}
+		sameOutputs(t, strconv.Itoa(n)+" shards merged and the unsharded run", want, outputs(t, dir))
+		// Merging again gives the same files.
+		if _, err := Merge(dir, true); err != nil {
+			t.Fatal(err)
+		}
+		sameOutputs(t, "a second merge", want, outputs(t, dir))
+	}
+}
+
+func TestMergeRefuses(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	other := mustParse(t, strings.Replace(gridSweep, "[1, 2, 4]", "[1, 2, 3]", 1))
+	shards := func(t *testing.T, s *Sweep, n int) string {
+		dir := t.TempDir()
+		for k := range n {
+			run(t, s, Options{Dir: dir, Jobs: 2, Shard: k, Shards: n})
+		}
+		return dir
+	}
+	copyFile := func(t *testing.T, from, to string) {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(to, data, 0o644)
+	}
+	tests := []struct {
+		name  string
+		setup func(t *testing.T) string
+		want  string
+	}{
+		{"no shards", func(t *testing.T) string { return t.TempDir() }, "no shard files"},
+		{"missing", func(t *testing.T) string {
+			dir := shards(t, s, 4)
+			os.Remove(filepath.Join(dir, ShardName(1, 4)))
+			os.Remove(filepath.Join(dir, ShardName(3, 4)))
+			return dir
+		}, "missing 2 of 4 shards: sweep.shard-1-of-4.csv, sweep.shard-3-of-4.csv"},
+		{"duplicated", func(t *testing.T) string {
+			dir := shards(t, s, 3)
+			copyFile(t, filepath.Join(dir, ShardName(0, 3)), filepath.Join(dir, ShardName(2, 3)))
+			return dir
+		}, "sweep.shard-2-of-3.csv: holds shard 0 of 3, not 2 of 3"},
+		{"different sweeps", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			odir := shards(t, other, 2)
+			copyFile(t, filepath.Join(odir, ShardName(1, 2)), filepath.Join(dir, ShardName(1, 2)))
+			return dir
+		}, "shards of different sweeps: sweep.shard-0-of-2.csv has hash sha256:"},
+		{"different splits", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			run(t, s, Options{Dir: dir, Shard: 0, Shards: 3})
+			return dir
+		}, "shards of different splits: 2 of 2 (sweep.shard-0-of-2.csv, sweep.shard-1-of-2.csv); 1 of 3 (sweep.shard-0-of-3.csv)"},
+		{"unfinished", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			path := filepath.Join(dir, ShardName(1, 2))
+			data, _ := os.ReadFile(path)
+			os.WriteFile(path, data[:len(data)-len(journalComplete)-40], 0o644)
+			return dir
+		}, "sweep.shard-1-of-2.csv: unfinished: run that shard again with --resume"},
+		{"not a journal", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			os.WriteFile(filepath.Join(dir, ShardName(0, 2)), []byte("a,b\n1,2\n"), 0o644)
+			return dir
+		}, "not a sweep journal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tt.setup(t)
+			_, err := Merge(dir, true)
+			var de *DirError
+			if !errors.As(err, &de) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Merge = %v; want a DirError containing %q", err, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, CSVName)); !os.IsNotExist(err) {
+				t.Errorf("a refused merge wrote %s", CSVName)
+			}
+		})
+	}
+}
+
+// TestResumeAfterKill interrupts a run, cuts its journal in the middle of
+// a line as a kill during a write would, resumes, and checks that the
+// result equals an uninterrupted run.
+func TestResumeAfterKill(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	want := t.TempDir()
+	run(t, s, Options{Dir: want, Jobs: 2})
+
+	for _, shards := range []int{0, 3} {
+		dir := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		opts := Options{Dir: dir, Jobs: 1, Shard: shards / 2, Shards: shards}
+		if shards == 0 {
+			opts.Resume = true // no journal yet: starts afresh
+		}
+		opts.Progress = func(done, todo int) {
+			if done == 3 {
+				cancel()
+			}
+		}
+		res, err := Run(ctx, s, opts)
+		cancel()
+		if !errors.Is(err, ErrInterrupted) || res == nil || res.Ran != 3 || res.Complete {
+			t.Fatalf("interrupted run: %+v, %v; want 3 points and ErrInterrupted", res, err)
+		}
+		name := JournalName
+		if shards > 0 {
+			name = ShardName(opts.Shard, shards)
+		}
+		path := filepath.Join(dir, name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Cut the last row in half.
+		cut := bytes.LastIndexByte(data[:len(data)-1], '\n') + 30
+		if err := os.WriteFile(path, data[:cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opts.Progress, opts.Resume = nil, true
+		res, err = Run(context.Background(), s, opts)
+		if err != nil {
+			t.Fatalf("resumed run: %v", err)
+		}
+		if res.Resumed != 2 || res.Ran != res.Points-2 || !res.Complete {
+			t.Errorf("resumed run: %+v; want 2 points kept (the third was cut)", res)
+		}
+		if shards > 0 {
+			for k := range shards {
+				if k != opts.Shard {
+					run(t, s, Options{Dir: dir, Shard: k, Shards: shards})
+				}
+			}
+			if _, err := Merge(dir, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sameOutputs(t, "a resumed run and an uninterrupted one", outputs(t, want), outputs(t, dir))
+
+		// Resuming a finished sweep runs nothing and keeps the files.
+		res, err = Run(context.Background(), s, Options{Dir: dir, Resume: true, Shard: opts.Shard, Shards: shards})
+		if err != nil || res.Ran != 0 || !res.Complete {
+			t.Errorf("resuming a finished sweep: %+v, %v", res, err)
+		}
+	}
+}
+
+func TestResumeRefusesAnotherSweep(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	other := mustParse(t, strings.Replace(gridSweep, "replications: 3", "replications: 2", 1))
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, s, Options{Dir: dir}); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("cancelled run: %v", err)
+	}
+	_, err := Run(context.Background(), other, Options{Dir: dir, Resume: true})
+	var de *DirError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "cannot resume: it holds rows of another sweep") {
+		t.Errorf("resume with another sweep = %v", err)
+	}
+	// Without --resume it starts over.
+	if _, err := Run(context.Background(), other, Options{Dir: dir}); err != nil {
+		t.Errorf("starting over: %v", err)
+	}
+}
+
+// TestConfidenceIntervalsShrink checks that CI half-widths shrink roughly
+// as 1/√R: over many points, the half-width times √R / t(R−1), which
+// estimates the standard deviation, is about the same for 8 and 32
+// replications.
+func TestConfidenceIntervalsShrink(t *testing.T) {
+	src := `
+workload:
+  name: mm1
+  seed: 5
+  tasks:
+    - name: job
+      count: 300
+      arrival: {interarrival: {exp: 1ms}}
+      steps: [{cpu: {exp: 700us}}]
+  strategies: [{kind: blocking}]
+replications: R
+vary:
+  - path: tasks.job.steps.0.cpu
+    values: [{exp: 300us}, {exp: 400us}, {exp: 500us}, {exp: 600us}, {exp: 700us}, {exp: 800us}]
+`
+	tq := map[int]float64{8: 2.364624251, 32: 2.039513446} // Student t 0.975 quantiles, 7 and 31 df
+	ci := map[int][]float64{}
+	for _, r := range []int{8, 32} {
+		s := mustParse(t, strings.Replace(src, "R", strconv.Itoa(r), 1))
+		dir := t.TempDir()
+		run(t, s, Options{Dir: dir})
+		tab, err := readTable(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, metric := range []string{sim.LatencyMean.String(), sim.Makespan.String(), sim.LatencyP90.String()} {
+			col := indexOf(tab.cols, metric+"_ci95")
+			for _, g := range tab.groups {
+				x := number(g.rows[0][col])
+				ci[r] = append(ci[r], x)
+			}
+		}
+	}
+	var ratios []float64
+	for i := range ci[8] {
+		sd8 := ci[8][i] * math.Sqrt(8) / tq[8]
+		sd32 := ci[32][i] * math.Sqrt(32) / tq[32]
+		ratios = append(ratios, math.Log(sd8/sd32))
+	}
+	var mean float64
+	for _, r := range ratios {
+		mean += r
+	}
+	mean /= float64(len(ratios))
+	// The half-widths themselves: 32 replications should give about half
+	// (√(8/32) × t ratio ≈ 0.43) of 8's.
+	var shrink float64
+	for i := range ci[8] {
+		shrink += math.Log(ci[32][i] / ci[8][i])
+	}
+	shrink = math.Exp(shrink / float64(len(ci[8])))
+	t.Logf("implied standard deviations, 8 vs 32 replications: ratio %.3f; half-widths shrank by %.3f", math.Exp(mean), shrink)
+	if math.Abs(mean) > math.Log(1.35) {
+		t.Errorf("standard deviations implied by the CIs differ by a factor %.2f between 8 and 32 replications; want about 1", math.Exp(mean))
+	}
+	if want := 0.5 * tq[32] / tq[8]; shrink < want*0.7 || shrink > want*1.4 {
+		t.Errorf("CI half-widths shrank by %.3f from 8 to 32 replications; want about %.3f (1/√4 × t ratio)", shrink, want)
+	}
+}
+
+func indexOf(ss []string, s string) int {
+	for i, x := range ss {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestJournalParse(t *testing.T) {
+	h := header{Hash: "sha256:x", Points: 3, Shards: 1, Workload: "w", Replications: 1}
+	cols := []string{"a", "strategy", "kind"}
+	full := string(encodeHeader(h, cols)) +
+		string(encodeGroup(group{point: 2, rows: [][]string{{"x,y", "s1", "k"}, {"x,y", "s2", "k"}}})) +
+		string(encodeGroup(group{point: 0, rows: [][]string{{`"q"`, "s1", "k"}}}))
+	j, err := parseJournal([]byte(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.groups) != 2 || j.groups[0].point != 2 || len(j.groups[0].rows) != 2 || j.groups[1].rows[0][0] != `"q"` || j.complete || j.bad != "" {
+		t.Errorf("parseJournal = %+v", j)
+	}
+	for cut := len(full) - 1; cut > len(full)-12; cut-- {
+		j, err := parseJournal([]byte(full[:cut]))
+		if err != nil || len(j.groups) != 1 || j.bad != "" {
+			t.Errorf("cut at %d: %+v, %v; want the half-written last line ignored", cut, j, err)
+		}
+	}
+	j, _ = parseJournal([]byte(full + journalComplete + "\n"))
+	if !j.complete {
+		t.Error("journalComplete not recognised")
+	}
+	j, _ = parseJournal([]byte(full + "zz,1\n"))
+	if j.bad == "" {
+		t.Error("a malformed row is not reported")
+	}
+}
