@@ -203,6 +203,8 @@ type Engine struct {
 	windowStart    accumulators
 	windowEnd      accumulators
 	countedFlight  int
+	statesSince    Time // the integrals of states are up to date until then
+	flightSince    Time // the integral of countedFlight is up to date until then
 	firstCounted   Time
 	lastCompletion Time
 	counted        int64
@@ -277,9 +279,7 @@ func (e *Engine) loop() error {
 		if e.cfg.MaxEvents > 0 && e.events > e.cfg.MaxEvents {
 			return fmt.Errorf("more than --max-events %d events, at virtual time %v: %w", e.cfg.MaxEvents, e.now, ErrBudget)
 		}
-		if at > e.now {
-			e.integrate(at)
-		}
+		e.now = at
 		switch from {
 		case fromArrival:
 			ref := e.alloc()
@@ -326,19 +326,31 @@ func (e *Engine) overflow() error {
 		"(tasks arrive faster than they complete, or too many at once): %w", n, what, e.now, limit, ErrBudget)
 }
 
-// integrate accumulates the time integrals from now to t and moves the
-// clock to t.
-func (e *Engine) integrate(t Time) {
-	dt := float64(t - e.now)
+// The time integrals (of waiting and blocked contexts, and of counted
+// tasks in flight) are brought up to date lazily, only when what they
+// integrate changes or a snapshot is taken, not at every event: the
+// integral of a count that stays constant over many events is the count
+// times the whole span.
+
+// integrateStates brings the waiting and blocked integrals up to now.
+func (e *Engine) integrateStates() {
+	dt := float64(e.now - e.statesSince)
 	e.acc.waiting += dt * float64(e.stateCount[Waiting])
 	e.acc.blocked += dt * float64(e.stateCount[Blocked])
-	e.acc.inFlight += dt * float64(e.countedFlight)
-	e.now = t
+	e.statesSince = e.now
+}
+
+// integrateFlight brings the in-flight integral up to now.
+func (e *Engine) integrateFlight() {
+	e.acc.inFlight += float64(e.now-e.flightSince) * float64(e.countedFlight)
+	e.flightSince = e.now
 }
 
 // snapshot returns the accumulators as of now.
 func (e *Engine) snapshot() accumulators {
 	e.ps.advance(e.now)
+	e.integrateStates()
+	e.integrateFlight()
 	a := e.acc
 	a.busy = e.ps.busy
 	return a
@@ -370,6 +382,7 @@ func (e *Engine) arrive(ref TaskRef) error {
 			e.firstCounted = e.now
 			e.windowStart = e.snapshot()
 		}
+		e.integrateFlight()
 		e.countedFlight++
 	}
 	e.strat.Arrive(ref)
@@ -416,6 +429,7 @@ func (e *Engine) Finish(ref TaskRef) {
 	e.inFlight--
 	e.inFlightSteps -= int64(len(slot.Steps))
 	if slot.counted {
+		e.integrateFlight()
 		e.countedFlight--
 		e.counted++
 		lat := e.now - slot.Arrival
@@ -497,6 +511,9 @@ func (e *Engine) SetState(ctx int32, s State) {
 	c := &e.ctxs[ctx]
 	if c.state == s {
 		return
+	}
+	if c.state == Waiting || c.state == Blocked || s == Waiting || s == Blocked {
+		e.integrateStates()
 	}
 	e.stateCount[c.state]--
 	e.stateCount[s]++

@@ -91,6 +91,9 @@ func (s *Spec) Source(replication int) sim.Source {
 			}
 			g.arrival = streamPCG(s.Seed, replication, c.Name, purposeArrival, noClient)
 			g.steps = streamPCG(s.Seed, replication, c.Name, purposeSteps, noClient)
+			// An open class draws on every task: its own rand.Rand over
+			// each stream saves the hop through ref on the hot path.
+			g.arrivalRand, g.stepsRand = rand.New(&g.arrival), rand.New(&g.steps)
 		}
 		src.push(int32(i))
 	}
@@ -115,6 +118,8 @@ type classGen struct {
 	next           int64    // the next open index, or the next client to start
 	at             sim.Time // the pending arrival's time
 	arrival, steps rand.PCG // open classes' streams
+	arrivalRand    *rand.Rand
+	stepsRand      *rand.Rand
 	clients        []clientGen
 }
 
@@ -208,9 +213,9 @@ func (s *source) Next(t *sim.Task) {
 	t.Index = g.next
 	t.Client = -1
 	t.Request = 0
-	t.Steps = appendSteps(t.Steps[:0], c.Steps, s.use(&g.steps))
+	t.Steps = appendSteps(t.Steps[:0], c.Steps, g.stepsRand)
 	if g.next++; g.next < int64(c.Count) {
-		g.at = addTime(g.at, c.Interarrival.Sample(s.use(&g.arrival)))
+		g.at = addTime(g.at, c.Interarrival.Sample(g.arrivalRand))
 		s.push(i)
 	}
 }
