@@ -8,6 +8,11 @@
 //	asyncsim run [FILE|EXAMPLE] [flags]   simulate and print a comparison table
 //	asyncsim validate FILE...             check workload files without running them
 //	asyncsim examples [NAME]              list the embedded examples, or print one
+//	asyncsim plot DIR                     redraw the figures of a run or a sweep
+//	asyncsim sweep FILE|EXAMPLE --out DIR run a parameter sweep
+//	asyncsim merge DIR                    join a sharded sweep's shards
+//	asyncsim selfcheck                    check the simulator against queueing theory
+//	asyncsim bench                        measure the simulator's speed
 //
 // Run "asyncsim help COMMAND" for a command's flags.
 package main

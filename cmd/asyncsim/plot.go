@@ -22,8 +22,9 @@ Usage: asyncsim plot DIR [flags]
 Redraws every figure from the data files in DIR, without simulating
 again, so that figures can be restyled or converted after a long run.
 DIR is a directory that 'asyncsim run --out DIR' wrote (figures.json,
-summary.json, latency.csv, utilization.csv, timeline.csv): the figures
-are written into it again, in the chosen format.
+summary.json, latency.csv, utilization.csv, timeline.csv), or that
+'asyncsim sweep --out DIR' or 'asyncsim merge DIR' wrote (sweep.json):
+the figures are written into it again, in the chosen format.
 `
 
 // figureSet is a kind of figure data that 'asyncsim plot DIR' redraws,
