@@ -32,12 +32,15 @@ var benchFiles embed.FS
 
 // examples and benchmarks read the embedded workloads once.
 var (
-	examples   = sync.OnceValue(func() []Example { return readEmbedded(exampleFiles, "examples") })
-	benchmarks = sync.OnceValue(func() []Example { return readEmbedded(benchFiles, "bench") })
+	examples   = sync.OnceValue(func() []Example { return ReadEmbedded(exampleFiles, "examples") })
+	benchmarks = sync.OnceValue(func() []Example { return ReadEmbedded(benchFiles, "bench") })
 )
 
-// readEmbedded reads the workloads in dir of fsys, sorted by name.
-func readEmbedded(fsys embed.FS, dir string) []Example {
+// ReadEmbedded reads the YAML files in dir of an embedded file system —
+// workloads, or other files with a top-level description such as sweeps —
+// as Examples named after their files, sorted by name. It panics if the
+// files cannot be read, which only a broken build can cause.
+func ReadEmbedded(fsys embed.FS, dir string) []Example {
 	entries, err := fsys.ReadDir(dir)
 	if err != nil {
 		panic("workloads: embedded workloads: " + err.Error())
@@ -56,7 +59,7 @@ func readEmbedded(fsys embed.FS, dir string) []Example {
 			Description string `yaml:"description"`
 		}
 		_ = yaml.Unmarshal(data, &head)
-		out = append(out, Example{Name: name, Description: strings.TrimSpace(head.Description), YAML: data})
+		out = append(out, Example{Name: name, Description: strings.Join(strings.Fields(head.Description), " "), YAML: data})
 	}
 	slices.SortFunc(out, func(a, b Example) int { return strings.Compare(a.Name, b.Name) })
 	return out

@@ -149,10 +149,7 @@ func TestBadInput(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("name: x\ntasks:\n  - name: a\n    count: 2\n    stpes: [{cpu: 1ms}]\nstrategies: [{kind: event-loop}]\n"), 0o644)
 	out := filepath.Join(dir, "out")
-	tests := []struct {
-		args []string
-		want string
-	}{
+	expectUsageErrors(t, []usageCase{
 		{[]string{"run", bad, "--out", out}, bad + `:5:5: unknown field "stpes" in task class; did you mean "steps"?`},
 		{[]string{"run", bad}, `:6:21: unknown strategy kind "event-loop"; did you mean "event_loop"?`},
 		{[]string{"validate", bad}, `:5:5: unknown field "stpes"`},
@@ -165,8 +162,23 @@ func TestBadInput(t *testing.T) {
 		{[]string{"rnu"}, `unknown command "rnu"; did you mean "run"?`},
 		{[]string{"examples", "tornad"}, `no example named "tornad"; did you mean "tornado"?`},
 		{[]string{"validate"}, "name at least one workload file"},
+	})
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed run created %s", out)
 	}
-	for _, tt := range tests {
+}
+
+// usageCase is a command line that must fail as bad usage or input.
+type usageCase struct {
+	args []string
+	want string // part of the message on stderr
+}
+
+// expectUsageErrors checks that each case exits 2 with its message on
+// stderr and prints nothing on stdout.
+func expectUsageErrors(t *testing.T, cases []usageCase) {
+	t.Helper()
+	for _, tt := range cases {
 		code, stdout, stderr := asyncsim(t, tt.args...)
 		if code != 2 {
 			t.Errorf("%v: exit %d; want 2", tt.args, code)
@@ -177,9 +189,6 @@ func TestBadInput(t *testing.T) {
 		if stdout != "" {
 			t.Errorf("%v: printed %q on stdout; want nothing", tt.args, stdout)
 		}
-	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("a failed run created %s", out)
 	}
 }
 

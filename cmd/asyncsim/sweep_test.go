@@ -105,10 +105,7 @@ func TestSweepBadInput(t *testing.T) {
 	bad := writeSweep(t, "workload: tornado\nvary:\n  - path: strategies.run_on_executer.executor\n    values: [1, 2]\n")
 	badValue := writeSweep(t, "workload: tornado\nvary:\n  - path: strategies.run_on_executor.executor\n    values: [1, 0]\n")
 	out := filepath.Join(t.TempDir(), "out")
-	tests := []struct {
-		args []string
-		want string
-	}{
+	expectUsageErrors(t, []usageCase{
 		{[]string{"sweep", bad, "--out", out}, bad + `:3:11: vary[0].path "strategies.run_on_executer.executor": no strategy named "run_on_executer"; did you mean "run_on_executor"?`},
 		{[]string{"sweep", badValue, "--out", out}, badValue + `:4:17: point 1 (strategies.run_on_executor.executor=0): executor`},
 		{[]string{"sweep", "pool-sise", "--out", out}, "nor is it an example sweep"},
@@ -121,19 +118,7 @@ func TestSweepBadInput(t *testing.T) {
 		{[]string{"sweep", "--show", "hockey"}, `no example sweep named "hockey"`},
 		{[]string{"merge"}, "name one folder"},
 		{[]string{"merge", t.TempDir()}, "no shard files"},
-	}
-	for _, tt := range tests {
-		code, stdout, stderr := asyncsim(t, tt.args...)
-		if code != 2 {
-			t.Errorf("%v: exit %d; want 2", tt.args, code)
-		}
-		if !strings.Contains(stderr, tt.want) {
-			t.Errorf("%v: stderr %q; want it to contain %q", tt.args, stderr, tt.want)
-		}
-		if stdout != "" {
-			t.Errorf("%v: printed %q on stdout; want nothing", tt.args, stdout)
-		}
-	}
+	})
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a rejected sweep created %s", out)
 	}
