@@ -4,45 +4,11 @@ import (
 	"math"
 	"testing"
 
+	"asyncsim/internal/simtest"
 	"asyncsim/sim"
 )
 
 const ms = sim.Millisecond
-
-// listSource serves a fixed list of open tasks, sorted by arrival, and
-// closed-loop follow-ups with a constant think time and the same steps.
-type listSource struct {
-	tasks    []sim.Task
-	next     int
-	requests int      // per client, for closed-loop tasks
-	think    sim.Time // closed-loop think time
-}
-
-func (s *listSource) Peek() (sim.Time, bool) {
-	if s.next < len(s.tasks) {
-		return s.tasks[s.next].Arrival, true
-	}
-	return 0, false
-}
-
-func (s *listSource) Next(t *sim.Task) {
-	src := s.tasks[s.next]
-	s.next++
-	*t = src
-	t.Steps = append([]sim.Step(nil), src.Steps...)
-}
-
-func (s *listSource) FollowUp(done *sim.Task, at sim.Time, next *sim.Task) bool {
-	if done.Request+1 >= s.requests {
-		return false
-	}
-	*next = *done
-	next.Steps = append([]sim.Step(nil), done.Steps...)
-	next.Request++
-	next.Index++
-	next.Arrival = at + s.think
-	return true
-}
 
 func steps(kv ...any) []sim.Step {
 	var out []sim.Step
@@ -104,7 +70,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Ab
 
 // workedExample is DESIGN's: 10 tasks at t=0, cpu 1ms · blocking_io 1s · cpu 1ms.
 func workedExample(io sim.StepKind) sim.Source {
-	return &listSource{tasks: batch(10, 0, steps(sim.CPU, ms, io, sim.Second, sim.CPU, ms))}
+	return &simtest.ListSource{Tasks: batch(10, 0, steps(sim.CPU, ms, io, sim.Second, sim.CPU, ms))}
 }
 
 func TestWorkedExample(t *testing.T) {
@@ -160,7 +126,7 @@ func TestWorkedExampleLoopBlocked(t *testing.T) {
 
 func TestWorkersOversubscribeCores(t *testing.T) {
 	// Four workers on two cores each run a 10 ms step at half speed.
-	src := &listSource{tasks: batch(4, 0, steps(sim.CPU, 10*ms))}
+	src := &simtest.ListSource{Tasks: batch(4, 0, steps(sim.CPU, 10*ms))}
 	out := run(t, Config{Kind: KindBlocking, Workers: 4}, 2, src, 0)
 	for i, c := range out.completed {
 		if c != 20*ms {
@@ -175,7 +141,7 @@ func TestWorkersOversubscribeCores(t *testing.T) {
 func TestProcessorSharingLateArrival(t *testing.T) {
 	// A runs alone for 5 ms, then shares one core with B: A finishes at
 	// 15 ms, B (5 ms done by then) at 20 ms.
-	src := &listSource{tasks: []sim.Task{
+	src := &simtest.ListSource{Tasks: []sim.Task{
 		{Index: 0, Client: -1, Arrival: 0, Steps: steps(sim.CPU, 10*ms)},
 		{Index: 1, Client: -1, Arrival: 5 * ms, Steps: steps(sim.CPU, 10*ms)},
 	}}
@@ -188,7 +154,7 @@ func TestProcessorSharingLateArrival(t *testing.T) {
 func TestProcessorSharingInexactRate(t *testing.T) {
 	// Eleven 1 ms steps on one core: each advances at 1/11, which the
 	// work scale cannot represent exactly; all must still end at 11 ms.
-	src := &listSource{tasks: batch(11, 0, steps(sim.CPU, ms))}
+	src := &simtest.ListSource{Tasks: batch(11, 0, steps(sim.CPU, ms))}
 	out := run(t, Config{Kind: KindThreaded, Threads: 0}, 1, src, 0)
 	for i, c := range out.completed {
 		if c != 11*ms {
@@ -198,7 +164,7 @@ func TestProcessorSharingInexactRate(t *testing.T) {
 }
 
 func TestThreadsFewerThanTasks(t *testing.T) {
-	src := &listSource{tasks: batch(5, 0, steps(sim.CPU, ms, sim.IO, 10*ms))}
+	src := &simtest.ListSource{Tasks: batch(5, 0, steps(sim.CPU, ms, sim.IO, 10*ms))}
 	out := run(t, Config{Kind: KindThreaded, Threads: 2}, 4, src, 0)
 	want := []sim.Time{11 * ms, 11 * ms, 22 * ms, 22 * ms, 33 * ms}
 	for i, w := range want {
@@ -213,7 +179,7 @@ func TestThreadsFewerThanTasks(t *testing.T) {
 
 func TestExecutorSmallerThanCalls(t *testing.T) {
 	// Five offloaded 100 ms calls on two executor threads: ⌈5/2⌉ × 100 ms.
-	src := &listSource{tasks: batch(5, 0, steps(sim.BlockingIO, 100*ms))}
+	src := &simtest.ListSource{Tasks: batch(5, 0, steps(sim.BlockingIO, 100*ms))}
 	out := run(t, Config{Kind: KindEventLoop, Offload: true, Executor: 2}, 1, src, 0)
 	want := []sim.Time{100 * ms, 100 * ms, 200 * ms, 200 * ms, 300 * ms}
 	for i, w := range want {
@@ -227,7 +193,7 @@ func TestGILForcedSwitches(t *testing.T) {
 	// Two 12 ms CPU tasks, two threads, two cores, switch interval 5 ms:
 	// the GIL changes hands at 5, 10, 15 and 20 ms, and at 22 ms when the
 	// first thread finishes.
-	src := &listSource{tasks: batch(2, 0, steps(sim.CPU, 12*ms))}
+	src := &simtest.ListSource{Tasks: batch(2, 0, steps(sim.CPU, 12*ms))}
 	out := run(t, Config{Kind: KindThreaded, Threads: 2, GIL: true, SwitchInterval: 5 * ms}, 2, src, 0)
 	if out.completed[0] != 22*ms || out.completed[1] != 24*ms {
 		t.Errorf("completions = %v, %v; want 22ms, 24ms", out.completed[0], out.completed[1])
@@ -243,7 +209,7 @@ func TestGILForcedSwitches(t *testing.T) {
 func TestGILStepEndingAtDeadline(t *testing.T) {
 	// The holder's 5 ms step ends exactly at its deadline: the step
 	// completes first; its next CPU step is then preempted at once.
-	src := &listSource{tasks: []sim.Task{
+	src := &simtest.ListSource{Tasks: []sim.Task{
 		{Index: 0, Client: -1, Steps: steps(sim.CPU, 5*ms, sim.CPU, 3*ms)},
 		{Index: 1, Client: -1, Steps: steps(sim.CPU, 2*ms)},
 	}}
@@ -258,7 +224,7 @@ func TestGILConvoy(t *testing.T) {
 	// rounds of io 1 ms · cpu 1 ms): each time the IO thread wants the GIL
 	// it waits a full switch interval.
 	io := steps(sim.IO, ms, sim.CPU, ms, sim.IO, ms, sim.CPU, ms, sim.IO, ms, sim.CPU, ms)
-	src := &listSource{tasks: []sim.Task{
+	src := &simtest.ListSource{Tasks: []sim.Task{
 		{Index: 0, Client: -1, Steps: steps(sim.CPU, 100*ms)},
 		{Index: 1, Client: -1, Steps: io},
 	}}
@@ -270,7 +236,7 @@ func TestGILConvoy(t *testing.T) {
 		t.Errorf("gil_wait_s = %v; want 0.018", got)
 	}
 	// Without the GIL both run in parallel on two cores.
-	src.next = 0
+	src.Rewind()
 	out = run(t, Config{Kind: KindThreaded, Threads: 2}, 2, src, 0)
 	if out.completed[1] != 6*ms || out.completed[0] != 100*ms {
 		t.Errorf("no GIL: completions = cpu %v, io %v; want 100ms, 6ms", out.completed[0], out.completed[1])
@@ -278,7 +244,7 @@ func TestGILConvoy(t *testing.T) {
 }
 
 func TestSeveralLoops(t *testing.T) {
-	src := &listSource{tasks: batch(4, 0, steps(sim.CPU, 10*ms))}
+	src := &simtest.ListSource{Tasks: batch(4, 0, steps(sim.CPU, 10*ms))}
 	out := run(t, Config{Kind: KindEventLoop, Loops: 2}, 2, src, 0)
 	want := []sim.Time{10 * ms, 10 * ms, 20 * ms, 20 * ms} // round-robin: 0,2 on loop 0; 1,3 on loop 1
 	for i, w := range want {
@@ -286,7 +252,7 @@ func TestSeveralLoops(t *testing.T) {
 			t.Errorf("2 cores: task %d completed at %v; want %v", i, out.completed[int64(i)], w)
 		}
 	}
-	src.next = 0
+	src.Rewind()
 	out = run(t, Config{Kind: KindEventLoop, Loops: 2}, 1, src, 0)
 	want = []sim.Time{20 * ms, 20 * ms, 40 * ms, 40 * ms} // two loop threads share one core
 	for i, w := range want {
@@ -297,7 +263,7 @@ func TestSeveralLoops(t *testing.T) {
 }
 
 func TestMaxConcurrency(t *testing.T) {
-	src := &listSource{tasks: batch(4, 0, steps(sim.IO, 10*ms, sim.CPU, ms))}
+	src := &simtest.ListSource{Tasks: batch(4, 0, steps(sim.IO, 10*ms, sim.CPU, ms))}
 	out := run(t, Config{Kind: KindEventLoop, MaxConcurrency: 2}, 1, src, 0)
 	want := []sim.Time{11 * ms, 12 * ms, 23 * ms, 24 * ms}
 	for i, w := range want {
@@ -318,7 +284,7 @@ func TestClosedLoopClients(t *testing.T) {
 		tasks[i].Client = i
 		tasks[i].Index = int64(i * 3)
 	}
-	src := &listSource{tasks: tasks, requests: 3, think: 5 * ms}
+	src := &simtest.ListSource{Tasks: tasks, Requests: 3, Think: 5 * ms}
 	out := run(t, Config{Kind: KindBlocking, Workers: 1}, 1, src, 0)
 	want := map[int64]sim.Time{0: 10 * ms, 3: 20 * ms, 1: 30 * ms, 4: 40 * ms, 2: 50 * ms, 5: 60 * ms}
 	for i, w := range want {
@@ -336,7 +302,7 @@ func TestWarmup(t *testing.T) {
 	for i := range 4 {
 		tasks = append(tasks, sim.Task{Index: int64(i), Client: -1, Arrival: sim.Time(i) * 10 * ms, Steps: steps(sim.CPU, 5*ms)})
 	}
-	out := run(t, Config{Kind: KindBlocking, Workers: 1}, 1, &listSource{tasks: tasks}, 15*ms)
+	out := run(t, Config{Kind: KindBlocking, Workers: 1}, 1, &simtest.ListSource{Tasks: tasks}, 15*ms)
 	v := out.res.Values
 	if out.res.Tasks != 2 || !near(v[sim.Makespan], 0.015) || !near(v[sim.Throughput], 2/0.015) {
 		t.Errorf("tasks %d, makespan %v, throughput %v; want 2, 0.015, %v", out.res.Tasks, v[sim.Makespan], v[sim.Throughput], 2/0.015)
@@ -348,14 +314,14 @@ func TestWarmup(t *testing.T) {
 
 func TestSwitchCost(t *testing.T) {
 	s := steps(sim.CPU, 10*ms, sim.IO, 5*ms, sim.CPU, 10*ms)
-	out := run(t, Config{Kind: KindEventLoop, SwitchCost: ms}, 1, &listSource{tasks: batch(2, 0, s)}, 0)
+	out := run(t, Config{Kind: KindEventLoop, SwitchCost: ms}, 1, &simtest.ListSource{Tasks: batch(2, 0, s)}, 0)
 	if out.completed[0] != 33*ms || out.completed[1] != 44*ms {
 		t.Errorf("event_loop: completions %v, %v; want 33ms, 44ms", out.completed[0], out.completed[1])
 	}
 	if got := out.res.Values[sim.ContextSwitches]; got != 4 {
 		t.Errorf("event_loop: context_switches = %v; want 4", got)
 	}
-	out = run(t, Config{Kind: KindThreaded, Threads: 1, SwitchCost: ms}, 1, &listSource{tasks: batch(1, 0, s)}, 0)
+	out = run(t, Config{Kind: KindThreaded, Threads: 1, SwitchCost: ms}, 1, &simtest.ListSource{Tasks: batch(1, 0, s)}, 0)
 	if out.completed[0] != 27*ms {
 		t.Errorf("threaded: completion %v; want 27ms", out.completed[0])
 	}

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"asyncsim/internal/simtest"
 	"asyncsim/sim"
 	"asyncsim/strategies"
 )
 
 // small is a case of three tasks arriving at once on one core.
 func small(cfgs ...strategies.Config) Case {
-	src := &listSource{requests: 1, tasks: []sim.Task{
+	src := &simtest.ListSource{Requests: 1, Tasks: []sim.Task{
 		{Index: 0, Client: -1, Steps: []sim.Step{{Kind: sim.CPU, Dur: 10}}},
 		{Index: 1, Client: -1, Steps: []sim.Step{{Kind: sim.CPU, Dur: 5}, {Kind: sim.IO, Dur: 5}, {Kind: sim.CPU, Dur: 7}}},
 		{Index: 2, Client: -1, Steps: []sim.Step{{Kind: sim.CPU, Dur: 3}}},
@@ -115,10 +116,10 @@ func TestCheckCatchesOrderDependence(t *testing.T) {
 	base := c.NewSource
 	c.NewSource = func() sim.Source {
 		calls++
-		s := base().(*listSource)
+		s := base().(*simtest.ListSource)
 		if calls > 1 {
-			s.tasks = slices.Clone(s.tasks)
-			s.tasks[2].Steps = []sim.Step{{Kind: sim.CPU, Dur: 4}}
+			s.Tasks = slices.Clone(s.Tasks)
+			s.Tasks[2].Steps = []sim.Step{{Kind: sim.CPU, Dur: 4}}
 		}
 		return s
 	}

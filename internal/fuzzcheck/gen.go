@@ -2,9 +2,9 @@ package fuzzcheck
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
+	"asyncsim/internal/simtest"
 	"asyncsim/sim"
 	"asyncsim/strategies"
 	"asyncsim/workloads"
@@ -179,43 +179,6 @@ func WorkloadCase(data []byte) (Case, string, error) {
 	}, yaml, nil
 }
 
-// listSource serves a fixed list of open tasks, in arrival order, and the
-// follow-ups of closed-loop clients: a client's next request repeats its
-// steps, think after the previous one completes.
-type listSource struct {
-	tasks    []sim.Task
-	next     int
-	requests int
-	think    sim.Time
-}
-
-func (s *listSource) Peek() (sim.Time, bool) {
-	if s.next < len(s.tasks) {
-		return s.tasks[s.next].Arrival, true
-	}
-	return 0, false
-}
-
-func (s *listSource) Next(t *sim.Task) {
-	src := s.tasks[s.next]
-	s.next++
-	*t = src
-	t.Steps = slices.Clone(src.Steps)
-}
-
-func (s *listSource) FollowUp(done *sim.Task, at sim.Time, next *sim.Task) bool {
-	if done.Client < 0 || done.Request+1 >= s.requests {
-		return false
-	}
-	steps := slices.Clone(done.Steps)
-	*next = *done
-	next.Steps = steps
-	next.Request++
-	next.Index++
-	next.Arrival = at + s.think
-	return true
-}
-
 // Tasks returns a case described by data that bypasses the workload
 // format: up to 12 tasks with arbitrary durations of a few nanoseconds to
 // a few microseconds, many arriving at the same instants, some of them
@@ -225,7 +188,7 @@ func (s *listSource) FollowUp(done *sim.Task, at sim.Time, next *sim.Task) bool 
 func Tasks(data []byte) Case {
 	r := &reader{data: data}
 	c := Case{Cores: 1 + r.intn(3)}
-	src := &listSource{requests: 1 + r.intn(3), think: sim.Time(r.intn(4))}
+	src := &simtest.ListSource{Requests: 1 + r.intn(3), Think: sim.Time(r.intn(4))}
 	n := 1 + r.intn(12)
 	var at sim.Time
 	clients := 0
@@ -233,7 +196,7 @@ func Tasks(data []byte) Case {
 		if !r.chance(3) {
 			at += sim.Time(r.intn(8))
 		}
-		t := sim.Task{Index: int64(i) * int64(src.requests), Client: -1, Arrival: at}
+		t := sim.Task{Index: int64(i) * int64(src.Requests), Client: -1, Arrival: at}
 		if r.chance(4) {
 			t.Client = clients
 			clients++
@@ -245,7 +208,7 @@ func Tasks(data []byte) Case {
 			}
 			t.Steps = append(t.Steps, sim.Step{Kind: pick(r, sim.CPU, sim.CPU, sim.IO, sim.BlockingIO), Dur: d})
 		}
-		src.tasks = append(src.tasks, t)
+		src.Tasks = append(src.Tasks, t)
 	}
 	if r.chance(4) {
 		c.Warmup = sim.Time(r.intn(8))
