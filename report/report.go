@@ -115,27 +115,6 @@ func TaskRow(row []string, strategy string, replication int, class string, t sim
 	row[8] = strconv.FormatBool(t.Counted)
 }
 
-// TasksCSV writes tasks.csv for a result run with experiment.Options.Tasks:
-// TasksHeader, then one TaskRow per completed task, by strategy, then
-// replication, then completion order.
-func TasksCSV(w io.Writer, res *experiment.Result) error {
-	cw := csv.NewWriter(w)
-	cw.Write(TasksHeader)
-	row := make([]string, len(TasksHeader))
-	for _, s := range res.Strategies {
-		for rep, tasks := range s.Tasks {
-			for _, t := range tasks {
-				TaskRow(row, s.Config.Name, rep, res.Spec.Classes[t.Class].Name, t)
-				if err := cw.Write(row); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // Seconds formats a time in seconds for people, with a unit: "10.020 s",
 // "2.500 ms", "950.0 µs", "2.150 h", "0".
 func Seconds(x float64) string { return format(timeFormat).cell(x, 0, false) }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -27,7 +28,7 @@ func BenchmarkEventQueue(b *testing.B) {
 // start with n contexts running, which must cost O(log n).
 func BenchmarkProcessorSharing(b *testing.B) {
 	for _, n := range []int{10, 1000, 100000} {
-		b.Run("running="+itoa(n), func(b *testing.B) {
+		b.Run("running="+strconv.Itoa(n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(2, 2))
 			ps := processorSharing{cores: 4}
 			for i := range n {
@@ -41,15 +42,5 @@ func BenchmarkProcessorSharing(b *testing.B) {
 				ps.start(ctx, (1+r.Int64N(1000))*int64(Microsecond)*workScale)
 			}
 		})
-	}
-}
-
-func itoa(n int) string {
-	s := ""
-	for {
-		s = string(rune('0'+n%10)) + s
-		if n /= 10; n == 0 {
-			return s
-		}
 	}
 }

@@ -392,9 +392,6 @@ func (e *Engine) arrive(ref TaskRef) error {
 // Now returns the current virtual time.
 func (e *Engine) Now() Time { return e.now }
 
-// Cores returns the machine's core count.
-func (e *Engine) Cores() int { return e.cfg.Cores }
-
 // Task returns the task behind ref.
 func (e *Engine) Task(ref TaskRef) *Task { return &e.tasks[ref].Task }
 
@@ -522,9 +519,6 @@ func (e *Engine) SetState(ctx int32, s State) {
 		r.RecordState(e.now, ctx, s)
 	}
 }
-
-// State returns ctx's current state.
-func (e *Engine) State(ctx int32) State { return e.ctxs[ctx].state }
 
 // CountSwitch counts one context switch or coroutine resume.
 func (e *Engine) CountSwitch() { e.acc.switches++ }
