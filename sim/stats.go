@@ -82,8 +82,10 @@ type Summary struct {
 // it.
 type Result struct {
 	Summary
-	// Latencies of the counted tasks, in completion order, when there are
-	// at most ExactLatencies of them; otherwise nil, and Sketch holds them.
+	// Latencies of the counted tasks, when there are at most
+	// ExactLatencies of them; otherwise nil, and Sketch holds them. They
+	// are in no particular order: the percentiles were selected in place.
+	// TaskRecords (Config.OnTask) give them in completion order.
 	Latencies []Time
 	// Sketch summarises the latencies of a run of more than ExactLatencies
 	// counted tasks, whose percentiles are then within SketchAccuracy.
@@ -132,7 +134,7 @@ func (e *Engine) result() *Result {
 		}
 		q = append(q, e.maxLatency)
 	} else {
-		q = Quantiles(e.latencies, ps)
+		q = selectQuantiles(e.latencies, ps) // in place: a copy would cost more than the selection
 	}
 	v[LatencyP50], v[LatencyP90], v[LatencyP95], v[LatencyP99], v[LatencyMax] =
 		q[0].Seconds(), q[1].Seconds(), q[2].Seconds(), q[3].Seconds(), q[4].Seconds()
@@ -145,16 +147,20 @@ func (e *Engine) result() *Result {
 // stat.Empirical returns for the sorted values. It selects instead of
 // sorting, in O(n), on a copy: xs is left as it is.
 func Quantiles(xs []Time, ps []float64) []Time {
+	return selectQuantiles(slices.Clone(xs), ps)
+}
+
+// selectQuantiles is Quantiles working in place: it reorders xs.
+func selectQuantiles(xs []Time, ps []float64) []Time {
 	out := make([]Time, len(ps))
 	if len(xs) == 0 {
 		return out
 	}
-	work := slices.Clone(xs)
 	lo := 0
 	for i, p := range ps {
-		k := nearestRank(p, len(work))
-		selectKth(work[lo:], k-lo)
-		out[i] = work[k]
+		k := nearestRank(p, len(xs))
+		selectKth(xs[lo:], k-lo)
+		out[i] = xs[k]
 		lo = k
 	}
 	return out

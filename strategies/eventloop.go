@@ -70,7 +70,9 @@ func (el *eventLoop) newContext(info sim.ContextInfo, owner int, exec int32) int
 
 func (el *eventLoop) Arrive(t sim.TaskRef) {
 	l := &el.loops[el.rr]
-	el.rr = (el.rr + 1) % len(el.loops)
+	if el.rr++; el.rr == len(el.loops) {
+		el.rr = 0
+	}
 	if el.cfg.MaxConcurrency > 0 && l.inFlight >= el.cfg.MaxConcurrency {
 		l.admit.push(t)
 		return

@@ -37,7 +37,8 @@ type Dist struct {
 	// exp mean; uniform min and max; normal mean and stddev; lognormal
 	// median; pareto min.
 	d1, d2 sim.Time
-	// x is the dimensionless parameter: lognormal sigma, pareto alpha.
+	// x is the dimensionless parameter: lognormal sigma, pareto alpha; and
+	// the exp rate, 1/mean, computed once rather than at every sample.
 	x       float64
 	choices []choice
 	total   float64 // sum of the choice weights
@@ -52,6 +53,10 @@ type choice struct {
 
 // Constant returns the distribution that is always d.
 func Constant(d sim.Time) *Dist { return &Dist{kind: distConst, d1: d} }
+
+// expDist returns the exponential distribution of the given mean, which
+// must be positive.
+func expDist(mean sim.Time) *Dist { return &Dist{kind: distExp, d1: mean, x: 1 / float64(mean)} }
 
 // Sample draws one duration from d using r, rounded to the nearest
 // nanosecond and clamped to [0, sim.MaxDuration]. A constant draws nothing
@@ -68,7 +73,7 @@ func (d *Dist) Sample(r *rand.Rand) sim.Time {
 		// Exactly distuv.Exponential{Rate: 1 / mean, Src: r}.Rand(), which
 		// the hot path cannot afford to wrap r in a second rand.Rand for
 		// (TestExpMatchesDistuv pins the equality).
-		x = r.ExpFloat64() / (1 / float64(d.d1))
+		x = r.ExpFloat64() / d.x
 	case distUniform:
 		if d.d1 == d.d2 {
 			return clampTime(d.d1)

@@ -167,7 +167,7 @@ func TestDistConstantDrawsNothing(t *testing.T) {
 // distuv.Exponential, draw for draw.
 func TestExpMatchesDistuv(t *testing.T) {
 	for _, mean := range []sim.Time{1, 999, sim.Millisecond, 5 * sim.Millisecond, 3 * sim.Second} {
-		d := &Dist{kind: distExp, d1: mean}
+		d := expDist(mean)
 		a := rand.New(rand.NewPCG(9, uint64(mean)))
 		b := rand.New(rand.NewPCG(9, uint64(mean)))
 		for i := range 10000 {

@@ -606,7 +606,7 @@ func (p *parser) dist(n *yaml.Node) (*Dist, bool) {
 			p.errorf(p.deref(pr.val), "exp mean must be positive")
 			ok = false
 		}
-		return &Dist{kind: distExp, d1: m}, ok
+		return expDist(m), ok
 	case "uniform":
 		s := p.deref(pr.val)
 		if s.Kind != yaml.SequenceNode || len(s.Content) != 2 {
