@@ -32,6 +32,7 @@ func BenchmarkProcessorSharing(b *testing.B) {
 			r := rand.New(rand.NewPCG(2, 2))
 			ps := processorSharing{cores: 4}
 			for i := range n {
+				ps.addContext()
 				ps.start(int32(i), (1+r.Int64N(1000))*int64(Microsecond)*workScale)
 			}
 			b.ReportAllocs()

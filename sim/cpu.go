@@ -93,6 +93,9 @@ func (ps *processorSharing) realTime(work int64) Time {
 	return Time(q)
 }
 
+// addContext makes room for one more context, numbered from 0 in order.
+func (ps *processorSharing) addContext() { ps.pos = append(ps.pos, -1) }
+
 // start begins a burst of work units for ctx at the current instant.
 func (ps *processorSharing) start(ctx int32, work int64) {
 	if len(ps.jobs) == 0 {
@@ -104,9 +107,6 @@ func (ps *processorSharing) start(ctx int32, work int64) {
 		ps.v = 0
 	}
 	ps.seq++
-	for int(ctx) >= len(ps.pos) {
-		ps.pos = append(ps.pos, -1)
-	}
 	ps.jobs = append(ps.jobs, psJob{tag: ps.v + work, seq: ps.seq, ctx: ctx})
 	i := len(ps.jobs) - 1
 	ps.pos[ctx] = int32(i)

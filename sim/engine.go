@@ -3,6 +3,8 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 )
 
@@ -150,8 +152,10 @@ type taskSlot struct {
 	started bool
 }
 
+// context is what the engine tracks of a context at every event; its
+// ContextInfo, needed only for output, is kept apart so that this stays
+// small.
 type context struct {
-	info    ContextInfo
 	state   State
 	pending int64 // CPU work units given but not on the CPU
 }
@@ -174,21 +178,22 @@ type Engine struct {
 	src   Source
 	strat Strategy
 
-	// The next open arrival, as the source last reported it.
+	// The next open arrival, as the source last reported it, or never.
 	arrivalAt Time
-	arrivalOK bool
 
 	now    Time
 	seq    uint64
 	events int64
 	queue  eventQueue
 
+	// The budget: Config.Until and Config.MaxEvents, or never.
+	until     Time
+	maxEvents int64
+
 	ps      processorSharing
-	psDirty bool
-	psAt    Time
-	psSeq   uint64
-	psCtx   int32
-	psOK    bool
+	psDirty bool   // the running contexts changed since psAt was computed
+	psAt    Time   // when the first running context finishes, or never
+	psSeq   uint64 // the sequence number psAt was computed with
 
 	tasks         []taskSlot
 	free          []TaskRef
@@ -197,6 +202,7 @@ type Engine struct {
 	maxInFlight   int   // Config.MaxInFlight resolved; 0 is no limit
 
 	ctxs       []context
+	infos      []ContextInfo
 	stateCount [numStates]int
 
 	acc            accumulators
@@ -230,53 +236,79 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 	case cfg.MaxInFlight > 0:
 		e.maxInFlight = cfg.MaxInFlight
 	}
+	e.until, e.maxEvents = never, math.MaxInt64
+	if cfg.Until > 0 {
+		e.until = cfg.Until
+	}
+	if cfg.MaxEvents > 0 {
+		e.maxEvents = cfg.MaxEvents
+	}
+	e.psAt = never
 	s.Init(e)
-	e.arrivalAt, e.arrivalOK = src.Peek()
+	e.peekArrival()
 	if err := e.loop(); err != nil {
 		return nil, err
 	}
 	return e.result(), nil
 }
 
+// never is the instant of what will not happen: later than every event,
+// whose times are capped far below it.
+const never = Time(math.MaxInt64)
+
+// The sources of the next event.
 const (
-	fromNone = iota
-	fromArrival
+	fromArrival = iota
 	fromQueue
 	fromCPU
 )
+
+// peekArrival asks the source for the next open arrival.
+func (e *Engine) peekArrival() {
+	at, ok := e.src.Peek()
+	if !ok {
+		at = never
+	}
+	e.arrivalAt = at
+}
 
 func (e *Engine) loop() error {
 	for {
 		if e.psDirty {
 			e.psDirty = false
-			e.psAt, e.psCtx, e.psOK = e.ps.next()
+			at, _, ok := e.ps.next()
+			if !ok {
+				at = never
+			}
+			e.psAt = at
 			e.seq++
 			e.psSeq = e.seq
 		}
 		// Open arrivals count as scheduled before anything else, so they
 		// win ties; the queue and the CPU completion go by (time, seq).
-		from, at := fromNone, Time(0)
-		if e.arrivalOK {
-			from, at = fromArrival, e.arrivalAt
-		}
+		// The comparisons are written so that the compiler can make them
+		// conditional moves: which source comes next is a coin toss a
+		// branch predictor would lose.
+		queueAt, queueSeq := never, uint64(0)
 		if e.queue.len() > 0 {
 			h := e.queue.head()
-			if from == fromNone || h.at < at {
-				from, at = fromQueue, h.at
-			}
+			queueAt, queueSeq = h.at, h.seq
 		}
-		if e.psOK && (from == fromNone || e.psAt < at ||
-			from == fromQueue && e.psAt == at && e.psSeq < e.queue.head().seq) {
+		from, at := fromArrival, e.arrivalAt
+		if queueAt < at {
+			from, at = fromQueue, queueAt
+		}
+		if e.psAt < at || e.psAt == at && from == fromQueue && e.psSeq < queueSeq {
 			from, at = fromCPU, e.psAt
 		}
-		if from == fromNone {
+		if at == never {
 			break
 		}
-		if e.cfg.Until > 0 && at > e.cfg.Until {
+		if at > e.until {
 			return fmt.Errorf("virtual time would pass --until %v with %d tasks in flight: %w", e.cfg.Until, e.inFlight, ErrBudget)
 		}
 		e.events++
-		if e.cfg.MaxEvents > 0 && e.events > e.cfg.MaxEvents {
+		if e.events > e.maxEvents {
 			return fmt.Errorf("more than --max-events %d events, at virtual time %v: %w", e.cfg.MaxEvents, e.now, ErrBudget)
 		}
 		e.now = at
@@ -284,7 +316,7 @@ func (e *Engine) loop() error {
 		case fromArrival:
 			ref := e.alloc()
 			e.src.Next(&e.tasks[ref].Task)
-			e.arrivalAt, e.arrivalOK = e.src.Peek()
+			e.peekArrival()
 			if err := e.arrive(ref); err != nil {
 				return err
 			}
@@ -485,7 +517,9 @@ func (e *Engine) After(d Time, kind uint8, ctx, arg int32) {
 // from 0 in order of creation.
 func (e *Engine) NewContext(info ContextInfo) int32 {
 	id := int32(len(e.ctxs))
-	e.ctxs = append(e.ctxs, context{info: info, state: Idle})
+	e.ctxs = append(e.ctxs, context{state: Idle})
+	e.infos = append(e.infos, info)
+	e.ps.addContext()
 	e.stateCount[Idle]++
 	if r := e.cfg.Recorder; r != nil {
 		r.RecordState(e.now, id, Idle)
@@ -496,11 +530,7 @@ func (e *Engine) NewContext(info ContextInfo) int32 {
 // Contexts returns the information of every context created so far,
 // indexed by id.
 func (e *Engine) Contexts() []ContextInfo {
-	infos := make([]ContextInfo, len(e.ctxs))
-	for i := range e.ctxs {
-		infos[i] = e.ctxs[i].info
-	}
-	return infos
+	return slices.Clone(e.infos)
 }
 
 // SetState changes ctx's state from now on.
@@ -526,17 +556,22 @@ func (e *Engine) CountSwitch() { e.acc.switches++ }
 // AddCPU gives ctx d more CPU work, to run when StartCPU puts it on the
 // CPU (or at once, if it is on the CPU).
 func (e *Engine) AddCPU(ctx int32, d Time) {
-	if d <= 0 {
-		return
+	switch {
+	case d <= 0:
+	case e.onCPU(ctx):
+		e.extendCPU(ctx, d)
+	default:
+		e.ctxs[ctx].pending += int64(d) * workScale
 	}
-	if e.onCPU(ctx) {
-		e.ps.advance(e.now)
-		w := e.ps.stop(ctx) + int64(d)*workScale
-		e.ps.start(ctx, w)
-		e.psDirty = true
-		return
-	}
-	e.ctxs[ctx].pending += int64(d) * workScale
+}
+
+// extendCPU adds d to the work of ctx, which is on the CPU. It is apart
+// from AddCPU so that AddCPU's common cases can be inlined.
+func (e *Engine) extendCPU(ctx int32, d Time) {
+	e.ps.advance(e.now)
+	w := e.ps.stop(ctx) + int64(d)*workScale
+	e.ps.start(ctx, w)
+	e.psDirty = true
 }
 
 // HasCPU reports whether ctx has CPU work that is not yet on the CPU.
@@ -570,5 +605,5 @@ func (e *Engine) CPUFinishesNow(ctx int32) bool {
 }
 
 func (e *Engine) onCPU(ctx int32) bool {
-	return int(ctx) < len(e.ps.pos) && e.ps.pos[ctx] >= 0
+	return e.ps.pos[ctx] >= 0
 }

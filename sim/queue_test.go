@@ -63,6 +63,9 @@ func TestProcessorSharingMatchesFluidModel(t *testing.T) {
 
 		// Finishing tags.
 		ps := processorSharing{cores: int64(cores)}
+		for range jobs {
+			ps.addContext()
+		}
 		got := make([]Time, len(jobs))
 		next := 0
 		for done := 0; done < len(jobs); {

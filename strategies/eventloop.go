@@ -36,7 +36,7 @@ type eventLoop struct {
 	cfg   Config
 	e     *sim.Engine
 	loops []loop
-	owner []int32 // per context: the loop it belongs to
+	owner []*loop // per context: the loop it belongs to
 	exec  []int32 // per context: its executor index, or -1 for a loop thread
 	rr    int
 }
@@ -49,21 +49,21 @@ func (el *eventLoop) Init(e *sim.Engine) {
 	for i := range el.loops {
 		l := &el.loops[i]
 		l.current = -1
-		l.ctx = el.newContext(sim.ContextInfo{Role: "loop", Group: -1, Index: i}, i, -1)
+		l.ctx = el.newContext(sim.ContextInfo{Role: "loop", Group: -1, Index: i}, l, -1)
 		if !el.cfg.Offload || el.cfg.AwaitBlocking {
 			continue // the executor would never be used
 		}
 		for x := range el.cfg.Executor {
-			ctx := el.newContext(sim.ContextInfo{Role: "executor", Group: i, Index: x}, i, int32(x))
+			ctx := el.newContext(sim.ContextInfo{Role: "executor", Group: i, Index: x}, l, int32(x))
 			l.execCtx = append(l.execCtx, ctx)
 			l.execIdle.push(int32(x))
 		}
 	}
 }
 
-func (el *eventLoop) newContext(info sim.ContextInfo, owner int, exec int32) int32 {
+func (el *eventLoop) newContext(info sim.ContextInfo, owner *loop, exec int32) int32 {
 	ctx := el.e.NewContext(info)
-	el.owner = append(el.owner, int32(owner))
+	el.owner = append(el.owner, owner)
 	el.exec = append(el.exec, exec)
 	return ctx
 }
@@ -150,7 +150,7 @@ func (el *eventLoop) offload(l *loop, call offloaded) {
 }
 
 func (el *eventLoop) Timer(kind uint8, ctx, arg int32) {
-	l := &el.loops[el.owner[ctx]]
+	l := el.owner[ctx]
 	switch kind {
 	case timerResume:
 		l.ready.push(sim.TaskRef(arg))
@@ -170,7 +170,7 @@ func (el *eventLoop) Timer(kind uint8, ctx, arg int32) {
 }
 
 func (el *eventLoop) CPUDone(ctx int32) {
-	l := &el.loops[el.owner[ctx]]
+	l := el.owner[ctx]
 	el.step(l)
 	el.runReady(l)
 }

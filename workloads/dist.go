@@ -58,22 +58,23 @@ func Constant(d sim.Time) *Dist { return &Dist{kind: distConst, d1: d} }
 // must be positive.
 func expDist(mean sim.Time) *Dist { return &Dist{kind: distExp, d1: mean, x: 1 / float64(mean)} }
 
-// Sample draws one duration from d using r, rounded to the nearest
-// nanosecond and clamped to [0, sim.MaxDuration]. A constant draws nothing
-// from r.
-func (d *Dist) Sample(r *rand.Rand) sim.Time {
+// sample draws one duration from d using the stream p, rounded to the
+// nearest nanosecond and clamped to [0, sim.MaxDuration]; r must draw from
+// p too, for gonum's distributions. A constant draws nothing.
+func (d *Dist) sample(p *rand.PCG, r *rand.Rand) sim.Time {
 	if d == nil {
 		return 0
+	}
+	if d.kind == distExp {
+		// Exactly distuv.Exponential{Rate: 1 / mean, Src: r}.Rand(), with
+		// neither the distuv nor the rand.Rand in the way
+		// (TestExpMatchesDistuv).
+		return roundTime(expFloat64(p) / d.x)
 	}
 	var x float64
 	switch d.kind {
 	case distConst:
 		return clampTime(d.d1)
-	case distExp:
-		// Exactly distuv.Exponential{Rate: 1 / mean, Src: r}.Rand(), which
-		// the hot path cannot afford to wrap r in a second rand.Rand for
-		// (TestExpMatchesDistuv pins the equality).
-		x = r.ExpFloat64() / d.x
 	case distUniform:
 		if d.d1 == d.d2 {
 			return clampTime(d.d1)
@@ -120,7 +121,14 @@ func roundTime(x float64) sim.Time {
 	case x >= float64(sim.MaxDuration):
 		return sim.MaxDuration
 	}
-	return sim.Time(math.Round(x))
+	// math.Round(x), in fewer instructions: below 2⁵³ the integer part t
+	// and the fraction x-t are exact, so this rounds halves up exactly as
+	// math.Round does (TestRoundTimeMatchesMathRound).
+	t := sim.Time(x)
+	if x-float64(t) >= 0.5 {
+		t++
+	}
+	return t
 }
 
 func clampTime(t sim.Time) sim.Time { return min(max(t, 0), sim.MaxDuration) }

@@ -10,6 +10,20 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
+// testStream is a random stream as a source has them: a PCG, and a
+// rand.Rand drawing from it.
+type testStream struct {
+	p *rand.PCG
+	r *rand.Rand
+}
+
+func newTestStream(seed1, seed2 uint64) testStream {
+	p := rand.NewPCG(seed1, seed2)
+	return testStream{p, rand.New(p)}
+}
+
+func (s testStream) sample(d *Dist) sim.Time { return d.sample(s.p, s.r) }
+
 // parseDist parses a distribution written in YAML.
 func parseDist(t *testing.T, src string) *Dist {
 	t.Helper()
@@ -43,12 +57,12 @@ func TestDistMeans(t *testing.T) {
 		if got := d.Mean(); math.Abs(got-tc.mean) > 1e-9*tc.mean {
 			t.Errorf("%s: Mean() = %v; want %v", tc.src, got, tc.mean)
 		}
-		r := rand.New(rand.NewPCG(1, 2))
+		r := newTestStream(1, 2)
 		var sum float64
 		for range n {
-			x := d.Sample(r)
+			x := r.sample(d)
 			if x < 0 || x > sim.MaxDuration {
-				t.Fatalf("%s: Sample() = %d, outside [0, MaxDuration]", tc.src, x)
+				t.Fatalf("%s: sample = %d, outside [0, MaxDuration]", tc.src, x)
 			}
 			sum += float64(x)
 		}
@@ -68,7 +82,7 @@ func truncNormalMean(mu, sigma float64) float64 {
 }
 
 func TestDistTruncation(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
+	r := newTestStream(3, 4)
 	// alpha <= 1: infinite mean, samples clamped to MaxDuration.
 	d := parseDist(t, "{pareto: {min: 1h, alpha: 0.2}}")
 	if !math.IsInf(d.Mean(), 1) {
@@ -76,7 +90,7 @@ func TestDistTruncation(t *testing.T) {
 	}
 	clamped := 0
 	for range 10000 {
-		x := d.Sample(r)
+		x := r.sample(d)
 		if x < sim.Hour || x > sim.MaxDuration {
 			t.Fatalf("pareto sample %v outside [1h, 24h]", x)
 		}
@@ -91,7 +105,7 @@ func TestDistTruncation(t *testing.T) {
 	// A wide normal around zero is never negative.
 	d = parseDist(t, "{normal: {mean: 0s, stddev: 1h}}")
 	for range 10000 {
-		if x := d.Sample(r); x < 0 {
+		if x := r.sample(d); x < 0 {
 			t.Fatalf("normal sample %v < 0", x)
 		}
 	}
@@ -99,7 +113,7 @@ func TestDistTruncation(t *testing.T) {
 	d = parseDist(t, "{uniform: [1ns, 2ns]}")
 	seen := map[sim.Time]int{}
 	for range 10000 {
-		seen[d.Sample(r)]++
+		seen[r.sample(d)]++
 	}
 	if len(seen) != 2 || seen[1] < 2000 || seen[2] < 2000 {
 		t.Errorf("uniform(1ns, 2ns) samples: %v; want only 1 and 2, each about half the time", seen)
@@ -107,7 +121,7 @@ func TestDistTruncation(t *testing.T) {
 	// Huge sigma: Inf and 0 map into range.
 	d = parseDist(t, "{lognormal: {median: 1ms, sigma: 1e300}}")
 	for range 1000 {
-		if x := d.Sample(r); x != 0 && x != sim.MaxDuration {
+		if x := r.sample(d); x != 0 && x != sim.MaxDuration {
 			t.Fatalf("lognormal sigma 1e300 sample %v; want 0 or 24h", x)
 		}
 	}
@@ -115,11 +129,11 @@ func TestDistTruncation(t *testing.T) {
 
 func TestDistChoiceWeights(t *testing.T) {
 	d := parseDist(t, "{choice: [{value: 1ms, weight: 0}, {value: 2ms, weight: 1}, {value: 3ms, weight: 0}, {value: 4ms, weight: 2.5}, {value: 5ms, weight: 0}]}")
-	r := rand.New(rand.NewPCG(5, 6))
+	r := newTestStream(5, 6)
 	const n = 70000
 	counts := map[sim.Time]int{}
 	for range n {
-		counts[d.Sample(r)]++
+		counts[r.sample(d)]++
 	}
 	if len(counts) != 2 {
 		t.Fatalf("choice drew %v; want only 2ms and 4ms (zero weights never drawn)", counts)
@@ -147,34 +161,76 @@ func TestDistString(t *testing.T) {
 		}
 	}
 	var nilDist *Dist
-	if nilDist.String() != "0s" || nilDist.Mean() != 0 || nilDist.Sample(nil) != 0 {
+	if nilDist.String() != "0s" || nilDist.Mean() != 0 || nilDist.sample(nil, nil) != 0 {
 		t.Errorf("nil *Dist is not the constant zero")
 	}
 }
 
 func TestDistConstantDrawsNothing(t *testing.T) {
-	r1 := rand.New(rand.NewPCG(7, 8))
-	r2 := rand.New(rand.NewPCG(7, 8))
-	if got := Constant(5 * sim.Millisecond).Sample(r1); got != 5*sim.Millisecond {
-		t.Errorf("Constant(5ms).Sample = %v", got)
+	r1 := newTestStream(7, 8)
+	r2 := newTestStream(7, 8)
+	if got := r1.sample(Constant(5 * sim.Millisecond)); got != 5*sim.Millisecond {
+		t.Errorf("Constant(5ms) sample = %v", got)
 	}
-	if r1.Uint64() != r2.Uint64() {
+	if r1.p.Uint64() != r2.p.Uint64() {
 		t.Errorf("a constant consumed randomness")
 	}
 }
 
-// TestExpMatchesDistuv pins Sample's fast path for exp to gonum's
+// TestExpMatchesDistuv pins sample's fast path for exp to gonum's
 // distuv.Exponential, draw for draw.
 func TestExpMatchesDistuv(t *testing.T) {
 	for _, mean := range []sim.Time{1, 999, sim.Millisecond, 5 * sim.Millisecond, 3 * sim.Second} {
 		d := expDist(mean)
-		a := rand.New(rand.NewPCG(9, uint64(mean)))
+		a := newTestStream(9, uint64(mean))
 		b := rand.New(rand.NewPCG(9, uint64(mean)))
 		for i := range 10000 {
 			want := roundTime(distuv.Exponential{Rate: 1 / float64(mean), Src: b}.Rand())
-			if got := d.Sample(a); got != want {
-				t.Fatalf("mean %v, draw %d: Sample = %v; distuv gives %v", mean, i, got, want)
+			if got := a.sample(d); got != want {
+				t.Fatalf("mean %v, draw %d: sample = %v; distuv gives %v", mean, i, got, want)
 			}
 		}
+	}
+}
+
+func TestRoundTimeMatchesMathRound(t *testing.T) {
+	max := float64(sim.MaxDuration)
+	xs := []float64{
+		math.SmallestNonzeroFloat64, 0.49999999999999994, 0.5, math.Nextafter(0.5, 1), 1.4999999999999998, 1.5, 2.5,
+		math.Nextafter(max, 0), max - 0.5, max - 1.5, 123456789.5, 123456789.49999999,
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		xs = append(xs, r.Float64()*max, r.ExpFloat64()*1e6, float64(r.Int64N(1e9))+0.5, r.Float64()*4)
+	}
+	for _, x := range xs {
+		if got, want := roundTime(x), sim.Time(math.Round(x)); got != want {
+			t.Fatalf("roundTime(%v) = %d; math.Round gives %d", x, got, want)
+		}
+	}
+	for _, x := range []float64{0, -0.5, -1, math.NaN(), math.Inf(-1)} {
+		if got := roundTime(x); got != 0 {
+			t.Errorf("roundTime(%v) = %d; want 0", x, got)
+		}
+	}
+	for _, x := range []float64{max, max + 0.5, math.Inf(1)} {
+		if got := roundTime(x); got != sim.MaxDuration {
+			t.Errorf("roundTime(%v) = %d; want sim.MaxDuration", x, got)
+		}
+	}
+}
+
+func TestExpFloat64MatchesMathRand(t *testing.T) {
+	// A million draws take every branch of the ziggurat: the base strip
+	// (i == 0) and the wedges about 1% of the time.
+	p := rand.NewPCG(11, 12)
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := range 1_000_000 {
+		if got, want := expFloat64(p), r.ExpFloat64(); got != want {
+			t.Fatalf("draw %d: expFloat64 = %v; rand.Rand.ExpFloat64 = %v", i, got, want)
+		}
+	}
+	if p.Uint64() != r.Uint64() {
+		t.Errorf("expFloat64 drew a different number of values from the stream than rand.Rand.ExpFloat64")
 	}
 }

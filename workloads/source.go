@@ -150,29 +150,34 @@ func (s *source) push(i int32) {
 	}
 }
 
-func (s *source) pop() int32 {
+// pop removes the heap's top.
+func (s *source) pop() {
+	last := len(s.heap) - 1
+	s.heap[0] = s.heap[last]
+	s.heap = s.heap[:last]
+	s.down()
+}
+
+// down restores the heap's order after its top's arrival time moved later.
+// Taking the next arrival is one call of down, where a pop and a push
+// would be two passes over the heap.
+func (s *source) down() {
 	h := s.heap
-	top := h[0]
-	last := len(h) - 1
-	h[0] = h[last]
-	h = h[:last]
 	for k := 0; ; {
 		l := 2*k + 1
 		if l >= len(h) {
-			break
+			return
 		}
 		m := l
 		if r := l + 1; r < len(h) && s.less(h[r], h[l]) {
 			m = r
 		}
 		if !s.less(h[m], h[k]) {
-			break
+			return
 		}
 		h[k], h[m] = h[m], h[k]
 		k = m
 	}
-	s.heap = h
-	return top
 }
 
 // Peek returns the time of the next open arrival (including closed-loop
@@ -190,7 +195,7 @@ func (s *source) Next(t *sim.Task) {
 	if len(s.heap) == 0 {
 		panic("workloads: Source.Next called with no pending arrival")
 	}
-	i := s.pop()
+	i := s.heap[0]
 	g := &s.gens[i]
 	c := g.class
 	t.Class = int(i)
@@ -204,20 +209,24 @@ func (s *source) Next(t *sim.Task) {
 		t.Index = int64(client) * int64(cl.Requests)
 		t.Client = client
 		t.Request = 0
-		t.Steps = appendSteps(t.Steps[:0], c.Steps, s.use(&g.clients[client].steps))
-		if g.next++; g.next < int64(cl.Count) {
-			s.push(i)
+		t.Steps = appendSteps(t.Steps[:0], c.Steps, &g.clients[client].steps, s.use(&g.clients[client].steps))
+		// Every client starts at the class's start: the next one's arrival
+		// is this one's, and the heap stays as it is.
+		if g.next++; g.next == int64(cl.Count) {
+			s.pop()
 		}
 		return
 	}
 	t.Index = g.next
 	t.Client = -1
 	t.Request = 0
-	t.Steps = appendSteps(t.Steps[:0], c.Steps, g.stepsRand)
-	if g.next++; g.next < int64(c.Count) {
-		g.at = addTime(g.at, c.Interarrival.Sample(g.arrivalRand))
-		s.push(i)
+	t.Steps = appendSteps(t.Steps[:0], c.Steps, &g.steps, g.stepsRand)
+	if g.next++; g.next == int64(c.Count) {
+		s.pop()
+		return
 	}
+	g.at = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
+	s.down()
 }
 
 // FollowUp fills next with the request that follows done, sent by the
@@ -234,28 +243,28 @@ func (s *source) FollowUp(done *sim.Task, completed sim.Time, next *sim.Task) bo
 		return false
 	}
 	cg := &g.clients[client]
-	think := cl.Think.Sample(s.use(&cg.think))
+	think := cl.Think.sample(&cg.think, s.use(&cg.think))
 	next.Class = class
 	next.Client = client
 	next.Request = req + 1
 	next.Index = int64(client)*int64(cl.Requests) + int64(req+1)
 	next.Arrival = addTime(completed, think)
-	next.Steps = appendSteps(next.Steps[:0], g.class.Steps, s.use(&cg.steps))
+	next.Steps = appendSteps(next.Steps[:0], g.class.Steps, &cg.steps, s.use(&cg.steps))
 	return true
 }
 
 // appendSteps samples steps in order, repeat blocks re-sampled on each
 // iteration, and appends the non-zero ones to dst.
-func appendSteps(dst []sim.Step, steps []StepSpec, r *rand.Rand) []sim.Step {
+func appendSteps(dst []sim.Step, steps []StepSpec, p *rand.PCG, r *rand.Rand) []sim.Step {
 	for i := range steps {
 		st := &steps[i]
 		if st.Repeat > 0 {
 			for range st.Repeat {
-				dst = appendSteps(dst, st.Steps, r)
+				dst = appendSteps(dst, st.Steps, p, r)
 			}
 			continue
 		}
-		if d := st.Dur.Sample(r); d > 0 {
+		if d := st.Dur.sample(p, r); d > 0 {
 			dst = append(dst, sim.Step{Kind: st.Kind, Dur: d})
 		}
 	}
