@@ -535,10 +535,16 @@ func (e *Engine) Contexts() []ContextInfo {
 
 // SetState changes ctx's state from now on.
 func (e *Engine) SetState(ctx int32, s State) {
-	c := &e.ctxs[ctx]
-	if c.state == s {
-		return
+	// Strategies often set the state a context already has; this much is
+	// small enough to be inlined into them.
+	if e.ctxs[ctx].state != s {
+		e.changeState(ctx, s)
 	}
+}
+
+// changeState is SetState for a state that differs from ctx's.
+func (e *Engine) changeState(ctx int32, s State) {
+	c := &e.ctxs[ctx]
 	if c.state == Waiting || c.state == Blocked || s == Waiting || s == Blocked {
 		e.integrateStates()
 	}
@@ -556,22 +562,22 @@ func (e *Engine) CountSwitch() { e.acc.switches++ }
 // AddCPU gives ctx d more CPU work, to run when StartCPU puts it on the
 // CPU (or at once, if it is on the CPU).
 func (e *Engine) AddCPU(ctx int32, d Time) {
-	switch {
-	case d <= 0:
-	case e.onCPU(ctx):
-		e.extendCPU(ctx, d)
-	default:
-		e.ctxs[ctx].pending += int64(d) * workScale
+	// Inlined, this costs nothing where d is zero, as a switch cost mostly
+	// is.
+	if d > 0 {
+		e.addCPU(ctx, d)
 	}
 }
 
-// extendCPU adds d to the work of ctx, which is on the CPU. It is apart
-// from AddCPU so that AddCPU's common cases can be inlined.
-func (e *Engine) extendCPU(ctx int32, d Time) {
-	e.ps.advance(e.now)
-	w := e.ps.stop(ctx) + int64(d)*workScale
-	e.ps.start(ctx, w)
-	e.psDirty = true
+func (e *Engine) addCPU(ctx int32, d Time) {
+	if e.onCPU(ctx) {
+		e.ps.advance(e.now)
+		w := e.ps.stop(ctx) + int64(d)*workScale
+		e.ps.start(ctx, w)
+		e.psDirty = true
+		return
+	}
+	e.ctxs[ctx].pending += int64(d) * workScale
 }
 
 // HasCPU reports whether ctx has CPU work that is not yet on the CPU.
