@@ -458,7 +458,9 @@ func (e *Engine) Finish(ref TaskRef) {
 	e.inFlight--
 	e.inFlightSteps -= int64(len(slot.Steps))
 	if slot.counted {
-		e.integrateFlight()
+		// The snapshot brings the in-flight integral up to now, with
+		// this task still in flight until now.
+		e.snapshot(&e.windowEnd)
 		e.countedFlight--
 		e.counted++
 		lat := e.now - slot.Arrival
@@ -466,7 +468,6 @@ func (e *Engine) Finish(ref TaskRef) {
 		e.sumWait += float64(slot.start - slot.Arrival)
 		e.record(lat)
 		e.lastCompletion = e.now
-		e.snapshot(&e.windowEnd)
 	}
 	if e.cfg.OnTask != nil {
 		e.cfg.OnTask(TaskRecord{Class: slot.Class, Index: slot.Index, Arrival: slot.Arrival,
