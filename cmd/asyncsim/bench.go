@@ -19,6 +19,7 @@ import (
 
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
+	"asyncsim/internal/handwritten"
 	"asyncsim/plots"
 	"asyncsim/report"
 	"asyncsim/workloads"
@@ -33,6 +34,11 @@ steps under each strategy kind, as 'asyncsim run' would run them, without
 figures. Reports tasks and events per second of wall time, nanoseconds
 and heap allocations per event, and the process's peak memory so far.
 'asyncsim examples bench-loop' prints a reference workload.
+
+With bench-loop, it also runs the yardstick: a minimal simulator written
+by hand for bench-loop's one model, as fast as this machine simulates
+that model at all. asyncsim's speed relative to it says more than tasks
+per second, which vary with the machine and its load.
 `
 
 // benchResult is one reference workload's measurement.
@@ -108,6 +114,15 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 			if n > 0 {
 				spec.Classes[0].Count = int(n)
 			}
+			if b.Name == yardstickModel {
+				// Right before bench-loop, so that both see the machine
+				// in the same state.
+				y, err := measureYardstick(spec.Classes[0].Count)
+				if err != nil {
+					return err
+				}
+				results = append(results, y)
+			}
 			r, err := measure(spec)
 			if err != nil {
 				return err
@@ -131,35 +146,69 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 			fmt.Sprintf("%.3gM", r.TasksPerSecond/1e6), fmt.Sprintf("%.3gM", r.EventsPerSec/1e6),
 			fmt.Sprintf("%.1f", r.NsPerEvent), fmt.Sprintf("%.4f", r.AllocsPerEvent), fmt.Sprintf("%.0f MiB", r.PeakRSSMiB)})
 	}
-	return report.WriteAligned(stdout, rows, 2)
+	if err := report.WriteAligned(stdout, rows, 2); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(results); i++ {
+		if y, r := results[i], results[i+1]; y.Workload == yardstickName && r.Workload == yardstickModel {
+			fmt.Fprintf(stdout, "\n%s (%d tasks) ran at %.2f× the speed of the hand-written yardstick.\n",
+				r.Workload, r.Tasks, r.TasksPerSecond/y.TasksPerSecond)
+		}
+	}
+	return nil
+}
+
+// The yardstick, and the reference workload whose model it simulates.
+const (
+	yardstickName  = "hand-written"
+	yardstickModel = "bench-loop"
+)
+
+// measureYardstick runs the hand-written simulator of bench-loop's model
+// for n tasks and measures it as measure does asyncsim.
+func measureYardstick(n int) (benchResult, error) {
+	return measureRun(yardstickName, yardstickModel+" model", int64(n), func() (int64, error) {
+		return handwritten.Loop(n, 1).Events, nil
+	})
 }
 
 // measure runs spec once, on one core as a single 'asyncsim run' of one
 // strategy would, and measures it.
 func measure(spec *workloads.Spec) (benchResult, error) {
+	name := spec.Strategies[0].Name
+	return measureRun(spec.Name, name, spec.Tasks()*int64(spec.Replications), func() (int64, error) {
+		res, err := experiment.Run(spec, experiment.Options{Jobs: 1})
+		if err != nil {
+			return 0, err
+		}
+		return res.Strategies[0].Events, nil
+	})
+}
+
+// measureRun times run, which simulates the given tasks and returns its
+// events, and measures its allocations and the process's memory.
+func measureRun(workload, strategy string, tasks int64, run func() (events int64, err error)) (benchResult, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	res, err := experiment.Run(spec, experiment.Options{Jobs: 1})
+	events, err := run()
 	elapsed := time.Since(start).Seconds()
 	if err != nil {
 		return benchResult{}, err
 	}
 	runtime.ReadMemStats(&after)
-	s := res.Strategies[0]
-	tasks := spec.Tasks() * int64(spec.Replications)
 	return benchResult{
-		Workload:       spec.Name,
-		Strategy:       s.Config.Name,
+		Workload:       workload,
+		Strategy:       strategy,
 		Tasks:          tasks,
-		Events:         s.Events,
+		Events:         events,
 		Seconds:        elapsed,
 		TasksPerSecond: float64(tasks) / elapsed,
-		EventsPerSec:   float64(s.Events) / elapsed,
-		NsPerEvent:     elapsed * 1e9 / float64(s.Events),
-		AllocsPerEvent: float64(after.Mallocs-before.Mallocs) / float64(s.Events),
+		EventsPerSec:   float64(events) / elapsed,
+		NsPerEvent:     elapsed * 1e9 / float64(events),
+		AllocsPerEvent: float64(after.Mallocs-before.Mallocs) / float64(events),
 		PeakRSSMiB:     peakRSSMiB(),
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,8 +18,14 @@ func TestBench(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &results); err != nil {
 		t.Fatalf("bench --json is not JSON: %v", err)
 	}
-	if len(results) != 4 {
-		t.Fatalf("bench measured %d workloads; want the 4 references", len(results))
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Workload)
+	}
+	// The yardstick runs right before the workload whose model it is.
+	want := []string{"bench-blocking", "hand-written", "bench-loop", "bench-threaded", "bench-threaded-gil"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("bench measured %v; want %v", names, want)
 	}
 	for _, r := range results {
 		// Every task arrives, and runs cpu, io and cpu: at least 4 events.
@@ -34,12 +41,26 @@ func TestBenchScaleWritesFigure(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("bench --scale: exit %d, stderr %s", code, errOut)
 	}
-	if strings.Count(out, "bench-loop") != 2 {
-		t.Errorf("bench --scale printed:\n%s", out)
+	// Each size: the yardstick's row, bench-loop's, and how they compare.
+	var rows []string
+	for _, line := range strings.Split(out, "\n") {
+		// A row ends in TASKS, TASKS/S, EVENTS/S, NS/EVENT, ALLOCS/EVENT
+		// and a peak such as "20 MiB".
+		if f := strings.Fields(line); len(f) >= 8 && f[len(f)-1] == "MiB" {
+			rows = append(rows, f[0]+" "+f[len(f)-7])
+		}
+	}
+	if want := []string{"hand-written 1000", "bench-loop 1000", "hand-written 2000", "bench-loop 2000"}; !slices.Equal(rows, want) {
+		t.Errorf("bench --scale printed rows %q; want %q:\n%s", rows, want, out)
+	}
+	for _, want := range []string{"\nbench-loop (1000 tasks) ran at ", "\nbench-loop (2000 tasks) ran at "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bench --scale printed no %q:\n%s", want, out)
+		}
 	}
 	csv, err := os.ReadFile(filepath.Join(dir, "bench.csv"))
-	if err != nil || strings.Count(string(csv), "\n") != 3 {
-		t.Errorf("bench.csv = %q, %v; want a header and two rows", csv, err)
+	if err != nil || strings.Count(string(csv), "\n") != 5 {
+		t.Errorf("bench.csv = %q, %v; want a header and four rows", csv, err)
 	}
 	if png, err := os.ReadFile(filepath.Join(dir, "bench.png")); err != nil || !strings.HasPrefix(string(png), "\x89PNG") {
 		t.Errorf("bench.png missing or not a PNG: %v", err)
