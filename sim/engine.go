@@ -514,6 +514,23 @@ func (e *Engine) After(d Time, kind uint8, ctx, arg int32) {
 	e.schedule(e.now+d, kind, ctx, arg)
 }
 
+// Stamp reserves the place among simultaneous events that a timer set now
+// with After would take, for a timer set later with At. A strategy that
+// keeps one timer and moves it, where it would otherwise set a new timer
+// and let the old ones fire for nothing, keeps the order of events the
+// new timers would have had.
+func (e *Engine) Stamp() uint64 {
+	e.seq++
+	return e.seq
+}
+
+// At sets a timer at the instant at, which must not be before now: it
+// fires among the events of that instant in the place of stamp, from
+// Stamp. kind must be at most MaxTimerKind.
+func (e *Engine) At(at Time, stamp uint64, kind uint8, ctx, arg int32) {
+	e.queue.push(event{at: at, seq: stamp, kind: kind, ctx: ctx, arg: arg})
+}
+
 // NewContext adds a context in state Idle and returns its id; ids count
 // from 0 in order of creation.
 func (e *Engine) NewContext(info ContextInfo) int32 {

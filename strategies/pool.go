@@ -28,6 +28,29 @@ type pool struct {
 	waiters   fifo[int32]
 	waitSince []sim.Time
 	gen       int32 // identifies the current drop deadline
+
+	// The holder's drop deadline, valid while its gen is the pool's, and
+	// the one timer that serves every deadline. Hand-overs re-arm the
+	// deadline far more often than it expires; setting a timer each time
+	// would fill the event queue with stale ones. The timer instead stays
+	// where it is, and when it fires early it moves to the deadline then
+	// current, in the place among simultaneous events that a timer set
+	// when the deadline was armed would have had (Engine.Stamp), so that
+	// every run is event for event what it would be with a timer per
+	// deadline.
+	deadline   drop
+	timerSet   bool
+	timerAt    sim.Time
+	timerStamp uint64
+	timerID    int32 // tells the timer set last from any before it
+}
+
+// drop is a deadline at which the GIL's holder must drop it.
+type drop struct {
+	at    sim.Time
+	stamp uint64 // the place of its timer among simultaneous events
+	ctx   int32
+	gen   int32
 }
 
 func newPool(c Config, size int, role string, gil bool) *pool {
@@ -122,7 +145,7 @@ func (p *pool) next(ctx int32) {
 	p.idle.push(ctx)
 }
 
-func (p *pool) Timer(kind uint8, ctx, gen int32) {
+func (p *pool) Timer(kind uint8, ctx, arg int32) {
 	switch kind {
 	case timerIODone:
 		p.switchTo(ctx)
@@ -130,7 +153,7 @@ func (p *pool) Timer(kind uint8, ctx, gen int32) {
 			p.next(ctx)
 		}
 	case timerGILDeadline:
-		p.deadline(ctx, gen)
+		p.timerFired(arg)
 	}
 }
 
@@ -179,7 +202,46 @@ func (p *pool) armDeadline() {
 		return
 	}
 	from := max(p.acquired, p.waitSince[p.waiters.peek()])
-	p.e.After(from+p.cfg.SwitchInterval-p.e.Now(), timerGILDeadline, p.holder, p.gen)
+	p.setDeadline(from+p.cfg.SwitchInterval, p.holder)
+}
+
+// setDeadline makes at the deadline of ctx, the holder, under the current
+// gen.
+func (p *pool) setDeadline(at sim.Time, ctx int32) {
+	p.deadline = drop{at: at, stamp: p.e.Stamp(), ctx: ctx, gen: p.gen}
+	// A deadline is never earlier than the one before it (the holder's
+	// acquisition and the earliest wait only move later), so a timer
+	// already set fires in time to move to it.
+	if !p.timerSet || at < p.timerAt {
+		p.setTimer()
+	}
+}
+
+// setTimer sets the timer for the current deadline.
+func (p *pool) setTimer() {
+	d := p.deadline
+	p.timerID++
+	p.timerSet, p.timerAt, p.timerStamp = true, d.at, d.stamp
+	p.e.At(d.at, d.stamp, timerGILDeadline, d.ctx, p.timerID)
+}
+
+// timerFired handles deadline timer id: it enforces the current deadline
+// if the timer stands for it, moves to it if it is later, and is done if
+// there is none.
+func (p *pool) timerFired(id int32) {
+	if id != p.timerID {
+		return // replaced by an earlier one
+	}
+	p.timerSet = false
+	d := p.deadline
+	switch {
+	case d.gen != p.gen:
+		// No deadline is armed.
+	case d.at != p.e.Now() || d.stamp != p.timerStamp:
+		p.setTimer()
+	default:
+		p.expire(d.ctx)
+	}
 }
 
 // release gives up the GIL, if ctx holds it, to the longest waiter.
@@ -201,16 +263,16 @@ func (p *pool) handOver() {
 	p.acquire(next)
 }
 
-// deadline forces the holder to drop the GIL, unless the deadline is stale
-// or the holder's CPU step ends at this very instant: then the step
-// completes first, and the deadline is looked at again right after.
-func (p *pool) deadline(ctx, gen int32) {
-	if gen != p.gen || p.holder != ctx {
+// expire forces ctx, the holder, to drop the GIL at its deadline, unless
+// its CPU step ends at this very instant: then the step completes first,
+// and the deadline is looked at again right after.
+func (p *pool) expire(ctx int32) {
+	if p.holder != ctx {
 		return
 	}
 	if p.e.CPUFinishesNow(ctx) {
 		p.gen++
-		p.e.After(0, timerGILDeadline, ctx, p.gen)
+		p.setDeadline(p.e.Now(), ctx)
 		return
 	}
 	p.e.StopCPU(ctx)
