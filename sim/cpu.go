@@ -118,7 +118,9 @@ func (ps *processorSharing) start(ctx int32, work int64) {
 	ps.jobs = append(ps.jobs, psJob{tag: ps.v + work, seq: ps.seq, ctx: ctx})
 	i := len(ps.jobs) - 1
 	ps.pos[ctx] = int32(i)
-	ps.up(i)
+	if i > 0 { // the call is worth saving: one context on the CPU is common
+		ps.up(i)
+	}
 }
 
 // stop takes ctx off the CPU and returns the work units it has left.
