@@ -256,14 +256,17 @@ func writeBenchFiles(dir string, results []benchResult) error {
 	if err != nil {
 		return err
 	}
+	// One series per workload, in order of first appearance: the
+	// yardstick's rows alternate with bench-loop's.
 	var series []plots.ScalingSeries
 	for _, r := range results {
-		if len(series) == 0 || series[len(series)-1].Name != r.Workload {
+		i := slices.IndexFunc(series, func(s plots.ScalingSeries) bool { return s.Name == r.Workload })
+		if i < 0 {
+			i = len(series)
 			series = append(series, plots.ScalingSeries{Name: r.Workload})
 		}
-		s := &series[len(series)-1]
-		s.Tasks = append(s.Tasks, float64(r.Tasks))
-		s.TasksPerSecond = append(s.TasksPerSecond, r.TasksPerSecond)
+		series[i].Tasks = append(series[i].Tasks, float64(r.Tasks))
+		series[i].TasksPerSecond = append(series[i].TasksPerSecond, r.TasksPerSecond)
 	}
 	fig := plots.ScalingFigure("asyncsim: simulation speed against run size",
 		fmt.Sprintf("Reference workloads of 'asyncsim bench' · %s, %d CPUs · one run at a time", runtime.GOARCH, runtime.NumCPU()), series)
