@@ -102,12 +102,11 @@ func (el *eventLoop) runReady(l *loop) {
 // or a blocking call) or gives it up (awaits, offloads or finishes).
 func (el *eventLoop) step(l *loop) {
 	t := l.current
+	if el.e.HasCPU(l.ctx) { // a switch cost, which runs first
+		el.runCPU(l)
+		return
+	}
 	for {
-		if el.e.HasCPU(l.ctx) {
-			el.e.SetState(l.ctx, sim.Running)
-			el.e.StartCPU(l.ctx)
-			return
-		}
 		s, ok := el.e.NextStep(t)
 		if !ok {
 			el.e.Finish(t)
@@ -121,7 +120,11 @@ func (el *eventLoop) step(l *loop) {
 		}
 		switch {
 		case s.Kind == sim.CPU:
-			el.e.AddCPU(l.ctx, s.Dur)
+			if s.Dur > 0 {
+				el.e.AddCPU(l.ctx, s.Dur)
+				el.runCPU(l)
+				return
+			}
 		case s.Kind == sim.IO || el.cfg.AwaitBlocking:
 			el.e.After(s.Dur, timerResume, l.ctx, int32(t))
 			l.current = -1
@@ -136,6 +139,12 @@ func (el *eventLoop) step(l *loop) {
 			return
 		}
 	}
+}
+
+// runCPU puts the loop thread's pending CPU work on the CPU.
+func (el *eventLoop) runCPU(l *loop) {
+	el.e.SetState(l.ctx, sim.Running)
+	el.e.StartCPU(l.ctx)
 }
 
 // offload hands a blocking call to an idle executor thread, or queues it.
