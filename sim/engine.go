@@ -296,11 +296,16 @@ func (e *Engine) loop() error {
 		}
 		from, at := fromArrival, e.arrivalAt
 		if queueAt < at {
-			from, at = fromQueue, queueAt
+			from = fromQueue
 		}
-		if e.psAt < at || e.psAt == at && from == fromQueue && e.psSeq < queueSeq {
-			from, at = fromCPU, e.psAt
+		at = min(at, queueAt)
+		if e.psAt < at {
+			from = fromCPU
 		}
+		if e.psAt == at && from == fromQueue && e.psSeq < queueSeq { // a tie: rare
+			from = fromCPU
+		}
+		at = min(at, e.psAt)
 		if at == never {
 			break
 		}
