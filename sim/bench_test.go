@@ -14,13 +14,13 @@ func BenchmarkEventQueue(b *testing.B) {
 	var seq uint64
 	for range 1000 {
 		seq++
-		q.push(event{at: Time(r.Int64N(1e9)), seq: seq})
+		q.push(newEvent(Time(r.Int64N(1e9)), seq, 0, 0, 0))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
 		e := q.pop()
 		seq++
-		q.push(event{at: e.at + Time(r.Int64N(1e6)), seq: seq})
+		q.push(newEvent(e.at+Time(r.Int64N(1e6)), seq, 0, 0, 0))
 	}
 }
 

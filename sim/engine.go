@@ -292,7 +292,7 @@ func (e *Engine) loop() error {
 		queueAt, queueSeq := never, uint64(0)
 		if e.queue.len() > 0 {
 			h := e.queue.head()
-			queueAt, queueSeq = h.at, h.seq
+			queueAt, queueSeq = h.at, h.seq()
 		}
 		from, at := fromArrival, e.arrivalAt
 		if queueAt < at {
@@ -327,12 +327,12 @@ func (e *Engine) loop() error {
 			}
 		case fromQueue:
 			ev := e.queue.pop()
-			if ev.kind == kindFollowUp {
+			if ev.kind() == kindFollowUp {
 				if err := e.arrive(TaskRef(ev.arg)); err != nil {
 					return err
 				}
 			} else {
-				e.strat.Timer(ev.kind, ev.ctx, ev.arg)
+				e.strat.Timer(ev.kind(), ev.ctx, ev.arg)
 			}
 		case fromCPU:
 			e.ps.advance(e.now)
@@ -510,7 +510,7 @@ func (e *Engine) record(lat Time) {
 
 func (e *Engine) schedule(at Time, kind uint8, ctx, arg int32) {
 	e.seq++
-	e.queue.push(event{at: at, seq: e.seq, kind: kind, ctx: ctx, arg: arg})
+	e.queue.push(newEvent(at, e.seq, kind, ctx, arg))
 }
 
 // After sets a timer: Strategy.Timer(kind, ctx, arg) is called d from now.
@@ -533,7 +533,7 @@ func (e *Engine) Stamp() uint64 {
 // fires among the events of that instant in the place of stamp, from
 // Stamp. kind must be at most MaxTimerKind.
 func (e *Engine) At(at Time, stamp uint64, kind uint8, ctx, arg int32) {
-	e.queue.push(event{at: at, seq: stamp, kind: kind, ctx: ctx, arg: arg})
+	e.queue.push(newEvent(at, stamp, kind, ctx, arg))
 }
 
 // NewContext adds a context in state Idle and returns its id; ids count

@@ -1,17 +1,28 @@
 package sim
 
-// event is one scheduled occurrence. Strategies give meaning to kind, ctx
-// and arg; the engine reserves kinds at or above kindReserved.
+// event is one scheduled occurrence. Strategies give meaning to its kind,
+// ctx and arg; the engine reserves kinds above MaxTimerKind. The sequence
+// number, which orders simultaneous events, and the kind share one word
+// (sequence numbers stay far below 2⁵⁶), which keeps an event at 24 bytes
+// and the heap's moves short.
 type event struct {
-	at   Time
-	seq  uint64
-	kind uint8
-	ctx  int32
-	arg  int32
+	at  Time
+	key uint64 // seq<<8 | kind
+	ctx int32
+	arg int32
 }
 
+func newEvent(at Time, seq uint64, kind uint8, ctx, arg int32) event {
+	return event{at: at, key: seq<<8 | uint64(kind), ctx: ctx, arg: arg}
+}
+
+func (ev *event) seq() uint64 { return ev.key >> 8 }
+
+func (ev *event) kind() uint8 { return uint8(ev.key) }
+
+// before orders events by time, then sequence number.
 func (a *event) before(b *event) bool {
-	return a.at < b.at || a.at == b.at && a.seq < b.seq
+	return a.at < b.at || a.at == b.at && a.key < b.key
 }
 
 // eventQueue is a 4-ary min-heap of events ordered by (time, sequence). A

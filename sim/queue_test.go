@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -11,7 +12,7 @@ func TestEventQueueOrdersByTimeThenSequence(t *testing.T) {
 	var q eventQueue
 	var want []event
 	for i := range 5000 {
-		e := event{at: Time(r.IntN(50)), seq: uint64(i)}
+		e := newEvent(Time(r.IntN(50)), uint64(i), uint8(r.IntN(256)), int32(i), -int32(i))
 		want = append(want, e)
 		q.push(e)
 		if i%7 == 0 { // interleave pops with pushes
@@ -34,14 +35,21 @@ func TestEventQueueOrdersByTimeThenSequence(t *testing.T) {
 	}
 }
 
+// cmpEvent orders events by time, then sequence number, whatever their
+// kinds.
 func cmpEvent(a, b *event) int {
-	switch {
-	case a.before(b):
-		return -1
-	case b.before(a):
-		return 1
+	if c := cmp.Compare(a.at, b.at); c != 0 {
+		return c
 	}
-	return 0
+	return cmp.Compare(a.seq(), b.seq())
+}
+
+func TestEventKeepsItsFields(t *testing.T) {
+	const seq = 1<<56 - 1 // the largest sequence number an event holds
+	ev := newEvent(7, seq, 255, -3, 9)
+	if ev.at != 7 || ev.seq() != seq || ev.kind() != 255 || ev.ctx != -3 || ev.arg != 9 {
+		t.Errorf("newEvent(7, %d, 255, -3, 9) holds at %v, seq %d, kind %d, ctx %d, arg %d", uint64(seq), ev.at, ev.seq(), ev.kind(), ev.ctx, ev.arg)
+	}
 }
 
 // TestProcessorSharingMatchesFluidModel compares the finishing-tag
