@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"gonum.org/v1/gonum/stat"
@@ -156,6 +157,10 @@ func selectQuantiles(xs []Time, ps []float64) []Time {
 	if len(xs) == 0 {
 		return out
 	}
+	if len(xs) >= radixSelectMin {
+		radixQuantiles(xs, ps, out)
+		return out
+	}
 	lo := 0
 	for i, p := range ps {
 		k := nearestRank(p, len(xs))
@@ -164,6 +169,69 @@ func selectQuantiles(xs []Time, ps []float64) []Time {
 		lo = k
 	}
 	return out
+}
+
+// radixSelectMin is the count of values from which radixQuantiles beats
+// selecting with selectKth alone, whose swaps cost several times more per
+// value than counting does.
+const (
+	radixSelectMin = 1 << 14
+	radixBits      = 11 // 2¹¹ buckets: their counts stay in the L1 cache
+)
+
+// radixQuantiles stores in out the quantiles of xs for each p of ps
+// (ascending): one pass counts the values in 2¹¹ buckets of equal width
+// between the least and the greatest, a second gathers the few buckets
+// that hold the ranks wanted, and selectKth finishes within them.
+func radixQuantiles(xs []Time, ps []float64, out []Time) {
+	least, greatest := xs[0], xs[0]
+	for _, x := range xs {
+		least, greatest = min(least, x), max(greatest, x)
+	}
+	if least == greatest {
+		for i := range out {
+			out[i] = least
+		}
+		return
+	}
+	span := uint64(greatest) - uint64(least)
+	shift := max(bits.Len64(span)-radixBits, 0)
+	bucket := func(x Time) int { return int((uint64(x) - uint64(least)) >> shift) }
+	var counts [1<<radixBits + 1]int
+	for _, x := range xs {
+		counts[bucket(x)]++
+	}
+	// For each rank: its bucket, and its rank among that bucket's values.
+	type target struct{ bucket, rank int }
+	targets := make([]target, len(ps))
+	b, below := 0, 0 // the values in the buckets before b
+	for i, p := range ps {
+		k := nearestRank(p, len(xs))
+		for below+counts[b] <= k {
+			below += counts[b]
+			b++
+		}
+		targets[i] = target{b, k - below}
+	}
+	// Gather the values of the targeted buckets.
+	var gathered [][]Time
+	var which [1<<radixBits + 1]int8 // a bucket's index in gathered, plus one
+	for _, t := range targets {
+		if which[t.bucket] == 0 {
+			gathered = append(gathered, make([]Time, 0, counts[t.bucket]))
+			which[t.bucket] = int8(len(gathered))
+		}
+	}
+	for _, x := range xs {
+		if g := which[bucket(x)]; g > 0 {
+			gathered[g-1] = append(gathered[g-1], x)
+		}
+	}
+	for i, t := range targets {
+		vs := gathered[which[t.bucket]-1]
+		selectKth(vs, t.rank)
+		out[i] = vs[t.rank]
+	}
 }
 
 // nearestRank is the index of the p-quantile among n sorted values under

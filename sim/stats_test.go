@@ -11,10 +11,20 @@ import (
 func TestQuantilesMatchGonumEmpirical(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	ps := []float64{0, 0.01, 0.5, 0.9, 0.95, 0.99, 1}
-	for _, n := range []int{1, 2, 3, 7, 10, 99, 100, 101, 1000, 4096} {
-		for _, spread := range []int{3, 1 << 30} { // many ties, and few
+	// Past radixSelectMin values, selection starts by counting in buckets;
+	// the spreads make one value, a few, many ties and few, and a long
+	// tail that piles most values into the first bucket.
+	for _, n := range []int{1, 2, 3, 7, 10, 99, 100, 101, 1000, 4096, radixSelectMin, 100_003} {
+		for _, spread := range []int{1, 3, 1 << 30, -1} {
 			xs := make([]Time, n)
 			for i := range xs {
+				if spread < 0 {
+					xs[i] = Time(r.ExpFloat64()*1e6) - 5e5
+					if i%1000 == 0 {
+						xs[i] = 1 << 50
+					}
+					continue
+				}
 				xs[i] = Time(r.IntN(spread))
 			}
 			orig := slices.Clone(xs)
