@@ -37,9 +37,9 @@ func (a *event) before(b *event) bool {
 }
 
 type task struct {
-	arrival      int64
-	cpu1, io, c2 int64
-	second       bool // the io step is done: the next CPU step is the last
+	arrival        int64
+	cpu1, io, cpu2 int64
+	second         bool // the io step is done: the next CPU step is the last
 }
 
 // heap is a 4-ary min-heap of events by (time, sequence).
@@ -147,7 +147,7 @@ func Loop(n int, seed uint64) Result {
 				tasks = append(tasks, task{})
 				id = int32(len(tasks) - 1)
 			}
-			tasks[id] = task{arrival: now, cpu1: sample(r, CPU), io: sample(r, IO), c2: sample(r, CPU)}
+			tasks[id] = task{arrival: now, cpu1: sample(r, CPU), io: sample(r, IO), cpu2: sample(r, CPU)}
 			arrived++
 			nextArrival = now + sample(r, Interarrival)
 			ready.push(id)
@@ -176,7 +176,7 @@ func Loop(n int, seed uint64) Result {
 			t := &tasks[id]
 			d := t.cpu1
 			if t.second {
-				d = t.c2
+				d = t.cpu2
 			}
 			busy = true
 			seq++
