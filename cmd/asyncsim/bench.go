@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -53,6 +54,8 @@ type benchResult struct {
 	NsPerEvent     float64 `json:"ns_per_event"`
 	AllocsPerEvent float64 `json:"allocs_per_event"`
 	PeakRSSMiB     float64 `json:"peak_rss_mib"`
+	// Runs is how many runs the measurement is the median of.
+	Runs int `json:"runs"`
 }
 
 func benchCommand(args []string, stdout, stderr io.Writer) error {
@@ -62,6 +65,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 	scale := fs.String("scale", "", "run each workload at each of these comma-separated task `COUNTS` (e.g. 1e4,1e5,1e6,1e7)")
 	out := fs.String("out", "", "write bench.csv and bench.png (speed against run size) into `DIR`")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to `FILE` (for go tool pprof, or as default.pgo)")
+	repeat := fs.Int("repeat", 1, "run each measurement `N` times and report the run of median speed (on a noisy machine, 5 or more)")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -90,6 +94,9 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 			return usagef("bench: task counts must be between 1 and 1e9, not %d", n)
 		}
 	}
+	if *repeat < 1 || *repeat > 1000 {
+		return usagef("bench: --repeat must be between 1 and 1000, not %d", *repeat)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -114,20 +121,27 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 			if n > 0 {
 				spec.Classes[0].Count = int(n)
 			}
-			if b.Name == yardstickModel {
-				// Right before bench-loop, so that both see the machine
-				// in the same state.
-				y, err := measureYardstick(spec.Classes[0].Count)
+			var yardstick, runs []benchResult
+			for range *repeat {
+				if b.Name == yardstickModel {
+					// Right before bench-loop, so that both see the
+					// machine in the same state.
+					y, err := measureYardstick(spec.Classes[0].Count)
+					if err != nil {
+						return err
+					}
+					yardstick = append(yardstick, y)
+				}
+				r, err := measure(spec)
 				if err != nil {
 					return err
 				}
-				results = append(results, y)
+				runs = append(runs, r)
 			}
-			r, err := measure(spec)
-			if err != nil {
-				return err
+			if len(yardstick) > 0 {
+				results = append(results, medianRun(yardstick))
 			}
-			results = append(results, r)
+			results = append(results, medianRun(runs))
 		}
 	}
 	if *out != "" {
@@ -149,6 +163,9 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 	if err := report.WriteAligned(stdout, rows, 2); err != nil {
 		return err
 	}
+	if *repeat > 1 {
+		fmt.Fprintf(stdout, "\nEach row is the run of median speed of %d.\n", *repeat)
+	}
 	for i := 0; i+1 < len(results); i++ {
 		if y, r := results[i], results[i+1]; y.Workload == yardstickName && r.Workload == yardstickModel {
 			fmt.Fprintf(stdout, "\n%s (%d tasks) ran at %.2f× the speed of the hand-written yardstick.\n",
@@ -163,6 +180,16 @@ const (
 	yardstickName  = "hand-written"
 	yardstickModel = "bench-loop"
 )
+
+// medianRun returns the run of median speed (of the two middle ones, the
+// slower), with Runs set to the number of runs.
+func medianRun(runs []benchResult) benchResult {
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b benchResult) int { return cmp.Compare(a.TasksPerSecond, b.TasksPerSecond) })
+	m := sorted[(len(sorted)-1)/2]
+	m.Runs = len(runs)
+	return m
+}
 
 // measureYardstick runs the hand-written simulator of bench-loop's model
 // for n tasks and measures it as measure does asyncsim.
@@ -244,11 +271,11 @@ func writeBenchFiles(dir string, results []benchResult) error {
 	}
 	err := atomicfile.Write(filepath.Join(dir, "bench.csv"), func(w io.Writer) error {
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"workload", "strategy", "tasks", "events", "seconds", "tasks_per_s", "events_per_s", "ns_per_event", "allocs_per_event", "peak_rss_mib"})
+		cw.Write([]string{"workload", "strategy", "tasks", "events", "seconds", "tasks_per_s", "events_per_s", "ns_per_event", "allocs_per_event", "peak_rss_mib", "runs"})
 		for _, r := range results {
 			cw.Write([]string{r.Workload, r.Strategy, fmt.Sprint(r.Tasks), fmt.Sprint(r.Events), report.Number(r.Seconds),
 				report.Number(r.TasksPerSecond), report.Number(r.EventsPerSec), report.Number(r.NsPerEvent),
-				report.Number(r.AllocsPerEvent), report.Number(r.PeakRSSMiB)})
+				report.Number(r.AllocsPerEvent), report.Number(r.PeakRSSMiB), fmt.Sprint(r.Runs)})
 		}
 		cw.Flush()
 		return cw.Error()

@@ -10,7 +10,7 @@ import (
 )
 
 func TestBench(t *testing.T) {
-	code, out, errOut := asyncsim(t, "bench", "--tasks", "2000", "--json")
+	code, out, errOut := asyncsim(t, "bench", "--tasks", "2000", "--repeat", "3", "--json")
 	if code != 0 {
 		t.Fatalf("bench: exit %d, stderr %s", code, errOut)
 	}
@@ -29,7 +29,7 @@ func TestBench(t *testing.T) {
 	}
 	for _, r := range results {
 		// Every task arrives, and runs cpu, io and cpu: at least 4 events.
-		if r.Tasks != 2000 || r.Events < 4*r.Tasks || r.TasksPerSecond <= 0 || r.PeakRSSMiB <= 0 {
+		if r.Tasks != 2000 || r.Events < 4*r.Tasks || r.TasksPerSecond <= 0 || r.PeakRSSMiB <= 0 || r.Runs != 3 {
 			t.Errorf("%s: %+v", r.Workload, r)
 		}
 	}
@@ -69,9 +69,29 @@ func TestBenchScaleWritesFigure(t *testing.T) {
 		{"bench", "bench-lop"},
 		{"bench", "--scale", "1e3,x"},
 		{"bench", "--scale", "1e3", "--tasks", "5"},
+		{"bench", "--repeat", "0"},
 	} {
 		if code, _, _ := asyncsim(t, args...); code != 2 {
 			t.Errorf("%v: exit %d; want 2", args, code)
+		}
+	}
+}
+
+func TestMedianRun(t *testing.T) {
+	for _, tc := range []struct {
+		speeds []float64
+		want   float64
+	}{
+		{[]float64{5}, 5},
+		{[]float64{3, 1, 2}, 2},
+		{[]float64{4, 1, 3, 2}, 2}, // of the two middle runs, the slower
+	} {
+		var runs []benchResult
+		for _, v := range tc.speeds {
+			runs = append(runs, benchResult{TasksPerSecond: v})
+		}
+		if got := medianRun(runs); got.TasksPerSecond != tc.want || got.Runs != len(tc.speeds) {
+			t.Errorf("medianRun(%v) = %v of %d runs; want %v of %d", tc.speeds, got.TasksPerSecond, got.Runs, tc.want, len(tc.speeds))
 		}
 	}
 }
