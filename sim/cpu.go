@@ -135,9 +135,17 @@ func (ps *processorSharing) stop(ctx int32) int64 {
 // instant was rounded up, so the virtual clock has reached its tag: where
 // dropped fractions left it short, it is set to the tag.
 func (ps *processorSharing) finish() int32 {
-	j := ps.jobs[0]
+	jobs := ps.jobs
+	j := jobs[0]
 	ps.v = max(ps.v, j.tag)
-	ps.remove(0)
+	ps.pos[j.ctx] = -1
+	last := len(jobs) - 1
+	ps.jobs = jobs[:last]
+	if last > 0 { // the root's place goes to the last job, sifted down
+		jobs[0] = jobs[last]
+		ps.pos[jobs[0].ctx] = 0
+		ps.down(0)
+	}
 	return j.ctx
 }
 
