@@ -20,7 +20,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // corpusWorkload writes the k-th workload of the corpus: random machines,
 // classes (open and closed-loop), steps and strategies of every kind,
-// with constant durations on a coarse grid so that events often tie.
+// with constant durations on a coarse grid so that events often tie. One
+// in ten has a class of about 20,000 tasks, for the statistics of large
+// runs.
 func corpusWorkload(k int) string {
 	r := rand.New(rand.NewPCG(2026, uint64(k)))
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
@@ -33,7 +35,11 @@ func corpusWorkload(k int) string {
 		if r.IntN(5) == 0 {
 			fmt.Fprintf(&b, "    clients: {count: %d, requests: %d, think: %s}\n", 1+r.IntN(6), 2+r.IntN(7), pick("0s", "1ms", "{exp: 2ms}"))
 		} else {
-			fmt.Fprintf(&b, "    count: %d\n", 5+r.IntN(76))
+			count := 5 + r.IntN(76)
+			if c == 0 && k%10 == 0 {
+				count = 17_000 + r.IntN(3000)
+			}
+			fmt.Fprintf(&b, "    count: %d\n", count)
 			switch r.IntN(3) {
 			case 1:
 				fmt.Fprintf(&b, "    arrival: {interarrival: %s}\n", pick("500us", "1ms", "2ms"))
@@ -54,7 +60,7 @@ func corpusWorkload(k int) string {
 			fmt.Fprintf(&b, "  - {name: s%d, kind: blocking, workers: %s, switch_cost: %s}\n", s, pick("1", "2", "4"), cost)
 		case 1:
 			fmt.Fprintf(&b, "  - {name: s%d, kind: threaded, threads: %s, gil: %s, switch_interval: %s, switch_cost: %s}\n",
-				s, pick("0", "1", "2", "8"), pick("true", "false"), pick("500us", "1ms", "5ms"), cost)
+				s, pick("0", "1", "2", "8"), pick("true", "false"), pick("20us", "50us", "500us", "1ms", "5ms"), cost)
 		default:
 			fmt.Fprintf(&b, "  - {name: s%d, kind: event_loop, switch_cost: %s%s}\n", s, cost,
 				pick("", ", offload: true", ", offload: true, executor: 2", ", max_concurrency: 3", ", await_blocking: true", ", loops: 2"))

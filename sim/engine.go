@@ -72,7 +72,7 @@ type Strategy interface {
 	Init(e *Engine)
 	// Arrive hands the strategy a task that has just arrived.
 	Arrive(t TaskRef)
-	// Timer delivers a timer set with Engine.After.
+	// Timer delivers a timer set with Engine.After or Engine.At.
 	Timer(kind uint8, ctx, arg int32)
 	// CPUDone reports that ctx finished all the CPU work it was given.
 	CPUDone(ctx int32)
@@ -139,7 +139,7 @@ var ErrBudget = errors.New("run stopped by its budget")
 
 // Engine kinds of event, above those a strategy may use.
 const (
-	// MaxTimerKind is the largest kind a Strategy may pass to After.
+	// MaxTimerKind is the largest kind a Strategy may pass to After or At.
 	MaxTimerKind = 127
 	kindFollowUp = 128
 )
@@ -529,9 +529,10 @@ func (e *Engine) Stamp() uint64 {
 	return e.seq
 }
 
-// At sets a timer at the instant at, which must not be before now: it
-// fires among the events of that instant in the place of stamp, from
-// Stamp. kind must be at most MaxTimerKind.
+// At sets a timer at the instant at: it fires among the events of that
+// instant in the place of stamp, from Stamp. The place must not be one the
+// run has passed: at must not be before now, nor, if it is now, stamp
+// before the event being handled. kind must be at most MaxTimerKind.
 func (e *Engine) At(at Time, stamp uint64, kind uint8, ctx, arg int32) {
 	e.queue.push(newEvent(at, stamp, kind, ctx, arg))
 }

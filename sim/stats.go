@@ -157,8 +157,7 @@ func selectQuantiles(xs []Time, ps []float64) []Time {
 	if len(xs) == 0 {
 		return out
 	}
-	if len(xs) >= radixSelectMin {
-		radixQuantiles(xs, ps, out)
+	if len(xs) >= radixSelectMin && radixQuantiles(xs, ps, out) {
 		return out
 	}
 	lo := 0
@@ -182,8 +181,11 @@ const (
 // radixQuantiles stores in out the quantiles of xs for each p of ps
 // (ascending): one pass counts the values in 2¹¹ buckets of equal width
 // between the least and the greatest, a second gathers the few buckets
-// that hold the ranks wanted, and selectKth finishes within them.
-func radixQuantiles(xs []Time, ps []float64, out []Time) {
+// that hold the ranks wanted, and selectKth finishes within them. It
+// reports false, having stored nothing, where those buckets hold so many
+// of the values (one far outlier puts nearly all in the first) that
+// gathering them would cost more than selecting in place.
+func radixQuantiles(xs []Time, ps []float64, out []Time) bool {
 	least, greatest := xs[0], xs[0]
 	for _, x := range xs {
 		least, greatest = min(least, x), max(greatest, x)
@@ -192,12 +194,12 @@ func radixQuantiles(xs []Time, ps []float64, out []Time) {
 		for i := range out {
 			out[i] = least
 		}
-		return
+		return true
 	}
 	span := uint64(greatest) - uint64(least)
 	shift := max(bits.Len64(span)-radixBits, 0)
 	bucket := func(x Time) int { return int((uint64(x) - uint64(least)) >> shift) }
-	var counts [1<<radixBits + 1]int
+	var counts [1 << radixBits]int // span>>shift < 2¹¹
 	for _, x := range xs {
 		counts[bucket(x)]++
 	}
@@ -213,13 +215,23 @@ func radixQuantiles(xs []Time, ps []float64, out []Time) {
 		}
 		targets[i] = target{b, k - below}
 	}
-	// Gather the values of the targeted buckets.
+	// Gather the values of the targeted buckets, unless they are too many.
 	var gathered [][]Time
-	var which [1<<radixBits + 1]int8 // a bucket's index in gathered, plus one
+	var which [1 << radixBits]int32 // a bucket's index in gathered, plus one
+	total := 0
 	for _, t := range targets {
 		if which[t.bucket] == 0 {
-			gathered = append(gathered, make([]Time, 0, counts[t.bucket]))
-			which[t.bucket] = int8(len(gathered))
+			gathered = append(gathered, nil)
+			which[t.bucket] = int32(len(gathered))
+			total += counts[t.bucket]
+		}
+	}
+	if total > len(xs)/8 {
+		return false
+	}
+	for _, t := range targets {
+		if g := &gathered[which[t.bucket]-1]; *g == nil {
+			*g = make([]Time, 0, counts[t.bucket])
 		}
 	}
 	for _, x := range xs {
@@ -232,6 +244,7 @@ func radixQuantiles(xs []Time, ps []float64, out []Time) {
 		selectKth(vs, t.rank)
 		out[i] = vs[t.rank]
 	}
+	return true
 }
 
 // nearestRank is the index of the p-quantile among n sorted values under

@@ -15,13 +15,20 @@ func TestQuantilesMatchGonumEmpirical(t *testing.T) {
 	// the spreads make one value, a few, many ties and few, and a long
 	// tail that piles most values into the first bucket.
 	for _, n := range []int{1, 2, 3, 7, 10, 99, 100, 101, 1000, 4096, radixSelectMin, 100_003} {
-		for _, spread := range []int{1, 3, 1 << 30, -1} {
+		for _, spread := range []int{1, 3, 1 << 30, -1, -2} {
 			xs := make([]Time, n)
 			for i := range xs {
-				if spread < 0 {
+				switch spread {
+				case -1: // a long tail
 					xs[i] = Time(r.ExpFloat64()*1e6) - 5e5
 					if i%1000 == 0 {
 						xs[i] = 1 << 50
+					}
+					continue
+				case -2: // one far outlier: nearly every value in one bucket
+					xs[i] = Time(r.IntN(1 << 20))
+					if i == n/2 {
+						xs[i] = 1 << 62
 					}
 					continue
 				}
@@ -97,5 +104,24 @@ func TestQuantileSketchAccuracy(t *testing.T) {
 	}
 	if s.Count() != int64(len(xs)) || s.Quantile(0.01) != 0 {
 		t.Errorf("Count = %d, Quantile(0.01) = %v; want %d and 0 (2%% zeros)", s.Count(), s.Quantile(0.01), len(xs))
+	}
+}
+
+func TestQuantilesManyProbabilities(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	xs := make([]Time, 50_000)
+	for i := range xs {
+		xs[i] = Time(r.Int64N(1e9))
+	}
+	var ps []float64
+	for i := range 201 {
+		ps = append(ps, float64(i)/200)
+	}
+	got := Quantiles(xs, ps)
+	sorted := slices.Sorted(slices.Values(xs))
+	for i, p := range ps {
+		if want := sorted[nearestRank(p, len(sorted))]; got[i] != want {
+			t.Fatalf("Quantiles p=%v = %v; the sorted values give %v", p, got[i], want)
+		}
 	}
 }

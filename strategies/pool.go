@@ -40,9 +40,7 @@ type pool struct {
 	// deadline.
 	deadline   drop
 	timerSet   bool
-	timerAt    sim.Time
 	timerStamp uint64
-	timerID    int32 // tells the timer set last from any before it
 }
 
 // drop is a deadline at which the GIL's holder must drop it.
@@ -145,7 +143,7 @@ func (p *pool) next(ctx int32) {
 	p.idle.push(ctx)
 }
 
-func (p *pool) Timer(kind uint8, ctx, arg int32) {
+func (p *pool) Timer(kind uint8, ctx, _ int32) {
 	switch kind {
 	case timerIODone:
 		p.switchTo(ctx)
@@ -153,7 +151,7 @@ func (p *pool) Timer(kind uint8, ctx, arg int32) {
 			p.next(ctx)
 		}
 	case timerGILDeadline:
-		p.timerFired(arg)
+		p.timerFired()
 	}
 }
 
@@ -209,10 +207,12 @@ func (p *pool) armDeadline() {
 // gen.
 func (p *pool) setDeadline(at sim.Time, ctx int32) {
 	p.deadline = drop{at: at, stamp: p.e.Stamp(), ctx: ctx, gen: p.gen}
-	// A deadline is never earlier than the one before it (the holder's
-	// acquisition and the earliest wait only move later), so a timer
-	// already set fires in time to move to it.
-	if !p.timerSet || at < p.timerAt {
+	// Deadlines only move later: one is armed switch_interval after now
+	// (the later of the acquisition and the earliest wait is now whenever
+	// one is armed), or at now by expire, which runs only once the timer
+	// has fired. So a timer already set fires no later than the new
+	// deadline, and moves to it then.
+	if !p.timerSet {
 		p.setTimer()
 	}
 }
@@ -220,18 +220,14 @@ func (p *pool) setDeadline(at sim.Time, ctx int32) {
 // setTimer sets the timer for the current deadline.
 func (p *pool) setTimer() {
 	d := p.deadline
-	p.timerID++
-	p.timerSet, p.timerAt, p.timerStamp = true, d.at, d.stamp
-	p.e.At(d.at, d.stamp, timerGILDeadline, d.ctx, p.timerID)
+	p.timerSet, p.timerStamp = true, d.stamp
+	p.e.At(d.at, d.stamp, timerGILDeadline, d.ctx, 0)
 }
 
-// timerFired handles deadline timer id: it enforces the current deadline
+// timerFired handles the deadline timer: it enforces the current deadline
 // if the timer stands for it, moves to it if it is later, and is done if
 // there is none.
-func (p *pool) timerFired(id int32) {
-	if id != p.timerID {
-		return // replaced by an earlier one
-	}
+func (p *pool) timerFired() {
 	p.timerSet = false
 	d := p.deadline
 	switch {

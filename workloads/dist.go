@@ -37,8 +37,9 @@ type Dist struct {
 	// exp mean; uniform min and max; normal mean and stddev; lognormal
 	// median; pareto min.
 	d1, d2 sim.Time
-	// x is the dimensionless parameter: lognormal sigma, pareto alpha; and
-	// the exp rate, 1/mean, computed once rather than at every sample.
+	// x is the parameter that is not a duration: lognormal sigma, pareto
+	// alpha (both dimensionless), and the exp rate, 1/mean per nanosecond,
+	// computed once rather than at every sample.
 	x       float64
 	choices []choice
 	total   float64 // sum of the choice weights

@@ -23,7 +23,8 @@ const re = 7.69711747013104972
 
 // expFloat64 is rand.Rand.ExpFloat64 over p: an exponentially distributed
 // float64 with rate 1. The first try, which succeeds 99% of the time, is
-// small enough to be inlined; expRetry takes over from it.
+// kept apart from the retries (expRetry), so that the profile-guided
+// build can inline it where it is hot.
 func expFloat64(p *rand.PCG) float64 {
 	u := p.Uint64()
 	j := uint32(u)

@@ -32,6 +32,10 @@ func TestBench(t *testing.T) {
 		if r.Tasks != 2000 || r.Events < 4*r.Tasks || r.TasksPerSecond <= 0 || r.PeakRSSMiB <= 0 || r.Runs != 3 {
 			t.Errorf("%s: %+v", r.Workload, r)
 		}
+		// Only bench-loop is measured against the yardstick.
+		if (r.VsYardstick > 0) != (r.Workload == "bench-loop") {
+			t.Errorf("%s: vs_yardstick %v", r.Workload, r.VsYardstick)
+		}
 	}
 }
 
