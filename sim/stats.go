@@ -216,23 +216,22 @@ func radixQuantiles(xs []Time, ps []float64, out []Time) bool {
 		targets[i] = target{b, k - below}
 	}
 	// Gather the values of the targeted buckets, unless they are too many.
-	var gathered [][]Time
-	var which [1 << radixBits]int32 // a bucket's index in gathered, plus one
+	var buckets []int               // the targeted buckets, each once
+	var which [1 << radixBits]int32 // a bucket's index in buckets, plus one
 	total := 0
 	for _, t := range targets {
 		if which[t.bucket] == 0 {
-			gathered = append(gathered, nil)
-			which[t.bucket] = int32(len(gathered))
+			buckets = append(buckets, t.bucket)
+			which[t.bucket] = int32(len(buckets))
 			total += counts[t.bucket]
 		}
 	}
 	if total > len(xs)/8 {
 		return false
 	}
-	for _, t := range targets {
-		if g := &gathered[which[t.bucket]-1]; *g == nil {
-			*g = make([]Time, 0, counts[t.bucket])
-		}
+	gathered := make([][]Time, len(buckets))
+	for i, b := range buckets {
+		gathered[i] = make([]Time, 0, counts[b])
 	}
 	for _, x := range xs {
 		if g := which[bucket(x)]; g > 0 {
