@@ -364,24 +364,14 @@ func (t sweepLogTicks) Ticks(lo, hi float64) []plot.Tick {
 		if len(ticks) >= 2 {
 			return ticks
 		}
-		ticks = ticks[:0]
 	}
 	decades := math.Log10(hi / lo)
-	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi*1.000001; e++ {
-		base := math.Pow(10, e)
-		for m := 1.0; m < 10; m++ {
-			v := m * base
-			if v < lo*0.999999 || v > hi*1.000001 {
-				continue
-			}
-			tk := plot.Tick{Value: v}
-			if m == 1 || decades <= 2.5 && (m == 2 || m == 5) {
-				tk.Label = sweepTickLabel(t.unit, v, 1)
-			}
-			ticks = append(ticks, tk)
+	return logTicks(lo, hi, func(v, m, _ float64) string {
+		if m == 1 || decades <= 2.5 && (m == 2 || m == 5) {
+			return sweepTickLabel(t.unit, v, 1)
 		}
-	}
-	return ticks
+		return ""
+	})
 }
 
 // sweepErrs feeds plotter.NewYErrorBars.

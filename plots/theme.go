@@ -337,6 +337,17 @@ type logTimeTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (logTimeTicks) Ticks(lo, hi float64) []plot.Tick {
+	return logTicks(lo, hi, func(_, m, e float64) string {
+		if m == 1 {
+			return durationLabel(e)
+		}
+		return ""
+	})
+}
+
+// logTicks returns a tick at each m × 10ᵉ (m = 1…9) from lo to hi, labelled
+// by label(v, m, e), where an empty label makes a minor tick.
+func logTicks(lo, hi float64, label func(v, m, e float64) string) []plot.Tick {
 	var ticks []plot.Tick
 	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi*1.000001; e++ {
 		base := math.Pow(10, e)
@@ -345,11 +356,7 @@ func (logTimeTicks) Ticks(lo, hi float64) []plot.Tick {
 			if v < lo*0.999999 || v > hi*1.000001 {
 				continue
 			}
-			label := ""
-			if m == 1 {
-				label = durationLabel(e)
-			}
-			ticks = append(ticks, plot.Tick{Value: v, Label: label})
+			ticks = append(ticks, plot.Tick{Value: v, Label: label(v, m, e)})
 		}
 	}
 	return ticks
