@@ -186,8 +186,9 @@ type Engine struct {
 	events int64
 	queue  eventQueue
 
-	// The budget: Config.Until and Config.MaxEvents, or never.
-	until     Time
+	// The budget: the first instant past Config.Until, and
+	// Config.MaxEvents; never and the largest count where unset.
+	stopAt    Time
 	maxEvents int64
 
 	ps      processorSharing
@@ -199,7 +200,10 @@ type Engine struct {
 	free          []TaskRef
 	inFlight      int   // all tasks arrived and not finished
 	inFlightSteps int64 // their steps
-	maxInFlight   int   // Config.MaxInFlight resolved; 0 is no limit
+	// Config.MaxInFlight resolved, for tasks and for their steps; the
+	// largest values where there is no limit.
+	maxInFlight      int
+	maxInFlightSteps int64
 
 	ctxs       []context
 	infos      []ContextInfo
@@ -218,6 +222,7 @@ type Engine struct {
 	sumWait        float64
 	latencies      []Time          // exact, while at most ExactLatencies
 	sketch         *QuantileSketch // all of them, beyond that
+	minLatency     Time            // of the exact latencies
 	maxLatency     Time
 }
 
@@ -227,25 +232,32 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 	if cfg.Cores < 1 {
 		return nil, fmt.Errorf("sim: cores must be at least 1, not %d", cfg.Cores)
 	}
-	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1}
+	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1, minLatency: never}
 	e.latencies = make([]Time, 0, min(max(cfg.ExpectedTasks, 0), ExactLatencies))
 	e.ps.cores = int64(cfg.Cores)
+	e.maxInFlight, e.maxInFlightSteps = math.MaxInt, math.MaxInt64
 	switch {
 	case cfg.MaxInFlight == 0:
 		e.maxInFlight = DefaultMaxInFlight
 	case cfg.MaxInFlight > 0:
 		e.maxInFlight = cfg.MaxInFlight
 	}
-	e.until, e.maxEvents = never, math.MaxInt64
-	if cfg.Until > 0 {
-		e.until = cfg.Until
+	if e.maxInFlight <= math.MaxInt64/StepsPerTaskInFlight {
+		e.maxInFlightSteps = int64(e.maxInFlight) * StepsPerTaskInFlight
+	}
+	e.stopAt, e.maxEvents = never, math.MaxInt64
+	if cfg.Until > 0 && cfg.Until < never {
+		e.stopAt = cfg.Until + 1
 	}
 	if cfg.MaxEvents > 0 {
 		e.maxEvents = cfg.MaxEvents
 	}
 	e.psAt = never
 	s.Init(e)
-	e.peekArrival()
+	e.arrivalAt = never
+	if at, ok := src.Peek(); ok {
+		e.arrivalAt = at
+	}
 	if err := e.loop(); err != nil {
 		return nil, err
 	}
@@ -262,15 +274,6 @@ const (
 	fromQueue
 	fromCPU
 )
-
-// peekArrival asks the source for the next open arrival.
-func (e *Engine) peekArrival() {
-	at, ok := e.src.Peek()
-	if !ok {
-		at = never
-	}
-	e.arrivalAt = at
-}
 
 func (e *Engine) loop() error {
 	for {
@@ -306,10 +309,10 @@ func (e *Engine) loop() error {
 			from = fromCPU
 		}
 		at = min(at, e.psAt)
-		if at == never {
-			break
-		}
-		if at > e.until {
+		if at >= e.stopAt { // one comparison for the end and the budget
+			if at == never {
+				break
+			}
 			return fmt.Errorf("virtual time would pass --until %v with %d tasks in flight: %w", e.cfg.Until, e.inFlight, ErrBudget)
 		}
 		e.events++
@@ -320,8 +323,11 @@ func (e *Engine) loop() error {
 		switch from {
 		case fromArrival:
 			ref := e.alloc()
-			e.src.Next(&e.tasks[ref].Task)
-			e.peekArrival()
+			at, ok := e.src.Next(&e.tasks[ref].Task)
+			if !ok {
+				at = never
+			}
+			e.arrivalAt = at
 			if err := e.arrive(ref); err != nil {
 				return err
 			}
@@ -357,7 +363,7 @@ func (e *Engine) loop() error {
 func (e *Engine) overflow() error {
 	what, n, limit := "tasks", int64(e.inFlight), int64(e.maxInFlight)
 	if n <= limit {
-		what, n, limit = "steps of tasks", e.inFlightSteps, limit*StepsPerTaskInFlight
+		what, n, limit = "steps of tasks", e.inFlightSteps, e.maxInFlightSteps
 	}
 	return fmt.Errorf("%d %s in flight at virtual time %v, more than the %d a run may hold in memory "+
 		"(tasks arrive faster than they complete, or too many at once): %w", n, what, e.now, limit, ErrBudget)
@@ -371,6 +377,10 @@ func (e *Engine) overflow() error {
 
 // integrateStates brings the waiting and blocked integrals up to now.
 func (e *Engine) integrateStates() {
+	if e.stateCount[Waiting] == 0 && e.stateCount[Blocked] == 0 {
+		e.statesSince = e.now // adding zeros would change nothing
+		return
+	}
 	dt := float64(e.now - e.statesSince)
 	e.acc.waiting += dt * float64(e.stateCount[Waiting])
 	e.acc.blocked += dt * float64(e.stateCount[Blocked])
@@ -411,7 +421,7 @@ func (e *Engine) arrive(ref TaskRef) error {
 	slot.counted = slot.Arrival >= e.cfg.Warmup
 	e.inFlight++
 	e.inFlightSteps += int64(len(slot.Steps))
-	if e.maxInFlight > 0 && (e.inFlight > e.maxInFlight || e.inFlightSteps > int64(e.maxInFlight)*StepsPerTaskInFlight) {
+	if e.inFlight > e.maxInFlight || e.inFlightSteps > e.maxInFlightSteps {
 		return e.overflow()
 	}
 	if slot.counted {
@@ -436,11 +446,12 @@ func (e *Engine) Task(ref TaskRef) *Task { return &e.tasks[ref].Task }
 // false when all its steps are done.
 func (e *Engine) NextStep(ref TaskRef) (Step, bool) {
 	slot := &e.tasks[ref]
-	if int(slot.next) >= len(slot.Steps) {
+	i := uint(slot.next) // unsigned, so that one comparison checks both bounds
+	if i >= uint(len(slot.Steps)) {
 		return Step{}, false
 	}
 	slot.next++
-	return slot.Steps[slot.next-1], true
+	return slot.Steps[i], true
 }
 
 // Begin records that a context has taken the task: its wait ends now. Only
@@ -493,7 +504,7 @@ func (e *Engine) Finish(ref TaskRef) {
 // record keeps a counted latency: exactly, until there are more than
 // ExactLatencies, then in a sketch.
 func (e *Engine) record(lat Time) {
-	e.maxLatency = max(e.maxLatency, lat)
+	e.minLatency, e.maxLatency = min(e.minLatency, lat), max(e.maxLatency, lat)
 	if e.sketch == nil {
 		if len(e.latencies) < ExactLatencies {
 			e.latencies = append(e.latencies, lat)
@@ -607,12 +618,14 @@ func (e *Engine) addCPU(ctx int32, d Time) {
 // HasCPU reports whether ctx has CPU work that is not yet on the CPU.
 func (e *Engine) HasCPU(ctx int32) bool { return e.ctxs[ctx].pending > 0 }
 
-// StartCPU puts ctx's pending CPU work on the CPU; CPUDone follows when it
-// is done.
-func (e *Engine) StartCPU(ctx int32) {
+// StartCPU puts ctx's pending CPU work, and d more, on the CPU; CPUDone
+// follows when it is done. ctx must not be on the CPU. StartCPU(ctx, d) is
+// AddCPU(ctx, d) then StartCPU(ctx, 0) in one call, which a strategy that
+// runs each CPU step as it comes saves on every step.
+func (e *Engine) StartCPU(ctx int32, d Time) {
 	c := &e.ctxs[ctx]
 	e.ps.advance(e.now)
-	e.ps.start(ctx, c.pending)
+	e.ps.start(ctx, c.pending+int64(d)*workScale)
 	c.pending = 0
 	e.psDirty = true
 }

@@ -21,9 +21,10 @@ func (s *tasksSource) Peek() (sim.Time, bool) {
 	return 0, false
 }
 
-func (s *tasksSource) Next(t *sim.Task) {
+func (s *tasksSource) Next(t *sim.Task) (sim.Time, bool) {
 	*t = s.tasks[s.next]
 	s.next++
+	return s.Peek()
 }
 
 func (s *tasksSource) FollowUp(*sim.Task, sim.Time, *sim.Task) bool { return false }

@@ -135,7 +135,8 @@ func (e *Engine) result() *Result {
 		}
 		q = append(q, e.maxLatency)
 	} else {
-		q = selectQuantiles(e.latencies, ps) // in place: a copy would cost more than the selection
+		// In place: a copy would cost more than the selection.
+		q = selectQuantiles(e.latencies, ps, e.minLatency, e.maxLatency)
 	}
 	v[LatencyP50], v[LatencyP90], v[LatencyP95], v[LatencyP99], v[LatencyMax] =
 		q[0].Seconds(), q[1].Seconds(), q[2].Seconds(), q[3].Seconds(), q[4].Seconds()
@@ -148,16 +149,20 @@ func (e *Engine) result() *Result {
 // stat.Empirical returns for the sorted values. It selects instead of
 // sorting, in O(n), on a copy: xs is left as it is.
 func Quantiles(xs []Time, ps []float64) []Time {
-	return selectQuantiles(slices.Clone(xs), ps)
+	if len(xs) == 0 {
+		return make([]Time, len(ps))
+	}
+	return selectQuantiles(slices.Clone(xs), ps, slices.Min(xs), slices.Max(xs))
 }
 
-// selectQuantiles is Quantiles working in place: it reorders xs.
-func selectQuantiles(xs []Time, ps []float64) []Time {
+// selectQuantiles is Quantiles working in place: it reorders xs, whose
+// least and greatest values the caller knows.
+func selectQuantiles(xs []Time, ps []float64, least, greatest Time) []Time {
 	out := make([]Time, len(ps))
 	if len(xs) == 0 {
 		return out
 	}
-	if len(xs) >= radixSelectMin && radixQuantiles(xs, ps, out) {
+	if len(xs) >= radixSelectMin && radixQuantiles(xs, ps, least, greatest, out) {
 		return out
 	}
 	lo := 0
@@ -180,16 +185,13 @@ const (
 
 // radixQuantiles stores in out the quantiles of xs for each p of ps
 // (ascending): one pass counts the values in 2¹¹ buckets of equal width
-// between the least and the greatest, a second gathers the few buckets
+// between the least and the greatest (which the engine keeps as it
+// records, saving a pass), a second gathers the few buckets
 // that hold the ranks wanted, and selectKth finishes within them. It
 // reports false, having stored nothing, where those buckets hold so many
 // of the values (one far outlier puts nearly all in the first) that
 // gathering them would cost more than selecting in place.
-func radixQuantiles(xs []Time, ps []float64, out []Time) bool {
-	least, greatest := xs[0], xs[0]
-	for _, x := range xs {
-		least, greatest = min(least, x), max(greatest, x)
-	}
+func radixQuantiles(xs []Time, ps []float64, least, greatest Time, out []Time) bool {
 	if least == greatest {
 		for i := range out {
 			out[i] = least

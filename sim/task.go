@@ -61,9 +61,10 @@ type Source interface {
 	// Peek returns the arrival time of the next open arrival, or false when
 	// there are no more.
 	Peek() (Time, bool)
-	// Next fills t with the next open arrival. It is only called after Peek
-	// reported one.
-	Next(t *Task)
+	// Next fills t with the next open arrival, and returns what Peek would
+	// then return: the arrival time of the one after it, or false. It is
+	// only called when there is a next open arrival.
+	Next(t *Task) (Time, bool)
 	// FollowUp fills next with the request that follows done, a task of a
 	// closed-loop client that completed at the given instant, and reports
 	// whether there is one. next.Arrival is set to done's completion plus

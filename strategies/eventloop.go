@@ -103,7 +103,7 @@ func (el *eventLoop) runReady(l *loop) {
 func (el *eventLoop) step(l *loop) {
 	t := l.current
 	if el.e.HasCPU(l.ctx) { // a switch cost, which runs first
-		el.runCPU(l)
+		el.runCPU(l, 0)
 		return
 	}
 	for {
@@ -121,8 +121,7 @@ func (el *eventLoop) step(l *loop) {
 		switch {
 		case s.Kind == sim.CPU:
 			if s.Dur > 0 {
-				el.e.AddCPU(l.ctx, s.Dur)
-				el.runCPU(l)
+				el.runCPU(l, s.Dur)
 				return
 			}
 		case s.Kind == sim.IO || el.cfg.AwaitBlocking:
@@ -141,10 +140,10 @@ func (el *eventLoop) step(l *loop) {
 	}
 }
 
-// runCPU puts the loop thread's pending CPU work on the CPU.
-func (el *eventLoop) runCPU(l *loop) {
+// runCPU puts the loop thread's pending CPU work, and d more, on the CPU.
+func (el *eventLoop) runCPU(l *loop, d sim.Time) {
 	el.e.SetState(l.ctx, sim.Running)
-	el.e.StartCPU(l.ctx)
+	el.e.StartCPU(l.ctx, d)
 }
 
 // offload hands a blocking call to an idle executor thread, or queues it.

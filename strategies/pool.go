@@ -167,7 +167,7 @@ func (p *pool) runCPU(ctx int32) {
 	switch {
 	case !p.gil || p.holder == ctx:
 		p.e.SetState(ctx, sim.Running)
-		p.e.StartCPU(ctx)
+		p.e.StartCPU(ctx, 0)
 	case p.holder < 0:
 		p.acquire(ctx)
 	default:
@@ -188,7 +188,7 @@ func (p *pool) acquire(ctx int32) {
 	p.holder = ctx
 	p.acquired = p.e.Now()
 	p.e.SetState(ctx, sim.Running)
-	p.e.StartCPU(ctx)
+	p.e.StartCPU(ctx, 0)
 	p.armDeadline()
 }
 

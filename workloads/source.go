@@ -189,9 +189,10 @@ func (s *source) Peek() (sim.Time, bool) {
 	return s.gens[s.heap[0]].at, true
 }
 
-// Next fills t with the next open arrival. It panics if there is none:
-// callers must ask Peek first.
-func (s *source) Next(t *sim.Task) {
+// Next fills t with the next open arrival and returns the arrival time of
+// the one after it, as Peek would. It panics if there is none: callers
+// must ask Peek first.
+func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 	if len(s.heap) == 0 {
 		panic("workloads: Source.Next called with no pending arrival")
 	}
@@ -215,7 +216,7 @@ func (s *source) Next(t *sim.Task) {
 		if g.next++; g.next == int64(cl.Count) {
 			s.pop()
 		}
-		return
+		return s.Peek()
 	}
 	t.Index = g.next
 	t.Client = -1
@@ -223,10 +224,11 @@ func (s *source) Next(t *sim.Task) {
 	t.Steps = appendSteps(t.Steps[:0], c.Steps, &g.steps, g.stepsRand)
 	if g.next++; g.next == int64(c.Count) {
 		s.pop()
-		return
+		return s.Peek()
 	}
 	g.at = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
 	s.down()
+	return s.gens[s.heap[0]].at, true
 }
 
 // FollowUp fills next with the request that follows done, sent by the

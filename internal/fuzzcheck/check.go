@@ -66,9 +66,10 @@ func (r *recordingSource) record(t *sim.Task) {
 	r.tasks[k] = &task{arrival: t.Arrival, client: t.Client, steps: slices.Clone(t.Steps)}
 }
 
-func (r *recordingSource) Next(t *sim.Task) {
-	r.Source.Next(t)
+func (r *recordingSource) Next(t *sim.Task) (sim.Time, bool) {
+	at, ok := r.Source.Next(t)
 	r.record(t)
+	return at, ok
 }
 
 func (r *recordingSource) FollowUp(done *sim.Task, completed sim.Time, next *sim.Task) bool {

@@ -31,11 +31,12 @@ func (s *ListSource) Peek() (sim.Time, bool) {
 }
 
 // Next implements sim.Source.
-func (s *ListSource) Next(t *sim.Task) {
+func (s *ListSource) Next(t *sim.Task) (sim.Time, bool) {
 	src := s.Tasks[s.next]
 	s.next++
 	*t = src
 	t.Steps = slices.Clone(src.Steps)
+	return s.Peek()
 }
 
 // FollowUp implements sim.Source.
