@@ -199,25 +199,12 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 	i := s.heap[0]
 	g := &s.gens[i]
 	c := g.class
-	t.Class = int(i)
-	t.Arrival = g.at
-	if cl := c.Clients; cl != nil {
-		client := int(g.next)
-		g.clients = append(g.clients, clientGen{
-			steps: streamPCG(s.spec.Seed, s.replication, c.Name, purposeSteps, client),
-			think: streamPCG(s.spec.Seed, s.replication, c.Name, purposeThink, client),
-		})
-		t.Index = int64(client) * int64(cl.Requests)
-		t.Client = client
-		t.Request = 0
-		t.Steps = appendSteps(t.Steps[:0], c.Steps, &g.clients[client].steps, s.use(&g.clients[client].steps))
-		// Every client starts at the class's start: the next one's arrival
-		// is this one's, and the heap stays as it is.
-		if g.next++; g.next == int64(cl.Count) {
-			s.pop()
-		}
+	if c.Clients != nil {
+		s.startClient(i, t)
 		return s.Peek()
 	}
+	t.Class = int(i)
+	t.Arrival = g.at
 	t.Index = g.next
 	t.Client = -1
 	t.Request = 0
@@ -229,6 +216,31 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 	g.at = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
 	s.down()
 	return s.gens[s.heap[0]].at, true
+}
+
+// startClient fills t with the first request of class i's next
+// closed-loop client. It is apart from Next, whose open arrivals are the
+// hot path: inlined there, it made Next keep far more on its stack.
+func (s *source) startClient(i int32, t *sim.Task) {
+	g := &s.gens[i]
+	c := g.class
+	cl := c.Clients
+	client := int(g.next)
+	g.clients = append(g.clients, clientGen{
+		steps: streamPCG(s.spec.Seed, s.replication, c.Name, purposeSteps, client),
+		think: streamPCG(s.spec.Seed, s.replication, c.Name, purposeThink, client),
+	})
+	t.Class = int(i)
+	t.Arrival = g.at
+	t.Index = int64(client) * int64(cl.Requests)
+	t.Client = client
+	t.Request = 0
+	t.Steps = appendSteps(t.Steps[:0], c.Steps, &g.clients[client].steps, s.use(&g.clients[client].steps))
+	// Every client starts at the class's start: the next one's arrival is
+	// this one's, and the heap stays as it is.
+	if g.next++; g.next == int64(cl.Count) {
+		s.pop()
+	}
 }
 
 // FollowUp fills next with the request that follows done, sent by the
