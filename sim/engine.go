@@ -334,11 +334,11 @@ func (e *Engine) loop() error {
 		case fromQueue:
 			ev := e.queue.pop()
 			if ev.kind() == kindFollowUp {
-				if err := e.arrive(TaskRef(ev.arg)); err != nil {
+				if err := e.arrive(TaskRef(ev.arg())); err != nil {
 					return err
 				}
 			} else {
-				e.strat.Timer(ev.kind(), ev.ctx, ev.arg)
+				e.strat.Timer(ev.kind(), ev.ctx(), ev.arg())
 			}
 		case fromCPU:
 			e.ps.advance(e.now)
@@ -399,8 +399,11 @@ func (e *Engine) snapshot(a *accumulators) {
 	e.ps.advance(e.now)
 	e.integrateStates()
 	e.integrateFlight()
-	*a = e.acc
+	// Field by field: copied at once, the struct is read in 16-byte words,
+	// which wait for the 8-byte store integrateFlight has just made.
 	a.busy = e.ps.busy
+	a.waiting, a.blocked, a.inFlight = e.acc.waiting, e.acc.blocked, e.acc.inFlight
+	a.switches = e.acc.switches
 }
 
 func (e *Engine) alloc() TaskRef {

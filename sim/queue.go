@@ -8,17 +8,23 @@ package sim
 type event struct {
 	at  Time
 	key uint64 // seq<<8 | kind
-	ctx int32
-	arg int32
+	// ctx<<32 | arg, as one word: written as two int32 fields, an event
+	// copied at once after (a push does) made the processor wait for the
+	// two stores to land before it could load the word they share.
+	data uint64
 }
 
 func newEvent(at Time, seq uint64, kind uint8, ctx, arg int32) event {
-	return event{at: at, key: seq<<8 | uint64(kind), ctx: ctx, arg: arg}
+	return event{at: at, key: seq<<8 | uint64(kind), data: uint64(uint32(ctx))<<32 | uint64(uint32(arg))}
 }
 
 func (ev *event) seq() uint64 { return ev.key >> 8 }
 
 func (ev *event) kind() uint8 { return uint8(ev.key) }
+
+func (ev *event) ctx() int32 { return int32(ev.data >> 32) }
+
+func (ev *event) arg() int32 { return int32(uint32(ev.data)) }
 
 // before orders events by time, then sequence number.
 func (a *event) before(b *event) bool {

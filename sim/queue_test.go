@@ -47,8 +47,8 @@ func cmpEvent(a, b *event) int {
 func TestEventKeepsItsFields(t *testing.T) {
 	const seq = 1<<56 - 1 // the largest sequence number an event holds
 	ev := newEvent(7, seq, 255, -3, 9)
-	if ev.at != 7 || ev.seq() != seq || ev.kind() != 255 || ev.ctx != -3 || ev.arg != 9 {
-		t.Errorf("newEvent(7, %d, 255, -3, 9) holds at %v, seq %d, kind %d, ctx %d, arg %d", uint64(seq), ev.at, ev.seq(), ev.kind(), ev.ctx, ev.arg)
+	if ev.at != 7 || ev.seq() != seq || ev.kind() != 255 || ev.ctx() != -3 || ev.arg() != 9 {
+		t.Errorf("newEvent(7, %d, 255, -3, 9) holds at %v, seq %d, kind %d, ctx %d, arg %d", uint64(seq), ev.at, ev.seq(), ev.kind(), ev.ctx(), ev.arg())
 	}
 }
 
