@@ -70,7 +70,7 @@ func (d *Dist) sample(p *rand.PCG, r *rand.Rand) sim.Time {
 		// Exactly distuv.Exponential{Rate: 1 / mean, Src: r}.Rand(), with
 		// neither the distuv nor the rand.Rand in the way
 		// (TestExpMatchesDistuv).
-		return roundTime(expFloat64(p) / d.x)
+		return d.expDuration(expFloat64(p))
 	}
 	var x float64
 	switch d.kind {
@@ -112,6 +112,10 @@ func (d *Dist) sample(p *rand.PCG, r *rand.Rand) sim.Time {
 	}
 	return roundTime(x)
 }
+
+// expDuration is the duration that x, a sample of the exponential
+// distribution of rate 1, stands for under d, an exp.
+func (d *Dist) expDuration(x float64) sim.Time { return roundTime(x / d.x) }
 
 // roundTime rounds x nanoseconds to the nearest integer and clamps it to
 // [0, sim.MaxDuration]; NaN becomes 0.

@@ -3,6 +3,7 @@ package workloads
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"asyncsim/sim"
@@ -232,5 +233,37 @@ func TestExpFloat64MatchesMathRand(t *testing.T) {
 	}
 	if p.Uint64() != r.Uint64() {
 		t.Errorf("expFloat64 drew a different number of values from the stream than rand.Rand.ExpFloat64")
+	}
+}
+
+// TestAppendStepsMatchesSample pins appendSteps, which draws exp steps
+// without calling sample, to sample, draw for draw: over enough tasks that
+// the ziggurat's retries come up, with steps of other distributions and of
+// zero length among them.
+func TestAppendStepsMatchesSample(t *testing.T) {
+	steps := []StepSpec{
+		{Kind: sim.CPU, Dur: expDist(sim.Millisecond)},
+		{Kind: sim.IO, Dur: expDist(5 * sim.Millisecond)},
+		{Kind: sim.CPU, Dur: &Dist{kind: distUniform, d1: 0, d2: 3}},
+		{Kind: sim.BlockingIO, Dur: nil},
+		{Kind: sim.CPU, Dur: expDist(1)},
+	}
+	a := newTestStream(21, 22)
+	b := newTestStream(21, 22)
+	var got []sim.Step
+	for task := range 100_000 {
+		got = appendSteps(got[:0], steps, a.p, a.r)
+		var want []sim.Step
+		for _, st := range steps {
+			if d := b.sample(st.Dur); d > 0 {
+				want = append(want, sim.Step{Kind: st.Kind, Dur: d})
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("task %d: appendSteps gives %v; sample gives %v", task, got, want)
+		}
+	}
+	if a.p.Uint64() != b.p.Uint64() {
+		t.Errorf("appendSteps drew a different number of values from the stream than sample")
 	}
 }

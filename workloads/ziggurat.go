@@ -22,17 +22,23 @@ import (
 const re = 7.69711747013104972
 
 // expFloat64 is rand.Rand.ExpFloat64 over p: an exponentially distributed
-// float64 with rate 1. The first try, which succeeds 99% of the time, is
-// kept apart from the retries (expRetry), so that the profile-guided
-// build can inline it where it is hot.
+// float64 with rate 1. appendSteps has it written out, to draw a task's
+// steps without a call each.
 func expFloat64(p *rand.PCG) float64 {
 	u := p.Uint64()
-	j := uint32(u)
-	i := uint8(u >> 32)
-	if j < ke[i] {
-		return float64(j) * float64(we[i])
+	if x, ok := expFirstTry(u); ok {
+		return x
 	}
 	return expRetry(p, u)
+}
+
+// expFirstTry is the ziggurat's first try on the draw u: the sample, and
+// whether u falls in the ziggurat's rectangles, as it does 99% of the
+// time; where it does not, expRetry takes over from u.
+func expFirstTry(u uint64) (float64, bool) {
+	j := uint32(u)
+	i := uint8(u >> 32)
+	return float64(j) * float64(we[i]), j < ke[i]
 }
 
 // expRetry is rand.Rand.ExpFloat64's loop from its draw u, whose value
