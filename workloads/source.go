@@ -214,7 +214,9 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 		return s.Peek()
 	}
 	g.at = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
-	s.down()
+	if len(s.heap) > 1 { // one class has nothing to reorder
+		s.down()
+	}
 	return s.gens[s.heap[0]].at, true
 }
 
