@@ -94,6 +94,7 @@ func (s *Spec) Source(replication int) sim.Source {
 			// An open class draws on every task: its own rand.Rand over
 			// each stream saves the hop through ref on the hot path.
 			g.arrivalRand, g.stepsRand = rand.New(&g.arrival), rand.New(&g.steps)
+			g.following = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
 		}
 		src.push(int32(i))
 	}
@@ -114,9 +115,14 @@ type source struct {
 
 // classGen generates one class's tasks.
 type classGen struct {
-	class          *Class
-	next           int64    // the next open index, or the next client to start
-	at             sim.Time // the pending arrival's time
+	class *Class
+	next  int64    // the next open index, or the next client to start
+	at    sim.Time // the pending arrival's time
+	// following is the time of an open class's arrival after the pending
+	// one, drawn an arrival ahead: the draw's chain of dependent
+	// arithmetic then overlaps the simulation instead of holding up the
+	// choice of the next event, which needs the pending arrival's time.
+	following      sim.Time
 	arrival, steps rand.PCG // open classes' streams
 	arrivalRand    *rand.Rand
 	stepsRand      *rand.Rand
@@ -213,7 +219,8 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 		s.pop()
 		return s.Peek()
 	}
-	g.at = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
+	g.at = g.following
+	g.following = addTime(g.following, c.Interarrival.sample(&g.arrival, g.arrivalRand))
 	if len(s.heap) > 1 { // one class has nothing to reorder
 		s.down()
 	}
