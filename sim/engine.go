@@ -622,7 +622,8 @@ func (e *Engine) addCPU(ctx int32, d Time) {
 func (e *Engine) HasCPU(ctx int32) bool { return e.ctxs[ctx].pending > 0 }
 
 // StartCPU puts ctx's pending CPU work, and d more, on the CPU; CPUDone
-// follows when it is done. ctx must not be on the CPU. StartCPU(ctx, d) is
+// follows when it is done. ctx must not be on the CPU, and d must not be
+// negative. StartCPU(ctx, d) is
 // AddCPU(ctx, d) then StartCPU(ctx, 0) in one call, which a strategy that
 // runs each CPU step as it comes saves on every step.
 func (e *Engine) StartCPU(ctx int32, d Time) {
