@@ -623,9 +623,9 @@ func (e *Engine) HasCPU(ctx int32) bool { return e.ctxs[ctx].pending > 0 }
 
 // StartCPU puts ctx's pending CPU work, and d more, on the CPU; CPUDone
 // follows when it is done. ctx must not be on the CPU, and d must not be
-// negative. StartCPU(ctx, d) is
-// AddCPU(ctx, d) then StartCPU(ctx, 0) in one call, which a strategy that
-// runs each CPU step as it comes saves on every step.
+// negative. StartCPU(ctx, d) is AddCPU(ctx, d) then StartCPU(ctx, 0) in
+// one call, which a strategy that runs each CPU step as it comes saves on
+// every step.
 func (e *Engine) StartCPU(ctx int32, d Time) {
 	c := &e.ctxs[ctx]
 	e.ps.advance(e.now)
