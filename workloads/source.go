@@ -224,7 +224,7 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 	if len(s.heap) > 1 { // one class has nothing to reorder
 		s.down()
 	}
-	return s.gens[s.heap[0]].at, true
+	return s.Peek()
 }
 
 // startClient fills t with the first request of class i's next
