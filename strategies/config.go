@@ -28,7 +28,8 @@ const DefaultSwitchInterval = 5 * sim.Millisecond
 func DefaultPoolSize(cores int) int { return min(32, cores+4) }
 
 // Config is one strategy of a workload with every parameter resolved: the
-// workload loader fills in the defaults, so a Config says exactly what runs.
+// workload loader fills in the defaults and checks the values against
+// Schemas, so a Config says exactly what runs.
 // Fields that do not belong to Kind are zero.
 type Config struct {
 	// Name labels the strategy in every output; it defaults to the kind.
@@ -66,27 +67,16 @@ type Config struct {
 	SwitchCost sim.Time
 }
 
-// New returns a fresh driver for one run of c. It fails only on a Config
-// the workload loader would have rejected.
+// New returns a fresh driver for one run of c, a Config as the workload
+// loader resolves it (within the limits of Schemas, which New does not
+// check again). It fails only on an unknown kind.
 func New(c Config) (sim.Strategy, error) {
 	switch c.Kind {
 	case KindBlocking:
-		if c.Workers < 1 {
-			return nil, fmt.Errorf("strategies: %s: workers must be at least 1, not %d", c.Name, c.Workers)
-		}
 		return newPool(c, c.Workers, "worker", false), nil
 	case KindThreaded:
-		if c.Threads < 0 {
-			return nil, fmt.Errorf("strategies: %s: threads must not be negative, not %d", c.Name, c.Threads)
-		}
-		if c.GIL && c.SwitchInterval <= 0 {
-			return nil, fmt.Errorf("strategies: %s: switch_interval must be positive", c.Name)
-		}
 		return newPool(c, c.Threads, "thread", c.GIL), nil
 	case KindEventLoop:
-		if c.Loops < 1 || c.Executor < 1 || c.MaxConcurrency < 0 {
-			return nil, fmt.Errorf("strategies: %s: loops and executor must be at least 1 and max_concurrency not negative", c.Name)
-		}
 		return newEventLoop(c), nil
 	}
 	return nil, fmt.Errorf("strategies: unknown kind %q", c.Kind)

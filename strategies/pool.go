@@ -203,8 +203,8 @@ func (p *pool) armDeadline() {
 	p.setDeadline(from+p.cfg.SwitchInterval, p.holder)
 }
 
-// setDeadline makes at the deadline of ctx, the holder, under the current
-// gen.
+// setDeadline makes at the drop deadline of ctx, the holder, under the
+// current gen, and sets the timer if none is set.
 func (p *pool) setDeadline(at sim.Time, ctx int32) {
 	p.deadline = drop{at: at, stamp: p.e.Stamp(), ctx: ctx, gen: p.gen}
 	// Deadlines only move later: one is armed switch_interval after now

@@ -25,18 +25,18 @@ var badInputs = []struct {
 	{"event_loop field on threaded", "name: w\n" + okTasks + "strategies:\n  - kind: threaded\n    offload: true\n", "w.yaml:5:5: field \"offload\" does not apply to kind \"threaded\" (it takes name, kind, threads, gil, switch_interval, switch_cost)"},
 	{"missing kind", "name: w\n" + okTasks + "strategies: [{name: s}]\n", "w.yaml:3:14: missing field \"kind\" in strategy (one of blocking, threaded, event_loop)"},
 	{"duplicate key", "name: w\nname: v\n" + okRest, "w.yaml:2:1: duplicate field \"name\" (first on line 1)"},
-	{"wrong type duration", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: [1ms]}]}]\n" + okStrategies, "w.yaml:2:43: expected a duration like \"5ms\" or a distribution like {exp: 5ms}, got a sequence"},
+	{"wrong type duration", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: [1ms]}]}]\n" + okStrategies, "w.yaml:2:43: expected a duration like \"5ms\" or a distribution like {exp: 5ms}, got a list"},
 	{"duration got mapping-less null", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: }]}]\n" + okStrategies, "w.yaml:2:43: expected a duration like \"5ms\", got nothing"},
 	{"bare number duration", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: 5}]}]\n" + okStrategies, "w.yaml:2:43: duration 5 needs a unit, like 5ms or 5s"},
 	{"malformed duration", "name: w\ntasks: [{name: a, count: 1, steps: [{io: 5 ms}]}]\n" + okStrategies, "w.yaml:2:42: invalid duration \"5 ms\": expected a Go duration like \"5ms\", \"1.5s\" or \"250us\""},
 	{"negative duration", "name: w\ntasks: [{name: a, count: 1, steps: [{io: -1ms}]}]\n" + okStrategies, "w.yaml:2:42: duration -1ms must not be negative"},
 	{"duration too long", "name: w\ntasks: [{name: a, count: 1, steps: [{io: 25h}]}]\n" + okStrategies, "w.yaml:2:42: duration 25h is longer than the maximum of 24h"},
 	{"yaml syntax error", "name: w\ntasks: [{name: a\n" + okStrategies, "w.yaml:2:1: invalid YAML: did not find expected ',' or '}'"},
-	{"yaml tab indentation", "name: w\ntasks:\n\t- name: a\n", "w.yaml:3:1: invalid YAML: found character that cannot start any token"},
+	{"yaml tab indentation", "name: w\ntasks:\n\t- name: a\n", "w.yaml:3:1: invalid YAML: found character that cannot start any token (a tab: YAML indentation must use spaces)"},
 	{"empty document", "", "w.yaml:1:1: empty document: expected a workload with name, tasks and strategies"},
 	{"comments only", "# nothing here\n", "w.yaml:1:1: empty document: expected a workload with name, tasks and strategies"},
 	{"two documents", "name: w\n" + okTasks + okStrategies + "---\nname: v\n", "w.yaml:5:1: a second YAML document: a workload file holds exactly one"},
-	{"not a mapping", "- name: w\n", "w.yaml:1:1: expected a workload (a mapping with name, tasks and strategies), got a sequence"},
+	{"not a mapping", "- name: w\n", "w.yaml:1:1: expected a workload (a mapping with name, tasks and strategies), got a list"},
 	{"missing name", okRest, "w.yaml:1:1: missing field \"name\" in workload"},
 	{"bad workload name", "name: Tornado Sleep\n" + okRest, "w.yaml:1:7: name \"Tornado Sleep\" must match [a-z0-9._-]+ (lowercase letters, digits, '.', '_' and '-')"},
 	{"missing tasks and strategies", "name: w\n", "w.yaml:1:1: missing field \"tasks\" in workload\nw.yaml:1:1: missing field \"strategies\" in workload"},
@@ -83,11 +83,10 @@ var badInputs = []struct {
 	{"lognormal infinite sigma", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {lognormal: {median: 5ms, sigma: .inf}}}]}]\n" + okStrategies, "w.yaml:2:75: sigma must be a finite number, got .inf"},
 	{"pareto zero alpha", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {pareto: {min: 1ms, alpha: 0}}}]}]\n" + okStrategies, "w.yaml:2:69: alpha must be positive, got 0"},
 	{"pareto zero min", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {pareto: {min: 0s, alpha: 2}}}]}]\n" + okStrategies, "w.yaml:2:57: pareto min must be positive"},
-	{"empty choice", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {choice: []}}]}]\n" + okStrategies, "w.yaml:2:51: choice takes a non-empty list like [{value: 1ms, weight: 3}, {value: 10ms, weight: 1}], got an empty sequence"},
+	{"empty choice", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {choice: []}}]}]\n" + okStrategies, "w.yaml:2:51: choice takes a non-empty list like [{value: 1ms, weight: 3}, {value: 10ms, weight: 1}], got an empty list"},
 	{"negative weight", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {choice: [{value: 1ms, weight: -1}]}}]}]\n" + okStrategies, "w.yaml:2:73: weight must not be negative, got -1"},
 	{"all-zero weights", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {choice: [{value: 1ms, weight: 0}, {value: 2ms, weight: 0}]}}]}]\n" + okStrategies, "w.yaml:2:51: choice weights must not all be zero"},
 	{"nan weight", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {choice: [{value: 1ms, weight: .nan}]}}]}]\n" + okStrategies, "w.yaml:2:73: weight must be a finite number, got .nan"},
-	{"infinite weight sum", "name: w\ntasks: [{name: a, count: 1, steps: [{io: {choice: [{value: 1ms, weight: 1e308}, {value: 2ms, weight: 1e308}]}}]}]\n" + okStrategies, "w.yaml:2:51: choice weights must have a finite sum"},
 	{"workers zero", "name: w\n" + okTasks + "strategies: [{kind: blocking, workers: 0}]\n", "w.yaml:3:40: workers must be at least 1, got 0"},
 	{"threads negative", "name: w\n" + okTasks + "strategies: [{kind: threaded, threads: -1}]\n", "w.yaml:3:40: threads must not be negative, got -1"},
 	{"threads too many", "name: w\n" + okTasks + "strategies: [{kind: threaded, threads: 1000001}]\n", "w.yaml:3:40: threads 1000001 is too large: at most 1000000"},
@@ -107,6 +106,20 @@ var badInputs = []struct {
 	{"task list is a mapping", "name: w\ntasks: {name: a}\n" + okStrategies, "w.yaml:2:8: expected a list of task classes, got a mapping"},
 	{"unresolvable horizon", "name: w\ntasks: [{name: a, count: 1000000, steps: [{repeat: 1000, steps: [{cpu: 24h}]}]}]\n" + okStrategies, "w.yaml:2:8: the workload would span about 2739726 years of virtual time (estimated from mean durations); at most 10 years can be simulated"},
 	{"nested repeats too deep", "name: w\ntasks: [{name: a, count: 1, steps: &s [{repeat: 1, steps: *s}]}]\n" + okStrategies, "w.yaml:2:36: repeat blocks nested more than 64 deep"},
+	// A bare number is not a duration, not even 0, and not even quoted
+	// (issue 12, point 16).
+	{"bare zero duration", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: 0}]}]\n" + okStrategies, "w.yaml:2:43: duration 0 needs a unit, like 0ms or 0s"},
+	{"quoted bare zero duration", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: '0'}]}]\n" + okStrategies, "w.yaml:2:43: duration 0 needs a unit, like 0ms or 0s"},
+	{"quoted bare number duration", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: \"5\"}]}]\n" + okStrategies, "w.yaml:2:43: duration 5 needs a unit, like 5ms or 5s"},
+	// Names are limited in bytes, not characters (issue 12, point 14):
+	// 34 three-byte characters are 102 bytes.
+	{"strategy name too long in bytes", "name: w\n" + okTasks + "strategies: [{kind: blocking, name: " + strings.Repeat("中", 34) + "}]\n", "w.yaml:3:37: strategy name is longer than 100 bytes"},
+	{"class name too long in bytes", "name: w\ntasks: [{name: " + strings.Repeat("é", 51) + ", count: 1, steps: [{cpu: 1ms}]}]\n" + okStrategies, "w.yaml:2:16: task class name is longer than 100 bytes"},
+	{"workload name too long", "name: " + strings.Repeat("a", 101) + "\n" + okRest, "w.yaml:1:7: name is longer than 100 bytes"},
+	// A key dedented to the level of the list's dashes is reported where
+	// it is, not where the list began (issue 12, point 17).
+	{"dedented steps", "name: w\ntasks:\n  - name: a\n    count: 1\n  steps:\n    - cpu: 1ms\n" + okStrategies, "w.yaml:5:3: invalid YAML: did not find expected '-' indicator"},
+	{"tab in nested indentation", "name: w\ntasks:\n  - name: a\n\t count: 1\n", "w.yaml:4:1: invalid YAML: found a tab character that violates indentation (YAML indentation must use spaces)"},
 	{"too many errors", "name: w\ntasks:\n" + strings.Repeat("  - {name: a, count: 0, steps: []}\n", 6) + okStrategies, "w.yaml:3:22: count must be at least 1, got 0\nw.yaml:3:32: steps must not be empty\nw.yaml:4:22: count must be at least 1, got 0\nw.yaml:4:32: steps must not be empty\nw.yaml:5:22: count must be at least 1, got 0\nw.yaml:5:32: steps must not be empty\nw.yaml:6:22: count must be at least 1, got 0\nw.yaml:6:32: steps must not be empty\nw.yaml:7:22: count must be at least 1, got 0\nw.yaml:7:32: steps must not be empty\nw.yaml:8:22: too many errors"},
 }
 

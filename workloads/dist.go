@@ -3,11 +3,11 @@ package workloads
 import (
 	"math"
 	"math/rand/v2"
-	"strconv"
-	"strings"
+		"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"asyncsim/internal/schema"
 	"asyncsim/sim"
 )
 
@@ -42,18 +42,65 @@ type Dist struct {
 	// computed once rather than at every sample.
 	x       float64
 	choices []choice
-	total   float64 // sum of the choice weights
+	// total is the sum of the choice weights, scaled by scale.
+	total float64
+	// shift is the power of two the choice weights are multiplied by in
+	// total and cum (see choiceDist).
+	shift int
 }
 
 // choice is one alternative of a choice distribution.
 type choice struct {
 	value  sim.Time
-	weight float64
-	cum    float64 // sum of the weights up to and including this one
+	weight float64 // as written
+	cum    float64 // sum of the weights up to and including this one, scaled
 }
 
 // Constant returns the distribution that is always d.
 func Constant(d sim.Time) *Dist { return &Dist{kind: distConst, d1: d} }
+
+// newDist returns the distribution d describes.
+func newDist(d schema.Dist) *Dist {
+	switch d.Family {
+	case schema.Exp:
+		return expDist(d.D1)
+	case schema.Uniform:
+		return &Dist{kind: distUniform, d1: d.D1, d2: d.D2}
+	case schema.Normal:
+		return &Dist{kind: distNormal, d1: d.D1, d2: d.D2}
+	case schema.LogNormal:
+		return &Dist{kind: distLogNormal, d1: d.D1, x: d.X}
+	case schema.Pareto:
+		return &Dist{kind: distPareto, d1: d.D1, x: d.X}
+	case schema.Choice:
+		return choiceDist(d.Choices)
+	}
+	return Constant(d.D1)
+}
+
+// choiceDist returns the choice among alts, whose weights are finite, not
+// negative and not all zero.
+//
+// The weights are scaled by the power of two that brings the largest into
+// [0.5, 1): then no sum of them overflows or loses the precision of
+// subnormal numbers (two weights of 5e-324 split evenly, as weights of 1
+// do). Scaling by a power of two is exact, and so are the sums, the
+// products and the comparisons of sampling scaled by it: for weights
+// whose sums stay normal numbers, every draw is the one the weights as
+// written would give.
+func choiceDist(alts []schema.WeightedValue) *Dist {
+	var largest float64
+	for _, a := range alts {
+		largest = max(largest, a.Weight)
+	}
+	_, exp := math.Frexp(largest)
+	d := &Dist{kind: distChoice, shift: -exp}
+	for _, a := range alts {
+		d.total += math.Ldexp(a.Weight, d.shift)
+		d.choices = append(d.choices, choice{value: a.Value, weight: a.Weight, cum: d.total})
+	}
+	return d
+}
 
 // expDist returns the exponential distribution of the given mean, which
 // must be positive.
@@ -171,7 +218,7 @@ func (d *Dist) Mean() float64 {
 		}
 		var s float64
 		for _, c := range d.choices {
-			s += c.weight * float64(c.value)
+			s += math.Ldexp(c.weight, d.shift) * float64(c.value)
 		}
 		return s / d.total
 	}
@@ -188,21 +235,21 @@ func (d *Dist) clampedMean() float64 { return min(d.Mean(), float64(sim.MaxDurat
 // "choice(1ms:9, 10ms:1)".
 func (d *Dist) String() string {
 	if d == nil {
-		return fmtTime(0)
+		return schema.FormatDuration(0)
 	}
 	switch d.kind {
 	case distConst:
-		return fmtTime(d.d1)
+		return schema.FormatDuration(d.d1)
 	case distExp:
-		return "exp(" + fmtTime(d.d1) + ")"
+		return "exp(" + schema.FormatDuration(d.d1) + ")"
 	case distUniform:
-		return "uniform(" + fmtTime(d.d1) + ", " + fmtTime(d.d2) + ")"
+		return "uniform(" + schema.FormatDuration(d.d1) + ", " + schema.FormatDuration(d.d2) + ")"
 	case distNormal:
-		return "normal(mean=" + fmtTime(d.d1) + ", stddev=" + fmtTime(d.d2) + ")"
+		return "normal(mean=" + schema.FormatDuration(d.d1) + ", stddev=" + schema.FormatDuration(d.d2) + ")"
 	case distLogNormal:
-		return "lognormal(median=" + fmtTime(d.d1) + ", sigma=" + fmtFloat(d.x) + ")"
+		return "lognormal(median=" + schema.FormatDuration(d.d1) + ", sigma=" + schema.FormatFloat(d.x) + ")"
 	case distPareto:
-		return "pareto(min=" + fmtTime(d.d1) + ", alpha=" + fmtFloat(d.x) + ")"
+		return "pareto(min=" + schema.FormatDuration(d.d1) + ", alpha=" + schema.FormatFloat(d.x) + ")"
 	case distChoice:
 		var b strings.Builder
 		b.WriteString("choice(")
@@ -210,25 +257,10 @@ func (d *Dist) String() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(fmtTime(c.value) + ":" + fmtFloat(c.weight))
+			b.WriteString(schema.FormatDuration(c.value) + ":" + schema.FormatFloat(c.weight))
 		}
 		b.WriteString(")")
 		return b.String()
 	}
 	return "?"
 }
-
-// fmtTime formats t as a Go duration without trailing zero units: "24h"
-// rather than "24h0m0s".
-func fmtTime(t sim.Time) string {
-	s := t.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
-
-func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -1,103 +1,18 @@
 package workloads
 
-import (
-	"cmp"
-	"slices"
-	"strconv"
-	"strings"
-)
-
-// maxErrors is how many errors Parse reports before it gives up.
-const maxErrors = 10
+import "asyncsim/internal/schema"
 
 // Error is one problem in a workload file, at a line and column (both
-// 1-based).
-type Error struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-// Error formats e as "file:line:col: msg".
-func (e *Error) Error() string {
-	return e.File + ":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Col) + ": " + e.Msg
-}
+// 1-based), formatted "file:line:col: message".
+type Error = schema.Error
 
 // ErrorList is every problem found in a workload file, in order of
-// position. Parse returns at most about ten of them.
-type ErrorList []*Error
+// position; Parse returns at most about ten of them.
+type ErrorList = schema.ErrorList
 
-// Error joins the errors' messages with newlines.
-func (l ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// sortErrors orders errors by position, keeping the order of errors at the
-// same place.
-func sortErrors(l ErrorList) {
-	slices.SortStableFunc(l, func(a, b *Error) int {
-		if c := cmp.Compare(a.Line, b.Line); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Col, b.Col)
-	})
-}
-
-// suggest returns the candidate closest to word in edit distance, if it is
-// close enough to be a likely misspelling, or "".
-func suggest(word string, candidates []string) string {
-	lw := strings.ToLower(word)
-	best, bestD := "", -1
-	for _, c := range candidates {
-		d := editDistance(lw, c)
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD < 0 || len(lw) == 0 {
-		return ""
-	}
-	// Allow about one edit in three characters of the longer word.
-	if 3*bestD <= max(len(lw), len(best))+2 {
-		return best
-	}
-	return ""
-}
-
-// editDistance is the optimal-string-alignment distance between a and b:
-// insertions, deletions, substitutions and transpositions of adjacent
-// bytes each cost one.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		// Long strings are never misspellings of our short keys.
-		return max(len(a), len(b))
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range cur {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+// Suggestion returns `; did you mean "X"?` where X is the candidate
+// closest to word, if word is likely a misspelling of it, and "" otherwise;
+// it is meant to be appended to an error message about word.
+func Suggestion(word string, candidates []string) string {
+	return schema.Suggestion(word, candidates)
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"asyncsim/internal/schema"
 	"asyncsim/sim"
 	"asyncsim/strategies"
 )
@@ -37,7 +38,7 @@ func FuzzParse(f *testing.F) {
 		s, err := Parse("f.yaml", data)
 		if err != nil {
 			list, ok := err.(ErrorList)
-			if !ok || len(list) == 0 || len(list) > maxErrors+1 || s != nil {
+			if !ok || len(list) == 0 || len(list) > schema.MaxErrors+1 || s != nil {
 				t.Fatalf("Parse error %T %v with spec %v", err, err, s)
 			}
 			for _, e := range list {
@@ -98,13 +99,13 @@ func checkSpec(t *testing.T, s *Spec) {
 		ok := c.SwitchCost >= 0 && c.SwitchCost <= sim.MaxDuration
 		switch c.Kind {
 		case strategies.KindBlocking:
-			ok = ok && c.Workers >= 1 && c.Workers <= maxPool &&
+			ok = ok && c.Workers >= 1 && c.Workers <= strategies.MaxPool &&
 				c.Threads == 0 && c.Loops == 0 && c.Executor == 0 && c.SwitchInterval == 0 && !c.GIL && !c.Offload && !c.AwaitBlocking
 		case strategies.KindThreaded:
-			ok = ok && c.Threads >= 0 && c.Threads <= maxPool && c.SwitchInterval >= minSwitchInterval &&
+			ok = ok && c.Threads >= 0 && c.Threads <= strategies.MaxPool && c.SwitchInterval >= strategies.MinSwitchInterval &&
 				c.Workers == 0 && c.Loops == 0 && c.Executor == 0 && !c.Offload && !c.AwaitBlocking && c.MaxConcurrency == 0
 		case strategies.KindEventLoop:
-			ok = ok && c.Loops >= 1 && c.Loops <= maxPool && c.Executor >= 1 && c.Executor <= maxPool && c.MaxConcurrency >= 0 &&
+			ok = ok && c.Loops >= 1 && c.Loops <= strategies.MaxPool && c.Executor >= 1 && c.Executor <= strategies.MaxPool && c.MaxConcurrency >= 0 &&
 				c.Workers == 0 && c.Threads == 0 && !c.GIL && c.SwitchInterval == 0
 		default:
 			ok = false

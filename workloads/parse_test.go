@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"asyncsim/internal/schema"
 	"asyncsim/sim"
 	"asyncsim/strategies"
 )
@@ -125,11 +126,11 @@ strategies:
 
 func TestParseForms(t *testing.T) {
 	// Accepted spellings: anchors and aliases, merge keys, integers written
-	// as whole floats, the unitless zero duration, seeds beyond int64.
+	// as whole floats, seeds beyond int64.
 	s, err := Parse("w.yaml", []byte(`
 name: forms
 seed: 18446744073709551615
-warmup: 0
+warmup: 0s
 tasks:
   - name: a
     count: 1e3
@@ -225,10 +226,22 @@ func TestLoad(t *testing.T) {
 	if _, err := Load(bad); err == nil || !strings.HasPrefix(err.Error(), bad+":2:1: unknown field") {
 		t.Errorf("Load(bad) error = %v", err)
 	}
-	for _, name := range []string{"kitchen", "kitchen.yaml"} {
-		if s, err := Load(name); err != nil || s.File != "example:kitchen" {
-			t.Errorf("Load(%q) = %v, %v; want the example", name, s, err)
+	if s, err := Load("kitchen"); err != nil || s.File != "example:kitchen" {
+		t.Errorf("Load(kitchen) = %v, %v; want the example", s, err)
+	}
+	// A name with an extension or a path separator means a file, never an
+	// example (issue 12, point 8): there is no gil.yaml here.
+	for _, name := range []string{"gil.yaml", "kitchen.yaml", "./gil", "examples/gil"} {
+		s, err := Load(name)
+		if err == nil || !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("Load(%q) = %v, %v; want no such file", name, s, err)
 		}
+	}
+	if _, err := Load("gil.yaml"); err == nil || err.Error() != "gil.yaml: no such file or directory (the example of that name is gil, without .yaml)" {
+		t.Errorf("Load(gil.yaml) error = %v", err)
+	}
+	if _, err := Load("no-such.yaml"); err == nil || err.Error() != "no-such.yaml: no such file or directory" {
+		t.Errorf("Load(no-such.yaml) error = %v; want the path and the problem only", err)
 	}
 	_, err = Load("no-such-example")
 	if err == nil || !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "tornado") {
@@ -260,9 +273,9 @@ func TestSuggest(t *testing.T) {
 		{"blockingio", "blocking_io"}, {"treads", "threads"}, {"cpuu", "cpu"}, {"xyz", ""}, {"", ""},
 		{"warmpu", "warmup"}, {"switchinterval", "switch_interval"}, {strings.Repeat("a", 100), ""},
 	} {
-		valid := append(append(append([]string{}, workloadKeys...), strategyKeys...), stepKeys...)
+		valid := append(append(append([]string{}, workloadKeys...), strategies.AllKeys()...), stepKeys...)
 		valid = append(valid, "threaded", "event_loop")
-		if got := suggest(tc.word, valid); got != tc.want {
+		if got := schema.Suggest(tc.word, valid); got != tc.want {
 			t.Errorf("suggest(%q) = %q; want %q", tc.word, got, tc.want)
 		}
 	}

@@ -1,0 +1,124 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// MaxFileSize is the largest input file ReadFile reads, in bytes: 16 MiB,
+// far more than any hand-written workload or sweep. A command may raise
+// it before reading its inputs.
+var MaxFileSize int64 = 16 << 20
+
+// FileError is a problem with an input file as a whole: it does not
+// exist, is not a regular file, or is too large. It reads
+// "PATH: PROBLEM", without the operation of an *fs.PathError.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+// Error formats e as "path: problem".
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying problem, so that errors.Is(err,
+// fs.ErrNotExist) holds for a missing file.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ErrTooLarge is the problem of a file larger than MaxFileSize.
+var ErrTooLarge = errors.New("file too large")
+
+// ReadFile reads the input file at path, which must be a regular file of
+// at most MaxFileSize bytes. A device, a named pipe, a socket or a
+// directory is refused before anything is read, so that neither
+// /dev/zero nor a FIFO without a writer can exhaust memory or block.
+// Every error is a *FileError.
+func ReadFile(path string) ([]byte, error) {
+	fail := func(err error) ([]byte, error) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &FileError{Path: path, Err: err}
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return fail(err)
+	}
+	if err := regular(info); err != nil {
+		return fail(err)
+	}
+	if info.Size() > MaxFileSize {
+		return fail(tooLarge(info.Size()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	// The file may have been replaced since Stat.
+	if info, err = f.Stat(); err != nil {
+		return fail(err)
+	}
+	if err := regular(info); err != nil {
+		return fail(err)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return fail(err)
+	}
+	if int64(len(data)) > MaxFileSize {
+		return fail(tooLarge(-1))
+	}
+	return data, nil
+}
+
+// regular returns nil for a regular file, and else says what it is.
+func regular(info fs.FileInfo) error {
+	m := info.Mode()
+	var what string
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	default:
+		return errors.New("is not a regular file")
+	}
+	return fmt.Errorf("is %s, not a regular file", what)
+}
+
+// tooLarge describes a file of size bytes (-1: unknown) over the limit.
+func tooLarge(size int64) error {
+	if size < 0 {
+		return fmt.Errorf("%w: larger than the limit of %s", ErrTooLarge, FormatSize(MaxFileSize))
+	}
+	return fmt.Errorf("%w: %s, more than the limit of %s", ErrTooLarge, FormatSize(size), FormatSize(MaxFileSize))
+}
+
+// FormatSize formats a number of bytes in binary units: "16 MiB",
+// "1.5 KiB", "300 bytes".
+func FormatSize(n int64) string {
+	units := []string{"KiB", "MiB", "GiB", "TiB"}
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
+	x := float64(n) / 1024
+	u := 0
+	for x >= 1024 && u < len(units)-1 {
+		x /= 1024
+		u++
+	}
+	return strings.TrimSuffix(strconv.FormatFloat(x, 'f', 1, 64), ".0") + " " + units[u]
+}

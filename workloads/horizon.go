@@ -1,0 +1,95 @@
+package workloads
+
+import (
+	"math"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"asyncsim/internal/schema"
+	"asyncsim/sim"
+)
+
+// horizon rejects a workload too large to simulate: one whose
+// replication would span more virtual time than can be simulated without
+// overflow, estimated from mean durations as if every task ran alone, one
+// after the other, or one that would take more than maxEvents steps or GIL
+// hand-overs.
+func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
+	var switchCost float64
+	for _, c := range s.Strategies {
+		switchCost = max(switchCost, float64(c.SwitchCost))
+	}
+	var work, last, cpu, steps float64
+	for i := range s.Classes {
+		c := &s.Classes[i]
+		n := float64(c.tasks())
+		expanded := float64(expandedSteps(c.Steps))
+		steps += n * expanded
+		cpu += n * meanCPU(c.Steps)
+		work += n * (meanWork(c.Steps) + switchCost*(expanded+1))
+		if c.Clients != nil {
+			last = max(last, float64(c.Start)+float64(c.Clients.Requests)*c.Clients.Think.clampedMean())
+		} else {
+			last = max(last, float64(c.Start)+float64(c.Count-1)*c.Interarrival.clampedMean())
+		}
+	}
+	if h := last + work; h > float64(maxHorizon) {
+		years := h / float64(365*24*sim.Hour)
+		p.Errorf(tasksNode, "the workload would span about %s years of virtual time (estimated from mean durations); at most %d years can be simulated",
+			strconv.FormatFloat(years, 'f', min(1, int(math.Floor(100/years))), 64), maxHorizon/(365*24*sim.Hour))
+		return
+	}
+	if steps > maxEvents {
+		p.Errorf(tasksNode, "too many steps to simulate: %.0f per replication (tasks × steps, repeats expanded), more than %d", steps, int64(maxEvents))
+		return
+	}
+	for i, c := range s.Strategies {
+		if !c.GIL {
+			continue
+		}
+		if handovers := cpu / float64(c.SwitchInterval); handovers > maxEvents {
+			p.Errorf(p.strategyNodes[i], "switch_interval %s is too short for this workload: the GIL could change hands about %.3g times per replication, more than %d",
+				schema.FormatDuration(c.SwitchInterval), handovers, int64(maxEvents))
+		}
+	}
+}
+
+// meanCPU is the mean total duration of the cpu steps of steps.
+func meanCPU(steps []StepSpec) float64 {
+	var w float64
+	for _, st := range steps {
+		if st.Repeat > 0 {
+			w += float64(st.Repeat) * meanCPU(st.Steps)
+		} else if st.Kind == sim.CPU {
+			w += st.Dur.clampedMean()
+		}
+	}
+	return w
+}
+
+// meanWork is the mean total duration of steps.
+func meanWork(steps []StepSpec) float64 {
+	var w float64
+	for _, st := range steps {
+		if st.Repeat > 0 {
+			w += float64(st.Repeat) * meanWork(st.Steps)
+		} else {
+			w += st.Dur.clampedMean()
+		}
+	}
+	return w
+}
+
+// expandedSteps is the number of steps of a task, repeats multiplied out.
+func expandedSteps(steps []StepSpec) int64 {
+	var n int64
+	for _, st := range steps {
+		if st.Repeat > 0 {
+			n += int64(st.Repeat) * expandedSteps(st.Steps)
+		} else {
+			n++
+		}
+	}
+	return n
+}
