@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"asyncsim/internal/schema"
 	"asyncsim/workloads"
 )
 
@@ -22,7 +23,7 @@ const hashVersion = "asyncsim-sweep-1"
 // expand validates the base workload, the paths and the plot, then builds
 // and validates every grid point.
 func expand(file string, raw *rawSweep) (*Sweep, error) {
-	p := &parser{file: file}
+	p := &parser{Parser: schema.NewParser(file, nil)}
 	base, err := workloads.ParseNode(raw.baseFile, raw.base)
 	if err != nil {
 		return nil, err
@@ -42,98 +43,9 @@ func expand(file string, raw *rawSweep) (*Sweep, error) {
 	budget := maxCopyNodes
 	lineOff := maxLine(raw.base, &budget) + 1
 
-	// Each path must address something in the base workload.
-	for i, rp := range raw.vary {
-		budget := maxCopyNodes
-		scratch, err := copyNode(raw.base, 0, &budget)
-		if err != nil {
-			p.errorf(raw.base, "workload: %v", err)
-			return nil, p.result()
-		}
-		placeholder := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
-		if err := set(scratch, rp.segs, placeholder, rp.pathNode); err != nil {
-			p.errorf(rp.pathNode, "vary[%d].path %q: %v", i, rp.path, err)
-		}
-	}
-
-	// The values: copies (aliases expanded) checked for duplicates.
-	values := make([][]*yaml.Node, len(raw.vary))
-	for i, rp := range raw.vary {
-		param := Param{Path: rp.path}
-		seen := map[string]int{}
-		for j, v := range rp.values {
-			budget := maxCopyNodes
-			c, err := copyNode(v, lineOff, &budget)
-			if err != nil {
-				p.errorf(deref(v), "vary[%d].values[%d]: %v", i, j, err)
-				continue
-			}
-			var key bytes.Buffer
-			canonical(&key, c)
-			if k, dup := seen[key.String()]; dup {
-				p.errorf(deref(v), "vary[%d].values[%d]: %s is also values[%d]: each value once", i, j, flow(c), k)
-				continue
-			}
-			seen[key.String()] = j
-			values[i] = append(values[i], c)
-			param.Values = append(param.Values, flow(c))
-		}
-		s.Vary = append(s.Vary, param)
-	}
-	if err := p.result(); err != nil {
-		return nil, err
-	}
-
-	// The grid's size.
-	total := 1
-	if s.Zip {
-		for i := range raw.vary {
-			if n, n0 := len(values[i]), len(values[0]); n != n0 {
-				p.errorf(raw.vary[i].valuesNode, "vary[%d].values has %d values but vary[0].values has %d: zip pairs them one to one", i, n, n0)
-			}
-		}
-		total = len(values[0])
-	} else {
-		for i := range raw.vary {
-			if total > MaxPoints/len(values[i]) {
-				total = MaxPoints + 1
-				break
-			}
-			total *= len(values[i])
-		}
-	}
-	if total > MaxPoints {
-		p.errorf(raw.vary[0].valuesNode, "the grid has more than %d points: vary fewer values, or split the sweep", MaxPoints)
-	}
-
-	// The plot.
-	paths := make([]string, len(s.Vary))
-	for i, v := range s.Vary {
-		paths[i] = v.Path
-	}
-	switch {
-	case s.Plot.X == "":
-		s.Plot.X = paths[0]
-	case !slices.Contains(paths, s.Plot.X):
-		p.errorf(raw.xNode, "plot.x %q is not a varied path%s (the varied paths: %s)", s.Plot.X, workloads.Suggestion(s.Plot.X, paths), strings.Join(paths, ", "))
-	}
-	if len(s.Plot.Y) == 0 {
-		s.Plot.Y = slices.Clone(DefaultY)
-	}
-	if s.Plot.LogX {
-		for i, v := range s.Vary {
-			if v.Path != s.Plot.X {
-				continue
-			}
-			for j, val := range v.Values {
-				if x, ok := AxisValue(val); !ok || x <= 0 {
-					p.errorf(raw.logXNode, "plot.log_x: value %s of %s (vary[%d].values[%d]) is not a positive number or duration", val, v.Path, i, j)
-					break
-				}
-			}
-		}
-	}
-	if err := p.result(); err != nil {
+	var values [][]*yaml.Node
+	total := 0
+	if err := p.Run(func() { values, total = s.check(p, raw, lineOff) }); err != nil {
 		return nil, err
 	}
 
@@ -162,6 +74,125 @@ func expand(file string, raw *rawSweep) (*Sweep, error) {
 	return s, nil
 }
 
+// check checks the paths, the values and the plot of raw, and returns the
+// values (copies, aliases expanded) of each parameter and the number of
+// grid points.
+func (s *Sweep) check(p *parser, raw *rawSweep, lineOff int) ([][]*yaml.Node, int) {
+	fields := make([][]string, len(raw.vary)) // the field each path sets
+	// Each path must address something in the base workload.
+	for i, rp := range raw.vary {
+		budget := maxCopyNodes
+		scratch, err := copyNode(raw.base, 0, &budget)
+		if err != nil {
+			p.Errorf(raw.base, "workload: %v", err)
+			p.Abort()
+		}
+		placeholder := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
+		at, err := set(scratch, rp.segs, placeholder, rp.pathNode)
+		if err != nil {
+			p.Errorf(rp.pathNode, "vary[%d].path %q: %v", i, rp.path, err)
+			continue
+		}
+		// Two spellings of one field (strategies.threads.threads and
+		// strategies.0.threads) would vary it twice, one silently lost.
+		for j := range i {
+			prev := raw.vary[j]
+			switch {
+			case fields[j] == nil:
+			case slices.Equal(fields[j], at):
+				p.Errorf(rp.pathNode, "vary[%d].path %q names the same field as vary[%d].path %q (line %d, column %d): vary it once",
+					i, rp.path, j, prev.path, prev.pathNode.Line, prev.pathNode.Column)
+			case isPrefix(fields[j], at), isPrefix(at, fields[j]):
+				p.Errorf(rp.pathNode, "vary[%d].path %q overlaps vary[%d].path %q (line %d, column %d): one would overwrite the other",
+					i, rp.path, j, prev.path, prev.pathNode.Line, prev.pathNode.Column)
+			}
+		}
+		fields[i] = at
+	}
+
+	// The values: copies (aliases expanded) checked for duplicates.
+	values := make([][]*yaml.Node, len(raw.vary))
+	for i, rp := range raw.vary {
+		param := Param{Path: rp.path}
+		seen := map[string]int{}
+		for j, v := range rp.values {
+			budget := maxCopyNodes
+			c, err := copyNode(v, lineOff, &budget)
+			if err != nil {
+				p.Errorf(schema.Deref(v), "vary[%d].values[%d]: %v", i, j, err)
+				continue
+			}
+			var key bytes.Buffer
+			canonical(&key, c)
+			if k, dup := seen[key.String()]; dup {
+				p.Errorf(schema.Deref(v), "vary[%d].values[%d]: %s is also values[%d]: each value once", i, j, flow(c), k)
+				continue
+			}
+			seen[key.String()] = j
+			values[i] = append(values[i], c)
+			param.Values = append(param.Values, flow(c))
+		}
+		s.Vary = append(s.Vary, param)
+	}
+	if p.Failed() {
+		p.Abort()
+	}
+
+	// The grid's size.
+	total := 1
+	if s.Zip {
+		for i := range raw.vary {
+			if n, n0 := len(values[i]), len(values[0]); n != n0 {
+				p.Errorf(raw.vary[i].valuesNode, "vary[%d].values has %d values but vary[0].values has %d: zip pairs them one to one", i, n, n0)
+			}
+		}
+		total = len(values[0])
+	} else {
+		for i := range raw.vary {
+			if total > MaxPoints/len(values[i]) {
+				total = MaxPoints + 1
+				break
+			}
+			total *= len(values[i])
+		}
+	}
+	if total > MaxPoints {
+		p.Errorf(raw.vary[0].valuesNode, "the grid has more than %d points: vary fewer values, or split the sweep", MaxPoints)
+	}
+
+	// The plot.
+	paths := make([]string, len(s.Vary))
+	for i, v := range s.Vary {
+		paths[i] = v.Path
+	}
+	switch {
+	case s.Plot.X == "":
+		s.Plot.X = paths[0]
+	case !slices.Contains(paths, s.Plot.X):
+		p.Errorf(raw.xNode, "plot.x %q is not a varied path%s (the varied paths: %s)", s.Plot.X, schema.Suggestion(s.Plot.X, paths), strings.Join(paths, ", "))
+	}
+	if len(s.Plot.Y) == 0 {
+		s.Plot.Y = slices.Clone(DefaultY)
+	}
+	if s.Plot.LogX {
+		for i, v := range s.Vary {
+			if v.Path != s.Plot.X {
+				continue
+			}
+			for j, val := range v.Values {
+				if x, ok := AxisValue(val); !ok || x <= 0 {
+					p.Errorf(raw.logXNode, "plot.log_x: value %s of %s (vary[%d].values[%d]) is not a positive number or duration", val, v.Path, i, j)
+					break
+				}
+			}
+		}
+	}
+	return values, total
+}
+
+// isPrefix reports whether a is a proper prefix of b.
+func isPrefix(a, b []string) bool { return len(a) < len(b) && slices.Equal(a, b[:len(a)]) }
+
 // point builds and validates grid point pt, whose value indexes are idx.
 func (s *Sweep) point(raw *rawSweep, values [][]*yaml.Node, idx []int, pt, lineOff int) (Point, error) {
 	point := Point{Index: pt, Values: make([]string, len(idx))}
@@ -185,7 +216,7 @@ func (s *Sweep) point(raw *rawSweep, values [][]*yaml.Node, idx []int, pt, lineO
 		budget := maxCopyNodes
 		val, err := copyNode(values[i][j], 0, &budget)
 		if err == nil {
-			err = set(tree, raw.vary[i].segs, val, shifted(raw.vary[i].pathNode, lineOff))
+			_, err = set(tree, raw.vary[i].segs, val, shifted(raw.vary[i].pathNode, lineOff))
 		}
 		if err != nil {
 			n := raw.vary[i].pathNode
@@ -195,8 +226,11 @@ func (s *Sweep) point(raw *rawSweep, values [][]*yaml.Node, idx []int, pt, lineO
 	}
 	spec, err := workloads.ParseNode(raw.baseFile, tree)
 	if err != nil {
-		var out workloads.ErrorList
-		for _, e := range asList(err) {
+		var list, out schema.ErrorList
+		if !errors.As(err, &list) {
+			list = schema.ErrorList{{File: raw.baseFile, Line: 1, Col: 1, Msg: err.Error()}}
+		}
+		for _, e := range list {
 			e2 := *e
 			e2.Msg = prefix + e.Msg
 			if e.Line >= lineOff {

@@ -1,29 +1,23 @@
 package sweep
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
+	"asyncsim/internal/schema"
 	"asyncsim/sim"
 	"asyncsim/workloads"
 )
 
 // MaxPoints is the largest number of grid points a sweep may have.
 const MaxPoints = 100_000
-
-// maxErrors is how many errors a sweep file's parse reports at most.
-const maxErrors = 10
 
 // The keys valid at each place of a sweep file.
 var (
@@ -109,25 +103,32 @@ func (pt *Point) Strategies() []string {
 	return names
 }
 
-// Load reads and validates the sweep file at path. When there is no such
-// file and path has no path separator, it loads the embedded example sweep
-// of that name (with or without ".yaml").
+// Load reads and validates the sweep file at path, through
+// schema.ReadFile (a regular file within its size limit). A name that
+// cannot only mean a file (see workloads.IsFileName) is an embedded
+// example sweep when no file of that name exists.
 func Load(path string) (*Sweep, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(path, "/"+string(filepath.Separator)) {
-			if ex, ok := LookupExample(strings.TrimSuffix(path, ".yaml")); ok {
-				return parse("example:"+ex.Name, "", ex.YAML)
-			}
-			var names []string
-			for _, ex := range Examples() {
-				names = append(names, ex.Name)
-			}
-			return nil, fmt.Errorf("sweep: %w (nor is it an example sweep: %s)", err, strings.Join(names, ", "))
-		}
-		return nil, fmt.Errorf("sweep: %w", err)
+	data, err := schema.ReadFile(path)
+	if err == nil {
+		return Parse(path, data)
 	}
-	return Parse(path, data)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if workloads.IsFileName(path) {
+		if ex, ok := LookupExample(strings.TrimSuffix(path, ".yaml")); ok && !strings.ContainsAny(path, "/"+string(filepath.Separator)) {
+			return nil, fmt.Errorf("%w (the example sweep of that name is %s, without .yaml)", err, ex.Name)
+		}
+		return nil, err
+	}
+	if ex, ok := LookupExample(path); ok {
+		return parse("example:"+ex.Name, "", ex.YAML)
+	}
+	var names []string
+	for _, ex := range Examples() {
+		names = append(names, ex.Name)
+	}
+	return nil, fmt.Errorf("%w (nor is it an example sweep: %s)", err, strings.Join(names, ", "))
 }
 
 // Parse parses and validates the sweep document data, read from file; a
@@ -141,57 +142,16 @@ func Parse(file string, data []byte) (*Sweep, error) {
 // parse parses a sweep; dir is the folder of workload files, or "" for an
 // embedded sweep, which may only name embedded workloads.
 func parse(file, dir string, data []byte) (*Sweep, error) {
-	doc, err := decodeYAML(file, data, "a sweep with workload and vary")
+	doc, err := schema.Decode(file, data, "a sweep with workload and vary", "a sweep file")
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{file: file, dir: dir}
-	raw := p.sweep(doc)
-	if err := p.result(); err != nil {
+	p := &parser{Parser: schema.NewParser(file, doc), dir: dir}
+	var raw *rawSweep
+	if err := p.Run(func() { raw = p.sweep(doc) }); err != nil {
 		return nil, err
 	}
 	return expand(file, raw)
-}
-
-// decodeYAML parses data as exactly one YAML document, reporting syntax
-// errors as workloads.ErrorList.
-func decodeYAML(file string, data []byte, want string) (doc *yaml.Node, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			doc, err = nil, workloads.ErrorList{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("invalid YAML: %v", r)}}
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var d yaml.Node
-	if err := dec.Decode(&d); err != nil {
-		if err == io.EOF {
-			return nil, workloads.ErrorList{{File: file, Line: 1, Col: 1, Msg: "empty document: expected " + want}}
-		}
-		return nil, syntaxError(file, data, err)
-	}
-	var d2 yaml.Node
-	switch err := dec.Decode(&d2); {
-	case err == io.EOF:
-	case err != nil:
-		return nil, syntaxError(file, data, err)
-	default:
-		line, col := d2.Line, d2.Column
-		if len(d2.Content) > 0 && d2.Content[0].Line > 0 {
-			line, col = d2.Content[0].Line, d2.Content[0].Column
-		}
-		return nil, workloads.ErrorList{{File: file, Line: line, Col: col, Msg: "a second YAML document: a file holds exactly one"}}
-	}
-	return &d, nil
-}
-
-// syntaxError positions a YAML syntax error the way workload files do: the
-// workload parser knows how to read the YAML library's line numbers.
-func syntaxError(file string, data []byte, err error) error {
-	var list workloads.ErrorList
-	if _, perr := workloads.Parse(file, data); errors.As(perr, &list) && len(list) > 0 && strings.HasPrefix(list[0].Msg, "invalid YAML") {
-		return list[:1]
-	}
-	return workloads.ErrorList{{File: file, Line: 1, Col: 1, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
 }
 
 // rawSweep is a sweep file's content, checked but not yet expanded.
@@ -199,14 +159,10 @@ type rawSweep struct {
 	description  string
 	base         *yaml.Node // the base workload's root mapping
 	baseFile     string
-	baseSpec     *workloads.Spec
 	replications int // 0: the workload's
-	repsNode     *yaml.Node
 	zip          bool
-	zipNode      *yaml.Node
 	vary         []rawParam
 	plot         Plot
-	plotNode     *yaml.Node // the plot mapping, if any
 	xNode        *yaml.Node
 	logXNode     *yaml.Node
 }
@@ -222,163 +178,64 @@ type rawParam struct {
 
 // parser checks a sweep file's node tree, collecting errors.
 type parser struct {
-	file, dir string
-	errs      workloads.ErrorList
+	*schema.Parser
+	dir string
 }
 
-// errorf records an error at n; past maxErrors it records nothing more.
-func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
-	line, col := 1, 1
-	if n != nil && n.Line > 0 {
-		line, col = n.Line, n.Column
-	}
-	switch {
-	case len(p.errs) < maxErrors:
-		p.errs = append(p.errs, &workloads.Error{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
-	case len(p.errs) == maxErrors:
-		p.errs = append(p.errs, &workloads.Error{File: p.file, Line: line, Col: col, Msg: "too many errors"})
-	}
-}
-
-// result returns the errors found, or nil.
-func (p *parser) result() error {
-	if len(p.errs) == 0 {
-		return nil
-	}
-	return p.errs
-}
-
-// deref follows aliases.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// describe names what n is, for "expected X, got Y" messages.
-func describe(n *yaml.Node) string {
-	n = deref(n)
-	switch {
-	case n == nil:
-		return "nothing"
-	case n.Kind == yaml.SequenceNode:
-		return "a list"
-	case n.Kind == yaml.MappingNode:
-		return "a mapping"
-	case n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null":
-		return "nothing"
-	}
-	switch n.ShortTag() {
-	case "!!bool":
-		return "the boolean " + n.Value
-	case "!!int", "!!float":
-		return "the number " + n.Value
-	}
-	v := n.Value
-	if len(v) > 40 {
-		v = v[:40] + "..."
-	}
-	return strconv.Quote(v)
-}
-
-// pairs checks the keys of mapping n against valid and returns the value
-// of each valid key present.
-func (p *parser) pairs(n *yaml.Node, place string, valid []string) map[string]*yaml.Node {
-	out := make(map[string]*yaml.Node)
-	keys := make(map[string]*yaml.Node)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), n.Content[i+1]
-		switch {
-		case k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null":
-			p.errorf(k, "expected a field name, got %s", describe(k))
-			continue
-		case k.ShortTag() == "!!merge":
-			p.errorf(k, "merge keys (<<) are not supported in %s", place)
-			continue
-		}
-		if first, dup := keys[k.Value]; dup {
-			p.errorf(k, "duplicate field %q (first on line %d)", k.Value, first.Line)
-			continue
-		}
-		keys[k.Value] = k
-		if !slices.Contains(valid, k.Value) {
-			if s := workloads.Suggestion(k.Value, valid); s != "" {
-				p.errorf(k, "unknown field %q in %s%s", k.Value, place, s)
-			} else {
-				p.errorf(k, "unknown field %q in %s (expected one of %s)", k.Value, place, strings.Join(valid, ", "))
-			}
-			continue
-		}
-		out[k.Value] = v
-	}
-	return out
-}
-
-// str parses a non-empty string scalar.
+// str parses a non-empty string scalar; what names it in messages.
 func (p *parser) str(n *yaml.Node, what string) (string, bool) {
-	n = deref(n)
-	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" || n.Value == "" {
-		p.errorf(n, "%s: expected a string, got %s", what, describe(n))
+	if v := p.Deref(n); v.Kind == yaml.ScalarNode && v.Value == "" && !schema.IsNull(v) {
+		p.Within(what).Errorf(v, "expected a string, got %s", schema.Describe(v))
 		return "", false
 	}
-	return n.Value, true
+	return p.Within(what).Str(n)
 }
 
-// boolean parses a boolean scalar.
+// boolean parses a boolean scalar; what names it in messages.
 func (p *parser) boolean(n *yaml.Node, what string) bool {
-	n = deref(n)
-	var b bool
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
-		p.errorf(n, "%s: expected true or false, got %s", what, describe(n))
-	}
+	b, _ := p.Within(what).Bool(n)
 	return b
 }
 
 // sweep checks the document's root mapping.
 func (p *parser) sweep(doc *yaml.Node) *rawSweep {
-	root := doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		root = root.Content[0]
-	}
-	root = deref(root)
+	root := p.Deref(schema.Root(doc))
 	if root.Kind != yaml.MappingNode {
-		p.errorf(root, "expected a sweep (a mapping with workload and vary), got %s", describe(root))
+		p.Errorf(root, "expected a sweep (a mapping with workload and vary), got %s", schema.Describe(root))
 		return nil
 	}
-	f := p.pairs(root, "sweep", sweepKeys)
+	f := p.Mapping(root, "sweep", sweepKeys)
 	s := &rawSweep{}
-	if n, ok := f["description"]; ok && deref(n).ShortTag() != "!!null" {
-		s.description, _ = p.str(n, "description")
+	if pr, ok := f.Get("description"); ok && !schema.IsNull(p.Deref(pr.Val)) {
+		s.description, _ = p.str(pr.Val, "description")
 	}
-	if n, ok := f["replications"]; ok {
-		s.repsNode = deref(n)
+	if pr, ok := f.Get("replications"); ok {
+		n := p.Deref(pr.Val)
 		var v int64
-		if s.repsNode.Kind != yaml.ScalarNode || s.repsNode.ShortTag() != "!!int" || s.repsNode.Decode(&v) != nil ||
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil ||
 			v < 1 || v > workloads.MaxReplications {
-			p.errorf(s.repsNode, "replications must be an integer from 1 to %d, got %s", workloads.MaxReplications, describe(s.repsNode))
+			p.Errorf(n, "replications must be an integer from 1 to %d, got %s", workloads.MaxReplications, schema.Describe(n))
 		} else {
 			s.replications = int(v)
 		}
 	}
-	if n, ok := f["zip"]; ok {
-		s.zipNode = deref(n)
-		s.zip = p.boolean(n, "zip")
+	if pr, ok := f.Get("zip"); ok {
+		s.zip = p.boolean(pr.Val, "zip")
 	}
-	if n, ok := f["vary"]; ok {
-		p.vary(s, deref(n))
+	if pr, ok := f.Get("vary"); ok {
+		p.vary(s, p.Deref(pr.Val))
 	} else {
-		p.errorf(root, "missing field \"vary\" in sweep: the parameters to vary, like [{path: strategies.threads.threads, values: [1, 2, 4]}]")
+		p.Errorf(root, "missing field \"vary\" in sweep: the parameters to vary, like [{path: strategies.threads.threads, values: [1, 2, 4]}]")
 	}
-	if n, ok := f["plot"]; ok {
-		p.plot(s, deref(n))
+	if pr, ok := f.Get("plot"); ok {
+		p.plot(s, p.Deref(pr.Val))
 	}
-	if n, ok := f["workload"]; ok {
-		if len(p.errs) == 0 {
-			s.base, s.baseFile = p.workload(deref(n))
+	if pr, ok := f.Get("workload"); ok {
+		if !p.Failed() {
+			s.base, s.baseFile = p.workload(p.Deref(pr.Val))
 		}
 	} else {
-		p.errorf(root, "missing field \"workload\" in sweep: a workload file, an example's name, or a workload written inline")
+		p.Errorf(root, "missing field \"workload\" in sweep: a workload file, an example's name, or a workload written inline")
 	}
 	return s
 }
@@ -386,38 +243,38 @@ func (p *parser) sweep(doc *yaml.Node) *rawSweep {
 // vary checks the list of varied parameters.
 func (p *parser) vary(s *rawSweep, n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
-		p.errorf(n, "vary: expected a list of {path, values}, got %s", describe(n))
+		p.Errorf(n, "vary: expected a list of {path, values}, got %s", schema.Describe(n))
 		return
 	}
 	for i, item := range n.Content {
-		item = deref(item)
+		item = p.Deref(item)
 		where := fmt.Sprintf("vary[%d]", i)
 		if item.Kind != yaml.MappingNode {
-			p.errorf(item, "%s: expected a mapping like {path: strategies.threads.threads, values: [1, 2, 4]}, got %s", where, describe(item))
+			p.Errorf(item, "%s: expected a mapping like {path: strategies.threads.threads, values: [1, 2, 4]}, got %s", where, schema.Describe(item))
 			continue
 		}
-		f := p.pairs(item, where, varyKeys)
+		f := p.Mapping(item, where, varyKeys)
 		rp := rawParam{}
 		ok := true
-		if pn, has := f["path"]; has {
-			rp.pathNode = deref(pn)
-			if rp.path, ok = p.str(pn, where+".path"); ok {
+		if pr, has := f.Get("path"); has {
+			rp.pathNode = p.Deref(pr.Val)
+			if rp.path, ok = p.str(pr.Val, where+".path"); ok {
 				rp.segs, ok = p.splitPath(rp.pathNode, where, rp.path)
 			}
 		} else {
-			p.errorf(item, "missing field \"path\" in %s", where)
+			p.Errorf(item, "missing field \"path\" in %s", where)
 			ok = false
 		}
-		if vn, has := f["values"]; has {
-			rp.valuesNode = deref(vn)
+		if pr, has := f.Get("values"); has {
+			rp.valuesNode = p.Deref(pr.Val)
 			if rp.valuesNode.Kind != yaml.SequenceNode || len(rp.valuesNode.Content) == 0 {
-				p.errorf(rp.valuesNode, "%s.values: expected a non-empty list of values, got %s", where, describe(rp.valuesNode))
+				p.Errorf(rp.valuesNode, "%s.values: expected a non-empty list of values, got %s", where, schema.Describe(rp.valuesNode))
 				ok = false
 			} else {
 				rp.values = rp.valuesNode.Content
 			}
 		} else {
-			p.errorf(item, "missing field \"values\" in %s", where)
+			p.Errorf(item, "missing field \"values\" in %s", where)
 			ok = false
 		}
 		if !ok {
@@ -426,10 +283,10 @@ func (p *parser) vary(s *rawSweep, n *yaml.Node) {
 		for j, prev := range s.vary {
 			switch {
 			case prev.path == rp.path:
-				p.errorf(rp.pathNode, "%s.path %q is also vary[%d].path", where, rp.path, j)
+				p.Errorf(rp.pathNode, "%s.path %q is also vary[%d].path", where, rp.path, j)
 				ok = false
 			case strings.HasPrefix(rp.path, prev.path+"."), strings.HasPrefix(prev.path, rp.path+"."):
-				p.errorf(rp.pathNode, "%s.path %q overlaps vary[%d].path %q: one would overwrite the other", where, rp.path, j, prev.path)
+				p.Errorf(rp.pathNode, "%s.path %q overlaps vary[%d].path %q: one would overwrite the other", where, rp.path, j, prev.path)
 				ok = false
 			}
 		}
@@ -442,16 +299,16 @@ func (p *parser) vary(s *rawSweep, n *yaml.Node) {
 // splitPath splits a dotted path into its segments.
 func (p *parser) splitPath(n *yaml.Node, where, path string) ([]string, bool) {
 	if strings.ContainsFunc(path, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
-		p.errorf(n, "%s.path %q must not contain spaces or control characters", where, path)
+		p.Errorf(n, "%s.path %s must not contain spaces or control characters", where, schema.Quote(path))
 		return nil, false
 	}
 	segs := strings.Split(path, ".")
 	if slices.Contains(segs, "") {
-		p.errorf(n, "%s.path %q has an empty segment: write keys, names and indexes separated by single dots", where, path)
+		p.Errorf(n, "%s.path %s has an empty segment: write keys, names and indexes separated by single dots", where, schema.Quote(path))
 		return nil, false
 	}
 	if segs[0] == "replications" && len(segs) == 1 {
-		p.errorf(n, "%s.path \"replications\" cannot be varied: every point has the same columns; set the sweep's replications instead", where)
+		p.Errorf(n, "%s.path \"replications\" cannot be varied: every point has the same columns; set the sweep's replications instead", where)
 		return nil, false
 	}
 	return segs, true
@@ -460,22 +317,21 @@ func (p *parser) splitPath(n *yaml.Node, where, path string) ([]string, bool) {
 // plot checks the plot mapping.
 func (p *parser) plot(s *rawSweep, n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "plot: expected a mapping like {x: PATH, y: [latency_p99_s], log_x: true}, got %s", describe(n))
+		p.Errorf(n, "plot: expected a mapping like {x: PATH, y: [latency_p99_s], log_x: true}, got %s", schema.Describe(n))
 		return
 	}
-	s.plotNode = n
-	f := p.pairs(n, "plot", plotKeys)
-	if x, ok := f["x"]; ok {
-		s.xNode = deref(x)
-		s.plot.X, _ = p.str(x, "plot.x")
+	f := p.Mapping(n, "plot", plotKeys)
+	if pr, ok := f.Get("x"); ok {
+		s.xNode = p.Deref(pr.Val)
+		s.plot.X, _ = p.str(pr.Val, "plot.x")
 	}
-	if y, ok := f["y"]; ok {
-		y = deref(y)
+	if pr, ok := f.Get("y"); ok {
+		y := p.Deref(pr.Val)
 		items := []*yaml.Node{y}
 		if y.Kind == yaml.SequenceNode {
 			items = y.Content
 			if len(items) == 0 {
-				p.errorf(y, "plot.y: expected a metric or a list of metrics, got an empty list")
+				p.Errorf(y, "plot.y: expected a metric or a list of metrics, got an empty list")
 			}
 		}
 		var names []string
@@ -487,94 +343,93 @@ func (p *parser) plot(s *rawSweep, n *yaml.Node) {
 			if !ok {
 				continue
 			}
+			item = p.Deref(item)
 			if _, known := sim.MetricByName(name); !known {
-				if sg := workloads.Suggestion(name, names); sg != "" {
-					p.errorf(deref(item), "plot.y: unknown metric %q%s", name, sg)
-				} else {
-					p.errorf(deref(item), "plot.y: unknown metric %q (expected one of %s)", name, strings.Join(names, ", "))
-				}
+				p.Within("plot.y").Unknown(item, "metric", name, "", names)
 				continue
 			}
 			if slices.Contains(s.plot.Y, name) {
-				p.errorf(deref(item), "plot.y: metric %q listed twice", name)
+				p.Errorf(item, "plot.y: metric %q listed twice", name)
 				continue
 			}
 			s.plot.Y = append(s.plot.Y, name)
 		}
 	}
-	if v, ok := f["log_x"]; ok {
-		s.logXNode = deref(v)
-		s.plot.LogX = p.boolean(v, "plot.log_x")
+	if pr, ok := f.Get("log_x"); ok {
+		s.logXNode = p.Deref(pr.Val)
+		s.plot.LogX = p.boolean(pr.Val, "plot.log_x")
 	}
-	if v, ok := f["log_y"]; ok {
-		s.plot.LogY = p.boolean(v, "plot.log_y")
+	if pr, ok := f.Get("log_y"); ok {
+		s.plot.LogY = p.boolean(pr.Val, "plot.log_y")
 	}
 }
 
-// workload loads and validates the base workload named by n: a file
-// relative to the sweep file, an embedded example, or an inline mapping.
+// workload loads the base workload named by n: a file relative to the
+// sweep file, an embedded example (by a name that is not a file's, see
+// workloads.IsFileName), or an inline mapping. It returns the workload's
+// root mapping and the file it came from.
 func (p *parser) workload(n *yaml.Node) (*yaml.Node, string) {
 	if n.Kind == yaml.MappingNode {
-		return n, p.file
+		return n, p.File()
 	}
 	name, ok := p.str(n, "workload")
 	if !ok {
 		return nil, ""
 	}
 	var data []byte
-	var file string
-	var readErr error
+	file := name
+	readErr := fs.ErrNotExist
 	if p.dir != "" {
-		file = name
 		if !filepath.IsAbs(name) {
 			file = filepath.Join(p.dir, name)
 		}
-		data, readErr = os.ReadFile(file)
-	} else {
-		readErr = fs.ErrNotExist
+		data, readErr = schema.ReadFile(file)
 	}
 	if readErr != nil {
-		if !errors.Is(readErr, fs.ErrNotExist) {
-			p.errorf(n, "workload %q: %v", name, readErr)
+		var fe *schema.FileError
+		switch {
+		case !errors.Is(readErr, fs.ErrNotExist) && errors.As(readErr, &fe):
+			p.Errorf(n, "workload %q: %v", name, fe.Err)
+			return nil, ""
+		case !errors.Is(readErr, fs.ErrNotExist):
+			p.Errorf(n, "workload %q: %v", name, readErr)
 			return nil, ""
 		}
-		ex, found := workloads.LookupExample(strings.TrimSuffix(name, ".yaml"))
-		if !found || strings.ContainsAny(name, "/"+string(filepath.Separator)) {
-			var names []string
-			for _, e := range workloads.Examples() {
-				names = append(names, e.Name)
-			}
-			where := "no such file"
-			if p.dir != "" {
-				where = fmt.Sprintf("no file %s", file)
-			}
-			p.errorf(n, "workload %q: %s, and no example of that name%s (examples: %s)",
-				name, where, workloads.Suggestion(strings.TrimSuffix(name, ".yaml"), names), strings.Join(names, ", "))
+		where := "no such file"
+		if p.dir != "" {
+			where = "no file " + file
+		}
+		ex, found := workloads.LookupExample(name)
+		switch {
+		case workloads.IsFileName(name):
+			p.Errorf(n, "workload %q: %s%s", name, where, exampleHint(name))
+			return nil, ""
+		case !found:
+			names := workloads.ExampleNames()
+			p.Errorf(n, "workload %q: %s, and no example of that name%s (examples: %s)",
+				name, where, schema.Suggestion(name, names), strings.Join(names, ", "))
 			return nil, ""
 		}
 		data, file = ex.YAML, "example:"+ex.Name
 	}
-	doc, err := decodeYAML(file, data, "a workload with name, tasks and strategies")
+	doc, err := schema.Decode(file, data, "a workload with name, tasks and strategies", "a workload file")
 	if err != nil {
-		p.errs = append(p.errs, asList(err)...)
+		var list schema.ErrorList
+		errors.As(err, &list)
+		p.Add(list)
 		return nil, ""
 	}
-	root := doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		root = root.Content[0]
-	}
-	return deref(root), file
+	return p.Deref(schema.Root(doc)), file
 }
 
-// asList returns err's workloads errors, or err as one error at 1:1.
-func asList(err error) workloads.ErrorList {
-	var list workloads.ErrorList
-	if errors.As(err, &list) {
-		return list
+// exampleHint names the example a file name without its ".yaml" would
+// be, or is "".
+func exampleHint(name string) string {
+	if strings.ContainsAny(name, "/"+string(filepath.Separator)) {
+		return ""
 	}
-	var one *workloads.Error
-	if errors.As(err, &one) {
-		return workloads.ErrorList{one}
+	if ex, ok := workloads.LookupExample(strings.TrimSuffix(name, ".yaml")); ok {
+		return fmt.Sprintf(" (the example of that name is %s, without .yaml)", ex.Name)
 	}
-	return workloads.ErrorList{{Line: 1, Col: 1, Msg: err.Error()}}
+	return ""
 }

@@ -291,6 +291,31 @@ func TestBadSweeps(t *testing.T) {
 			"workload: base.yaml\nvary: [{path: seed, values: [1]}\n",
 			`sweep.yaml:2:1: invalid YAML`},
 		{"empty file", "", `sweep.yaml:1:1: empty document`},
+		// One field under two spellings (issue 12, point 3): by name and
+		// by index, and by a kind (the default name) and by index.
+		{"same field by name and index",
+			"workload: base.yaml\nvary:\n  - {path: strategies.threads.threads, values: [1, 2]}\n  - {path: strategies.0.threads, values: [3, 4]}\n",
+			`sweep.yaml:4:12: vary[1].path "strategies.0.threads" names the same field as vary[0].path "strategies.threads.threads" (line 3, column 12): vary it once`},
+		{"same field by kind and index",
+			"workload: base.yaml\nvary:\n  - {path: strategies.1.workers, values: [1, 2]}\n  - {path: strategies.blocking.workers, values: [3]}\n",
+			`sweep.yaml:4:12: vary[1].path "strategies.blocking.workers" names the same field as vary[0].path "strategies.1.workers" (line 3, column 12): vary it once`},
+		{"field inside a varied item, by another spelling",
+			"workload: base.yaml\nvary:\n  - {path: tasks.0, values: [{name: x, count: 1, steps: [{cpu: 1ms}]}]}\n  - {path: tasks.request.count, values: [3]}\n",
+			`sweep.yaml:4:12: vary[1].path "tasks.request.count" overlaps vary[0].path "tasks.0" (line 3, column 12): one would overwrite the other`},
+		// A long value is cut at a character, never inside one.
+		{"long multi-byte value",
+			"workload: base.yaml\nvary: [{path: seed, values: [1]}]\nzip: " + strings.Repeat("€", 50) + "\n",
+			`sweep.yaml:3:6: zip: expected true or false, got "` + strings.Repeat("€", 40) + `..."`},
+		{"empty list of values",
+			"workload: base.yaml\nvary: [{path: seed, values: []}]\n",
+			`vary[0].values: expected a non-empty list of values, got an empty list`},
+		{"base workload a FIFO or device",
+			"workload: /dev/null\nvary: [{path: seed, values: [1]}]\n",
+			`sweep.yaml:1:11: workload "/dev/null": is a device, not a regular file`},
+		// A file name never falls back to an example (issue 12, point 8).
+		{"file name of an example",
+			"workload: gil.yaml\nvary: [{path: seed, values: [1]}]\n",
+			`sweep.yaml:1:11: workload "gil.yaml": no file gil.yaml (the example of that name is gil, without .yaml)`},
 	}
 	for _, tt := range tests {
 		_, err := parseSweep(t, tt.src)
@@ -301,6 +326,25 @@ func TestBadSweeps(t *testing.T) {
 		if !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error\n  %v\nwant it to contain\n  %s", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestErrorsSorted: a sweep file's errors come in order of position, as
+// a workload's do.
+func TestErrorsSorted(t *testing.T) {
+	_, err := parseSweep(t, "workload: base.yaml\nvarry: [{path: seed, values: [1]}]\n")
+	want := "sweep.yaml:1:1: missing field \"vary\" in sweep: the parameters to vary, like [{path: strategies.threads.threads, values: [1, 2, 4]}]\n" +
+		"sweep.yaml:2:1: unknown field \"varry\" in sweep; did you mean \"vary\"?"
+	if err == nil || err.Error() != want {
+		t.Errorf("errors\n%v\nwant\n%s", err, want)
+	}
+}
+
+// TestMergeKeys: sweep files accept merge keys, as workload files do.
+func TestMergeKeys(t *testing.T) {
+	s := mustParse(t, "workload: base.yaml\nvary:\n  - <<: {values: [1, 2]}\n    path: seed\n")
+	if len(s.Points) != 2 || s.Vary[0].Path != "seed" {
+		t.Errorf("points %d, vary %+v; want 2 points of seed", len(s.Points), s.Vary)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"asyncsim/workloads"
+	"asyncsim/internal/schema"
 )
 
 // maxCopyNodes bounds the nodes of one copied tree, aliases expanded, so
@@ -83,14 +83,17 @@ func pathErrorf(format string, args ...any) error { return &pathError{fmt.Sprint
 // the workload's validation then rejects a key that is not a field. pos
 // gives the position of added keys and mappings. A list item is addressed
 // by its index or by its name (or, for an item without a name, its kind);
-// a name may contain dots.
-func set(root *yaml.Node, segs []string, val, pos *yaml.Node) error {
+// a name may contain dots. It returns the field set, as mapping keys and
+// list indexes: two paths that set the same field return the same.
+func set(root *yaml.Node, segs []string, val, pos *yaml.Node) ([]string, error) {
 	n := root
 	where := "the workload"
+	var field []string
 	for len(segs) > 0 {
 		switch n.Kind {
 		case yaml.MappingNode:
 			key := segs[0]
+			field = append(field, key)
 			vi := lookup(n, key)
 			if len(segs) == 1 {
 				if vi >= 0 {
@@ -98,7 +101,7 @@ func set(root *yaml.Node, segs []string, val, pos *yaml.Node) error {
 				} else {
 					n.Content = append(n.Content, newKey(key, pos), val)
 				}
-				return nil
+				return field, nil
 			}
 			var next *yaml.Node
 			switch {
@@ -122,20 +125,21 @@ func set(root *yaml.Node, segs []string, val, pos *yaml.Node) error {
 		case yaml.SequenceNode:
 			i, rest, err := item(n, segs, where)
 			if err != nil {
-				return err
+				return nil, err
 			}
+			field = append(field, strconv.Itoa(i))
 			if len(rest) == 0 {
 				n.Content[i] = val
-				return nil
+				return field, nil
 			}
 			where = strings.Join(segs[:len(segs)-len(rest)], ".")
 			n = n.Content[i]
 			segs = rest
 		default:
-			return pathErrorf("%s is %s, which has no field %q: vary the whole value instead", where, describe(n), segs[0])
+			return nil, pathErrorf("%s is %s, which has no field %q: vary the whole value instead", where, schema.Describe(n), segs[0])
 		}
 	}
-	return nil
+	return field, nil
 }
 
 // newKey returns a key node for a field added at pos.
@@ -224,7 +228,7 @@ func item(n *yaml.Node, segs []string, where string) (int, []string, error) {
 		}
 	}
 	msg := fmt.Sprintf("no %s named %q", noun, segs[0])
-	if s := workloads.Suggestion(segs[0], known); s != "" {
+	if s := schema.Suggestion(segs[0], known); s != "" {
 		return 0, nil, pathErrorf("%s%s", msg, s)
 	}
 	if len(known) > 0 {
@@ -281,7 +285,7 @@ func flow(n *yaml.Node) string {
 }
 
 func writeFlow(b *strings.Builder, n *yaml.Node) {
-	n = deref(n)
+	n = schema.Deref(n)
 	switch n.Kind {
 	case yaml.MappingNode:
 		b.WriteByte('{')
@@ -327,7 +331,7 @@ func writeFlow(b *strings.Builder, n *yaml.Node) {
 // canonical writes an encoding of n's meaning: kinds, resolved tags and
 // values, without styles, comments, anchors or positions.
 func canonical(w io.Writer, n *yaml.Node) {
-	n = deref(n)
+	n = schema.Deref(n)
 	if n == nil {
 		io.WriteString(w, "~;")
 		return

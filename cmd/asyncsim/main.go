@@ -14,7 +14,8 @@
 //	asyncsim selfcheck                    check the simulator against queueing theory
 //	asyncsim bench                        measure the simulator's speed
 //
-// Run "asyncsim help COMMAND" for a command's flags.
+// Run "asyncsim help COMMAND" for a command's flags, and "asyncsim help
+// strategies" for the parameters of each strategy kind.
 package main
 
 import (
@@ -22,7 +23,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"asyncsim/strategies"
 )
+
+// strategiesHelp is 'asyncsim help strategies': the strategies' reference
+// table, generated from their schema.
+var strategiesHelp = "The parameters of each strategy kind (a strategy of a workload's\nstrategies list):\n\n" + strategies.Reference()
 
 // Exit codes of the output contract.
 const (
@@ -72,6 +79,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	name := args[0]
+	if name == "help" && args[1] == "strategies" {
+		fmt.Fprint(stdout, strategiesHelp)
+		return exitOK
+	}
 	if name == "help" {
 		name, args = args[1], []string{"--help"}
 	} else {
@@ -115,8 +126,9 @@ Commands:
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run 'asyncsim run' to compare the strategies on the default example, and
-'asyncsim help COMMAND' (or COMMAND --help) for a command's flags.
+Run 'asyncsim run' to compare the strategies on the default example,
+'asyncsim help COMMAND' (or COMMAND --help) for a command's flags, and
+'asyncsim help strategies' for the strategies' parameters.
 
 Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input.
 `)

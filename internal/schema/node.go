@@ -14,14 +14,13 @@ import (
 // check.
 const (
 	// MinNodes is the node visits every document may make, aliases
-	// expanded: a document of fewer nodes than this may still be
-	// refused for what its aliases expand to.
+	// expanded; a small document full of aliases is refused beyond it.
 	MinNodes = 1_000_000
 	// visitsPerNode is the visits allowed per node of the tree as
-	// written (aliases not followed), beyond MinNodes. A walk visits each
-	// node a few times at most, so a document without aliases always
-	// stays within its budget, however large: its tree, and so its
-	// memory, is bounded by the input's size.
+	// written (aliases not followed), when that is more than MinNodes. A
+	// walk visits each node a few times at most, so a document without
+	// aliases always stays within its budget, however large: its tree,
+	// and so its memory, is bounded by the input's size instead.
 	visitsPerNode = 8
 	// MaxMergeDepth bounds the nesting of merge keys (<<).
 	MaxMergeDepth = 16
@@ -50,10 +49,10 @@ type Parser struct {
 }
 
 // NewParser returns a Parser of the tree under root, read from file
-// (root may be nil). Its node budget is MinNodes plus a multiple of the
-// nodes of the tree as written.
+// (root may be nil). Its node budget is MinNodes or a multiple of the
+// nodes of the tree as written, whichever is more.
 func NewParser(file string, root *yaml.Node) *Parser {
-	return &Parser{state: &state{file: file, budget: MinNodes + visitsPerNode*treeSize(root)}}
+	return &Parser{state: &state{file: file, budget: max(MinNodes, visitsPerNode*treeSize(root))}}
 }
 
 // treeSize counts the nodes under n, n included, without following

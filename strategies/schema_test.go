@@ -1,0 +1,79 @@
+package strategies
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"asyncsim/sim"
+)
+
+// TestReadmeTableIsGenerated: the README's table of strategy parameters
+// is Reference's output, so that it cannot drift from the schema.
+func TestReadmeTableIsGenerated(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := "| kind | parameter | default | meaning |\n"
+	i := strings.Index(string(data), head)
+	if i < 0 {
+		t.Fatalf("README.md has no table starting %q", head)
+	}
+	table := string(data[i:])
+	if end := strings.Index(table, "\n\n"); end >= 0 {
+		table = table[:end+1]
+	}
+	if want := Reference(); table != want {
+		t.Errorf("README.md's strategy table\n%s\nis not Reference()'s\n%s\n(paste the output of 'asyncsim help strategies')", table, want)
+	}
+}
+
+// TestSchemas: every kind has a schema, every parameter sets a field of
+// a type the workload parser reads, with a default and a meaning, and no
+// key is declared twice for a kind.
+func TestSchemas(t *testing.T) {
+	if len(Schemas) != len(Kinds) {
+		t.Fatalf("%d schemas for %d kinds", len(Schemas), len(Kinds))
+	}
+	for i, k := range Kinds {
+		s, ok := SchemaOf(k)
+		if !ok || s != &Schemas[i] {
+			t.Fatalf("SchemaOf(%s) = %v, %v; want Schemas[%d]", k, s, ok, i)
+		}
+		keys := s.Keys()
+		for j, key := range keys {
+			if slices.Contains(keys[:j], key) {
+				t.Errorf("%s: key %s declared twice", k, key)
+			}
+			p, ok := s.Param(key)
+			if !ok || p.Doc == "" {
+				t.Errorf("%s: key %s has no parameter or no meaning", k, key)
+				continue
+			}
+			if key == "name" || key == "kind" {
+				continue
+			}
+			var c Config
+			switch p.Field(&c).(type) {
+			case *int, *bool, *sim.Time:
+			default:
+				t.Errorf("%s: %s sets a %T", k, key, p.Field(&c))
+			}
+			if p.Default == "" {
+				t.Errorf("%s: %s has no default", k, key)
+			}
+		}
+		if keys[0] != "name" || keys[1] != "kind" || keys[len(keys)-1] != "switch_cost" {
+			t.Errorf("%s: keys %v; want name, kind first and switch_cost last", k, keys)
+		}
+	}
+	n := len(Common)
+	for _, s := range Schemas {
+		n += len(s.Params)
+	}
+	if all := AllKeys(); len(all) != n || all[0] != "name" || all[len(all)-1] != "switch_cost" {
+		t.Errorf("AllKeys() = %v; want the %d keys, name first and switch_cost last", all, n)
+	}
+}
