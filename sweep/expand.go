@@ -40,7 +40,7 @@ func expand(file string, raw *rawSweep) (*Sweep, error) {
 	if raw.replications > 0 {
 		s.Replications = raw.replications
 	}
-	budget := maxCopyNodes
+	budget := copyBudget(raw.base)
 	lineOff := maxLine(raw.base, &budget) + 1
 
 	var values [][]*yaml.Node
@@ -81,7 +81,7 @@ func (s *Sweep) check(p *parser, raw *rawSweep, lineOff int) ([][]*yaml.Node, in
 	fields := make([][]string, len(raw.vary)) // the field each path sets
 	// Each path must address something in the base workload.
 	for i, rp := range raw.vary {
-		budget := maxCopyNodes
+		budget := copyBudget(raw.base)
 		scratch, err := copyNode(raw.base, 0, &budget)
 		if err != nil {
 			p.Errorf(raw.base, "workload: %v", err)
@@ -116,7 +116,7 @@ func (s *Sweep) check(p *parser, raw *rawSweep, lineOff int) ([][]*yaml.Node, in
 		param := Param{Path: rp.path}
 		seen := map[string]int{}
 		for j, v := range rp.values {
-			budget := maxCopyNodes
+			budget := copyBudget(v)
 			c, err := copyNode(v, lineOff, &budget)
 			if err != nil {
 				p.Errorf(schema.Deref(v), "vary[%d].values[%d]: %v", i, j, err)
@@ -207,13 +207,13 @@ func (s *Sweep) point(raw *rawSweep, values [][]*yaml.Node, idx []int, pt, lineO
 		desc.WriteString(point.Values[i])
 	}
 	prefix := fmt.Sprintf("point %d (%s): ", pt, desc.String())
-	budget := maxCopyNodes
+	budget := copyBudget(raw.base)
 	tree, err := copyNode(raw.base, 0, &budget)
 	if err != nil {
 		return point, workloads.ErrorList{{File: raw.baseFile, Line: 1, Col: 1, Msg: prefix + err.Error()}}
 	}
 	for i, j := range idx {
-		budget := maxCopyNodes
+		budget := copyBudget(values[i][j])
 		val, err := copyNode(values[i][j], 0, &budget)
 		if err == nil {
 			_, err = set(tree, raw.vary[i].segs, val, shifted(raw.vary[i].pathNode, lineOff))

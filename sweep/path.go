@@ -14,10 +14,16 @@ import (
 )
 
 // maxCopyNodes bounds the nodes of one copied tree, aliases expanded, so
-// that a small file full of aliases cannot make a sweep expensive.
+// that a small file full of aliases cannot make a sweep expensive; a tree
+// larger as written may be copied whole (see copyBudget).
 const maxCopyNodes = 2_000_000
 
-// errTooLarge is returned by copyNode when a tree exceeds maxCopyNodes.
+// copyBudget is the nodes a copy of n may make: maxCopyNodes, or n's own
+// nodes as written if they are more, so that a tree without aliases can
+// always be copied.
+func copyBudget(n *yaml.Node) int { return max(maxCopyNodes, schema.TreeSize(n)) }
+
+// errTooLarge is returned by copyNode when a tree exceeds its budget.
 var errTooLarge = errors.New("the document is too large once its aliases are expanded")
 
 // copyNode returns a deep copy of n with aliases expanded (so that editing

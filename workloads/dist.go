@@ -3,7 +3,7 @@ package workloads
 import (
 	"math"
 	"math/rand/v2"
-		"strings"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 

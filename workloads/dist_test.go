@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"asyncsim/internal/schema"
 	"asyncsim/sim"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -141,6 +142,63 @@ func TestDistChoiceWeights(t *testing.T) {
 	}
 	if got := float64(counts[2*sim.Millisecond]) / n; math.Abs(got-1/3.5) > 0.01 {
 		t.Errorf("choice: share of 2ms = %.3f; want %.3f", got, 1/3.5)
+	}
+}
+
+// TestChoiceOfTinyWeights: weights are scaled before they are summed, so
+// two equal weights of the smallest float split evenly, as weights of 1
+// do (issue 12, point 6: they split 25/75), and so do weights whose sum
+// would overflow.
+func TestChoiceOfTinyWeights(t *testing.T) {
+	for _, w := range []string{"5e-324", "1", "1e308"} {
+		d := parseDist(t, "{choice: [{value: 1ms, weight: "+w+"}, {value: 2ms, weight: "+w+"}]}")
+		r := newTestStream(1, 2)
+		const n = 20_000
+		first := 0
+		for range n {
+			if r.sample(d) == sim.Millisecond {
+				first++
+			}
+		}
+		// A fair split has a standard deviation of sqrt(n)/2 ≈ 71: allow 5.
+		if first < n/2-355 || first > n/2+355 {
+			t.Errorf("weights %s: %d of %d draws chose the first; want about half", w, first, n)
+		}
+		if got, want := d.Mean(), 1.5e6; math.Abs(got-want) > 1e-9*want {
+			t.Errorf("weights %s: mean %g; want %g", w, got, want)
+		}
+	}
+}
+
+// TestChoiceScalingKeepsDraws: for weights of ordinary size, the scaled
+// weights choose exactly what the weights as written do, draw for draw,
+// so that no simulated number changes.
+func TestChoiceScalingKeepsDraws(t *testing.T) {
+	gen := rand.New(rand.NewPCG(11, 12))
+	for k := range 200 {
+		alts := make([]schema.WeightedValue, 1+gen.IntN(6))
+		for i := range alts {
+			alts[i] = schema.WeightedValue{Value: sim.Time(i + 1), Weight: math.Ldexp(gen.Float64(), gen.IntN(60)-30)}
+			if gen.IntN(5) == 0 {
+				alts[i].Weight = float64(gen.IntN(10))
+			}
+		}
+		alts[0].Weight += 1e-3 // not all zero
+		scaled := choiceDist(alts)
+		written := &Dist{kind: distChoice}
+		for _, a := range alts {
+			written.total += a.Weight
+			written.choices = append(written.choices, choice{value: a.Value, weight: a.Weight, cum: written.total})
+		}
+		r1, r2 := newTestStream(uint64(k), 3), newTestStream(uint64(k), 3)
+		for i := range 2000 {
+			if a, b := r1.sample(scaled), r2.sample(written); a != b {
+				t.Fatalf("weights %v, draw %d: scaled chose %v, as written %v", alts, i, a, b)
+			}
+		}
+		if a, b := scaled.Mean(), written.Mean(); a != b {
+			t.Fatalf("weights %v: scaled mean %v, as written %v", alts, a, b)
+		}
 	}
 }
 

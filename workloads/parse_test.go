@@ -280,3 +280,27 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeDocumentWithoutAliases: the node budget grows with the
+// document, so a large file without aliases is never "too large once its
+// aliases are expanded" (issue 12, point 10); a small one whose aliases
+// expand beyond it still is (testdata/bad/yaml-alias-bomb*.yaml).
+func TestLargeDocumentWithoutAliases(t *testing.T) {
+	const steps = 260_000 // 4 node visits each: beyond a fixed budget of a million
+	var b strings.Builder
+	b.WriteString("name: w\ntasks:\n  - name: a\n    count: 1\n    steps: [")
+	for i := range steps {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("{cpu: 1ns}")
+	}
+	b.WriteString("]\n" + okStrategies)
+	s, err := Parse("w.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatalf("Parse(%d steps, %d bytes) error = %v", steps, b.Len(), err)
+	}
+	if n := len(s.Classes[0].Steps); n != steps {
+		t.Errorf("%d steps; want %d", n, steps)
+	}
+}

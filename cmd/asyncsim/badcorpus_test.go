@@ -95,3 +95,28 @@ func badCorpus(t *testing.T, dir string, min int, more func(t *testing.T, file, 
 		}
 	}
 }
+
+// TestFileNameIsNotAnExample: a workload named like a file (an extension
+// or a path separator) is a file, never the embedded example of a similar
+// name (issue 12, point 8), in run and in a sweep's workload.
+func TestFileNameIsNotAnExample(t *testing.T) {
+	t.Chdir(t.TempDir())
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "gil.yaml"}, "asyncsim: gil.yaml: no such file or directory (the example of that name is gil, without .yaml)\n"},
+		{[]string{"run", "./gil"}, "asyncsim: ./gil: no such file or directory\n"},
+		{[]string{"validate", "gil.yml"}, "asyncsim: gil.yml: no such file or directory\n"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := asyncsim(t, tt.args...)
+		if code != 2 || stdout != "" || stderr != tt.want {
+			t.Errorf("asyncsim %v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+	// The bare name is still the example.
+	if code, stdout, stderr := asyncsim(t, "validate", "gil"); code != 0 || !strings.HasPrefix(stdout, "gil: ok: workload gil,") {
+		t.Errorf("validate gil: exit %d, stdout %q, stderr %q; want the example", code, stdout, stderr)
+	}
+}

@@ -54,7 +54,7 @@ func ReadFile(path string) ([]byte, error) {
 		return fail(err)
 	}
 	if info.Size() > MaxFileSize {
-		return fail(tooLarge(info.Size()))
+		return fail(tooLarge())
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -73,7 +73,7 @@ func ReadFile(path string) ([]byte, error) {
 		return fail(err)
 	}
 	if int64(len(data)) > MaxFileSize {
-		return fail(tooLarge(-1))
+		return fail(tooLarge())
 	}
 	return data, nil
 }
@@ -99,17 +99,14 @@ func regular(info fs.FileInfo) error {
 	return fmt.Errorf("is %s, not a regular file", what)
 }
 
-// tooLarge describes a file of size bytes (-1: unknown) over the limit.
-func tooLarge(size int64) error {
-	if size < 0 {
-		return fmt.Errorf("%w: larger than the limit of %s", ErrTooLarge, FormatSize(MaxFileSize))
-	}
-	return fmt.Errorf("%w: %s, more than the limit of %s", ErrTooLarge, FormatSize(size), FormatSize(MaxFileSize))
+// tooLarge describes a file over the limit.
+func tooLarge() error {
+	return fmt.Errorf("%w: more than the limit of %s", ErrTooLarge, formatSize(MaxFileSize))
 }
 
-// FormatSize formats a number of bytes in binary units: "16 MiB",
+// formatSize formats a number of bytes in binary units: "16 MiB",
 // "1.5 KiB", "300 bytes".
-func FormatSize(n int64) string {
+func formatSize(n int64) string {
 	units := []string{"KiB", "MiB", "GiB", "TiB"}
 	if n < 1024 {
 		return strconv.FormatInt(n, 10) + " bytes"

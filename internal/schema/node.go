@@ -52,18 +52,18 @@ type Parser struct {
 // (root may be nil). Its node budget is MinNodes or a multiple of the
 // nodes of the tree as written, whichever is more.
 func NewParser(file string, root *yaml.Node) *Parser {
-	return &Parser{state: &state{file: file, budget: max(MinNodes, visitsPerNode*treeSize(root))}}
+	return &Parser{state: &state{file: file, budget: max(MinNodes, visitsPerNode*TreeSize(root))}}
 }
 
-// treeSize counts the nodes under n, n included, without following
-// aliases.
-func treeSize(n *yaml.Node) int {
+// TreeSize counts the nodes under n, n included, without following
+// aliases: the size of the tree as written.
+func TreeSize(n *yaml.Node) int {
 	if n == nil {
 		return 0
 	}
 	size := 1
 	for _, c := range n.Content {
-		size += treeSize(c)
+		size += TreeSize(c)
 	}
 	return size
 }
