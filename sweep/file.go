@@ -386,12 +386,11 @@ func (p *parser) workload(n *yaml.Node) (*yaml.Node, string) {
 		data, readErr = schema.ReadFile(file)
 	}
 	if readErr != nil {
-		var fe *schema.FileError
-		switch {
-		case !errors.Is(readErr, fs.ErrNotExist) && errors.As(readErr, &fe):
-			p.Errorf(n, "workload %q: %v", name, fe.Err)
-			return nil, ""
-		case !errors.Is(readErr, fs.ErrNotExist):
+		if !errors.Is(readErr, fs.ErrNotExist) {
+			// The problem without the path, which the message names.
+			if fe := (*schema.FileError)(nil); errors.As(readErr, &fe) {
+				readErr = fe.Err
+			}
 			p.Errorf(n, "workload %q: %v", name, readErr)
 			return nil, ""
 		}

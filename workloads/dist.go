@@ -235,21 +235,21 @@ func (d *Dist) clampedMean() float64 { return min(d.Mean(), float64(sim.MaxDurat
 // "choice(1ms:9, 10ms:1)".
 func (d *Dist) String() string {
 	if d == nil {
-		return schema.FormatDuration(0)
+		return fmtTime(0)
 	}
 	switch d.kind {
 	case distConst:
-		return schema.FormatDuration(d.d1)
+		return fmtTime(d.d1)
 	case distExp:
-		return "exp(" + schema.FormatDuration(d.d1) + ")"
+		return "exp(" + fmtTime(d.d1) + ")"
 	case distUniform:
-		return "uniform(" + schema.FormatDuration(d.d1) + ", " + schema.FormatDuration(d.d2) + ")"
+		return "uniform(" + fmtTime(d.d1) + ", " + fmtTime(d.d2) + ")"
 	case distNormal:
-		return "normal(mean=" + schema.FormatDuration(d.d1) + ", stddev=" + schema.FormatDuration(d.d2) + ")"
+		return "normal(mean=" + fmtTime(d.d1) + ", stddev=" + fmtTime(d.d2) + ")"
 	case distLogNormal:
-		return "lognormal(median=" + schema.FormatDuration(d.d1) + ", sigma=" + schema.FormatFloat(d.x) + ")"
+		return "lognormal(median=" + fmtTime(d.d1) + ", sigma=" + schema.FormatFloat(d.x) + ")"
 	case distPareto:
-		return "pareto(min=" + schema.FormatDuration(d.d1) + ", alpha=" + schema.FormatFloat(d.x) + ")"
+		return "pareto(min=" + fmtTime(d.d1) + ", alpha=" + schema.FormatFloat(d.x) + ")"
 	case distChoice:
 		var b strings.Builder
 		b.WriteString("choice(")
@@ -257,10 +257,14 @@ func (d *Dist) String() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(schema.FormatDuration(c.value) + ":" + schema.FormatFloat(c.weight))
+			b.WriteString(fmtTime(c.value) + ":" + schema.FormatFloat(c.weight))
 		}
 		b.WriteString(")")
 		return b.String()
 	}
 	return "?"
 }
+
+// fmtTime formats t as a Go duration without trailing zero units: "24h"
+// rather than "24h0m0s".
+func fmtTime(t sim.Time) string { return schema.FormatDuration(t) }

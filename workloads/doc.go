@@ -7,7 +7,10 @@
 // strategies to compare. Parse and Load check a document completely before
 // anything runs: every problem is reported as an Error that names the
 // file, line and column, and suggests the right spelling of a mistyped key
-// or strategy kind. No input makes them panic.
+// or strategy kind. No input makes them panic. The YAML machinery (file
+// reading within a size limit, decoding, positioned errors, merge keys,
+// durations and distributions) is internal/schema's; the strategies'
+// parameters are read from their schema in package strategies.
 //
 // Spec.Source generates the tasks of one replication lazily. All
 // randomness is drawn from streams derived from (seed, replication, class

@@ -6,7 +6,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"asyncsim/internal/schema"
 	"asyncsim/sim"
 )
 
@@ -50,7 +49,7 @@ func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
 		}
 		if handovers := cpu / float64(c.SwitchInterval); handovers > maxEvents {
 			p.Errorf(p.strategyNodes[i], "switch_interval %s is too short for this workload: the GIL could change hands about %.3g times per replication, more than %d",
-				schema.FormatDuration(c.SwitchInterval), handovers, int64(maxEvents))
+				fmtTime(c.SwitchInterval), handovers, int64(maxEvents))
 		}
 	}
 }
