@@ -76,3 +76,42 @@ func TestWriteJSONGolden(t *testing.T) {
 	}
 	golden(t, "odd.sweep.json", b.Bytes())
 }
+
+// TestWriteCSVGolden pins sweep.csv, whose cells a spreadsheet would take
+// for a formula carry a leading quote.
+func TestWriteCSVGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := oddTable().writeCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "odd.sweep.csv", b.Bytes())
+	for _, want := range []string{",'=1+2,", ",'-x,", "\n-1.5,'@x,01,", ",+1,", ",tab\there,", "\"'\r\n\""} {
+		if !bytes.Contains(b.Bytes(), []byte(want)) {
+			t.Errorf("sweep.csv lacks %q", want)
+		}
+	}
+}
+
+func TestCSVCell(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"threads", "threads"},
+		{"4", "4"},
+		{"-1.5", "-1.5"},   // a number stays a number
+		{"+1", "+1"},       // so does a signed one
+		{"-1e-3", "-1e-3"}, // and an exponent
+		{"=1+2", "'=1+2"},
+		{"+x", "'+x"},
+		{"-x", "'-x"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"},
+		{"\rx", "'\rx"},
+		{"-", "'-"},
+		{"a=b", "a=b"}, // only the first character counts
+		{"{exp: 5ms}", "{exp: 5ms}"},
+	} {
+		if got := csvCell(tt.in); got != tt.want {
+			t.Errorf("csvCell(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
