@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"asyncsim/report"
 	"asyncsim/sim"
 )
 
@@ -323,12 +326,17 @@ func TestResumeRefusesAnotherSweep(t *testing.T) {
 	}
 	_, err := Run(context.Background(), other, Options{Dir: dir, Resume: true})
 	var de *DirError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "cannot resume: it holds rows of another sweep") {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.journal.csv: not this sweep's journal (hash sha256:") {
 		t.Errorf("resume with another sweep = %v", err)
 	}
-	// Without --resume it starts over.
-	if _, err := Run(context.Background(), other, Options{Dir: dir}); err != nil {
-		t.Errorf("starting over: %v", err)
+	// Nor does a plain run start over in another sweep's folder (issue
+	// 12, point 2); --restart does.
+	_, err = Run(context.Background(), other, Options{Dir: dir})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "not this sweep's journal") || !strings.Contains(err.Error(), "--restart to discard it") {
+		t.Errorf("a plain run in another sweep's folder = %v", err)
+	}
+	if _, err := Run(context.Background(), other, Options{Dir: dir, Restart: true}); err != nil {
+		t.Errorf("restarting: %v", err)
 	}
 }
 
@@ -406,31 +414,100 @@ func indexOf(ss []string, s string) int {
 	return -1
 }
 
-func TestJournalParse(t *testing.T) {
+// journalRow returns a valid journal row of strategy name: the varied
+// value v, then a run's summary with one replication.
+func journalRow(v, name, kind string) []string {
+	r := []string{v, name, kind, "7"}
+	for range len(report.Columns(1)) - 3 {
+		r = append(r, "0.25")
+	}
+	return r
+}
+
+// testJournal is a journal of 3 points, 2 strategies each, varied path
+// "a": point 2 whole, then point 0 whole.
+func testJournal() (header, []string, string) {
 	h := header{Hash: "sha256:x", Points: 3, Shards: 1, Workload: "w", Replications: 1}
-	cols := []string{"a", "strategy", "kind"}
-	full := string(encodeHeader(h, cols)) +
-		string(encodeGroup(group{point: 2, rows: [][]string{{"x,y", "s1", "k"}, {"x,y", "s2", "k"}}})) +
-		string(encodeGroup(group{point: 0, rows: [][]string{{`"q"`, "s1", "k"}}}))
-	j, err := parseJournal([]byte(full))
+	cols := append([]string{"a"}, report.Columns(1)...)
+	return h, cols, string(encodeHeader(h, cols)) +
+		string(encodeGroup(group{point: 2, rows: [][]string{journalRow("x,y", "s1", "threaded"), journalRow("x,y", "s2", "blocking")}})) +
+		string(encodeGroup(group{point: 0, rows: [][]string{journalRow(`"q"`, "s1", "threaded"), journalRow(`"q"`, "s2", "blocking")}}))
+}
+
+func TestJournalParse(t *testing.T) {
+	_, _, full := testJournal()
+	j, err := parseJournal("j.csv", []byte(full))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(j.groups) != 2 || j.groups[0].point != 2 || len(j.groups[0].rows) != 2 || j.groups[1].rows[0][0] != `"q"` || j.complete || j.bad != "" {
+	if len(j.groups) != 2 || j.groups[0].point != 2 || len(j.groups[0].rows) != 2 || j.groups[0].line != 3 ||
+		j.groups[1].line != 5 || j.groups[1].rows[0][0] != `"q"` || j.complete {
 		t.Errorf("parseJournal = %+v", j)
 	}
+	// A write cut short leaves part of a line, which is ignored.
 	for cut := len(full) - 1; cut > len(full)-12; cut-- {
-		j, err := parseJournal([]byte(full[:cut]))
-		if err != nil || len(j.groups) != 1 || j.bad != "" {
+		j, err := parseJournal("j.csv", []byte(full[:cut]))
+		if err != nil || len(j.groups) != 2 || len(j.groups[1].rows) != 1 {
 			t.Errorf("cut at %d: %+v, %v; want the half-written last line ignored", cut, j, err)
 		}
 	}
-	j, _ = parseJournal([]byte(full + journalComplete + "\n"))
-	if !j.complete {
-		t.Error("journalComplete not recognised")
+	j, err = parseJournal("j.csv", []byte(full+journalComplete+"\n"))
+	if err != nil || !j.complete {
+		t.Errorf("journalComplete not recognised: %v", err)
 	}
-	j, _ = parseJournal([]byte(full + "zz,1\n"))
-	if j.bad == "" {
-		t.Error("a malformed row is not reported")
+	// Numbers are kept in the form Run writes them.
+	j, err = parseJournal("j.csv", []byte(strings.Replace(full, ",7,0.25,", ",07,2.5e-1,", 1)))
+	if err != nil || j.groups[0].rows[0][3] != "7" || j.groups[0].rows[0][4] != "0.25" {
+		t.Errorf("numbers not normalised: %v, %v", j.groups[0].rows[0][:5], err)
+	}
+}
+
+// TestJournalRejects covers issue 12's point 4: a journal or shard row is
+// checked cell by cell, and a bad one is an error naming its line.
+func TestJournalRejects(t *testing.T) {
+	_, _, full := testJournal()
+	lines := strings.SplitAfter(full, "\n")
+	edit := func(line int, from, to string) string {
+		l := slices.Clone(lines)
+		l[line-1] = strings.Replace(l[line-1], from, to, 1)
+		return strings.Join(l, "")
+	}
+	h, cols, _ := testJournal()
+	h.Shards, h.Shard = 2, 1
+	otherShard := string(encodeHeader(h, cols)) + strings.Join(lines[2:], "")
+	tests := []struct {
+		name, data string
+		line       int
+		want       string
+	}{
+		{"hello", edit(3, ",0.25,", ",hello,"), 3, `point 2: strategy "s1": makespan_s "hello" is not a finite number`},
+		{"NaN", edit(4, ",0.25,", ",NaN,"), 4, `makespan_s "NaN" is not a finite number`},
+		{"Inf", edit(5, ",0.25\n", ",-Inf\n"), 5, `context_switches "-Inf" is not a finite number`},
+		{"tasks", edit(6, ",7,", ",7.5,"), 6, `tasks "7.5" is not a whole number of tasks`},
+		{"negative tasks", edit(6, ",7,", ",-1,"), 6, `tasks "-1" is not a whole number`},
+		{"kind", edit(3, "threaded", "thread"), 3, `kind "thread" is not one of`},
+		{"no name", edit(3, ",s1,", ",,"), 3, "no strategy name"},
+		{"invalid UTF-8", edit(4, "s2", "s\xff"), 4, "not valid UTF-8"},
+		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "20 cells; the header has 19 columns"},
+		{"point index", edit(5, "0,", "00,"), 5, `point "00" is not a point index`},
+		{"point beyond", edit(5, "0,", "3,"), 5, "point 3 is beyond the sweep's 3 points"},
+		{"other shard", otherShard, 3, "point 2 is not one of shard 1 of 2"},
+		{"duplicated row", full + lines[5], 7, `point 0: strategy "s2" a second time (first on line 6)`},
+		{"duplicated point", full + lines[2], 7, "point 2 a second time (first on line 3)"},
+		{"values differ", edit(6, `"""q"""`, "z"), 6, "point 0: varied values z differ from those on line 5"},
+		{"after complete", full + journalComplete + "\n" + lines[2], 8, `a line after "# complete"`},
+		{"header", strings.Replace(full, `"points":3`, `"points":0`, 1), 1, "the header's 0 points"},
+		{"header field", strings.Replace(full, `"points":3`, `"pints":3`, 1), 1, "not a journal's header"},
+		{"columns", edit(2, "makespan_s,", "makespan,"), 2, "not the column header of a sweep journal with 1 replications"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseJournal("j.csv", []byte(tt.data))
+			var de *DirError
+			if !errors.As(err, &de) || de.Line != tt.line || !strings.Contains(err.Error(), tt.want) ||
+				!strings.HasPrefix(err.Error(), fmt.Sprintf("j.csv:%d: ", tt.line)) {
+				t.Errorf("parseJournal = %v; want j.csv:%d: ...%s", err, tt.line, tt.want)
+			}
+		})
 	}
 }
