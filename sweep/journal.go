@@ -57,7 +57,6 @@ type journal struct {
 	cols     []string // the CSV header, "point" first
 	groups   []group  // in file order, consecutive rows of one point together
 	complete bool     // the file ends with journalComplete
-	end      int      // the line after the last one read
 }
 
 // encodeHeader returns the journal's first two lines.
@@ -120,7 +119,7 @@ func parseJournal(path string, data []byte) (*journal, error) {
 	if len(lines) < 2 || !strings.HasPrefix(lines[0], journalMagic) {
 		return nil, &DirError{Path: path, Msg: fmt.Sprintf("not a sweep journal (it does not start with %q and a header line)", strings.TrimSpace(journalMagic))}
 	}
-	j := &journal{end: len(lines) + 1}
+	j := &journal{}
 	for n, line := range lines {
 		if !utf8.ValidString(line) {
 			return nil, bad(n+1, "not valid UTF-8")

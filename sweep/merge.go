@@ -127,7 +127,7 @@ func Merge(dir string, figures bool) ([]string, error) {
 			rows += len(g.rows)
 		}
 		if h.Rows > 0 && rows != h.Rows {
-			return nil, &DirError{Path: path, Line: j.end, Msg: fmt.Sprintf("holds %d rows, its header %d: a row removed or added?", rows, h.Rows)}
+			return nil, &DirError{Path: path, Line: 1, Msg: fmt.Sprintf("its header says %[2]d rows, it holds %[1]d: a row removed or added?", rows, h.Rows)}
 		}
 		all = append(all, j.groups...)
 	}

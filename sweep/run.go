@@ -433,7 +433,10 @@ func (s *Sweep) runPoints(ctx context.Context, path string, todo []int, done map
 			return
 		}
 		point := &s.Points[pt]
-		r, err := experiment.Run(point.Spec, experiment.Options{Jobs: inner})
+		r, err := experiment.Run(point.Spec, experiment.Options{Jobs: inner, Context: ctx})
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return // stopped by the interruption: run again on resume
+		}
 		var g group
 		if err == nil {
 			g = group{point: pt}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"asyncsim/report"
 	"asyncsim/sim"
@@ -175,6 +176,19 @@ func TestShardsMergeToUnsharded(t *testing.T) {
 	}
 }
 
+// editShard rewrites the lines of the file at path with edit.
+func editShard(t *testing.T, path string, edit func(lines []string) []string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if err := os.WriteFile(path, []byte(strings.Join(edit(lines[:len(lines)-1]), "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestMergeRefuses(t *testing.T) {
 	s := mustParse(t, gridSweep)
 	other := mustParse(t, strings.Replace(gridSweep, "[1, 2, 4]", "[1, 2, 3]", 1))
@@ -227,6 +241,38 @@ func TestMergeRefuses(t *testing.T) {
 			os.WriteFile(path, data[:len(data)-len(journalComplete)-40], 0o644)
 			return dir
 		}, "sweep.shard-1-of-2.csv: unfinished: run that shard again with --resume"},
+		// Issue 12, point 4: a duplicated row gave 401 results for 400.
+		{"duplicated row", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(1, 2)), func(l []string) []string {
+				return slices.Insert(l, 4, l[3])
+			})
+			return dir
+		}, `sweep.shard-1-of-2.csv:5: point 1: strategy "blocking" a second time (first on line 4)`},
+		{"duplicated point", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(1, 2)), func(l []string) []string {
+				return slices.Insert(l, len(l)-1, l[2])
+			})
+			return dir
+		}, "sweep.shard-1-of-2.csv:21: point 1 a second time (first on line 3)"},
+		{"removed row", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(0, 2)), func(l []string) []string {
+				return slices.Delete(l, 4, 5)
+			})
+			return dir
+		}, "sweep.shard-0-of-2.csv:1: its header says 18 rows, it holds 17: a row removed or added?"},
+		{"NaN", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(0, 2)), func(l []string) []string {
+				l[6] = strings.Replace(l[6], ",23,", ",23,NaN,", 1)
+				l[6] = l[6][:strings.LastIndexByte(l[6][:len(l[6])-1], ',')] + "\n"
+				return l
+			})
+			return dir
+		}, `sweep.shard-0-of-2.csv:7: point 2: strategy "blocking": makespan_s "NaN" is not a finite number`},
+		{"no folder", func(t *testing.T) string { return filepath.Join(t.TempDir(), "nonexistent") }, "nonexistent: no such folder"},
 		{"not a journal", func(t *testing.T) string {
 			dir := shards(t, s, 2)
 			os.WriteFile(filepath.Join(dir, ShardName(0, 2)), []byte("a,b\n1,2\n"), 0o644)
@@ -509,5 +555,275 @@ func TestJournalRejects(t *testing.T) {
 				t.Errorf("parseJournal = %v; want j.csv:%d: ...%s", err, tt.line, tt.want)
 			}
 		})
+	}
+}
+
+// TestInterruptStopsRunningPoints covers issue 12's point 13: once
+// interrupted, a sweep stops the points running before their next
+// replication instead of running them to the end. The one point (forty
+// replications of 300,000 tasks, about 3 s) is interrupted 0.1 s after it
+// starts.
+func TestInterruptStopsRunningPoints(t *testing.T) {
+	s := mustParse(t, `
+workload:
+  name: long
+  tasks:
+    - name: t
+      count: 1
+      arrival: {interarrival: {exp: 1ms}}
+      steps: [{cpu: {exp: 500us}}]
+  strategies: [{kind: blocking}]
+replications: 40
+vary:
+  - path: tasks.t.count
+    values: [300000]
+`)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	res, err := Run(ctx, s, Options{Dir: dir, Jobs: 1})
+	if !errors.Is(err, ErrInterrupted) || res == nil || res.Ran != 0 || res.Complete {
+		t.Fatalf("Run = %+v, %v after %v; want the point stopped and ErrInterrupted", res, err, time.Since(start))
+	}
+	t.Logf("stopped after %v", time.Since(start))
+	data, err := os.ReadFile(filepath.Join(dir, JournalName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := parseJournal(JournalName, data); err != nil || len(j.groups) != 0 {
+		t.Errorf("journal: %+v, %v; want no point", j, err)
+	}
+}
+
+// TestLockRefusesSecondSweep covers issue 12's point 1: while a sweep or
+// merge holds a folder, a second one is refused with the holder's pid,
+// and the lock goes when its holder does.
+func TestLockRefusesSecondSweep(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	pid := fmt.Sprintf("(pid %d on ", os.Getpid())
+	refused := func(t *testing.T, what string, err error, want string) {
+		t.Helper()
+		var de *DirError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s = %v; want a DirError containing %q", what, err, want)
+		}
+	}
+
+	dir := t.TempDir()
+	l, err := lockDir(dir, 0, 0) // a sweep or merge in another process
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	refused(t, "Run into a held folder", err, "in use by another asyncsim sweep or merge "+pid)
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 1, Shards: 2})
+	refused(t, "a shard into a held folder", err, "in use by another asyncsim sweep or merge "+pid)
+	_, err = Merge(dir, false)
+	refused(t, "Merge into a held folder", err, "in use by another asyncsim sweep or merge "+pid)
+	if _, err := os.Stat(filepath.Join(dir, JournalName)); !os.IsNotExist(err) {
+		t.Errorf("a refused sweep wrote a journal")
+	}
+	l.unlock()
+	run(t, s, Options{Dir: dir})
+
+	// Shards share the folder; each holds its own shard alone.
+	dir = t.TempDir()
+	l, err = lockDir(dir, 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, s, Options{Dir: dir, Shard: 1, Shards: 2})
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 0, Shards: 2})
+	refused(t, "the same shard twice", err, "shard 0 of 2 is already running into it "+pid)
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	refused(t, "a sweep into a folder of running shards", err, "in use by the shards of a sweep: shard 0 of 2 "+pid)
+	_, err = Merge(dir, false)
+	refused(t, "a merge of running shards", err, "in use by the shards of a sweep: shard 0 of 2 "+pid)
+	l.unlock()
+	run(t, s, Options{Dir: dir, Shard: 0, Shards: 2})
+	if _, err := Merge(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{LockName, ShardLockName(0, 2), ShardLockName(1, 2)} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s is left behind", name)
+		}
+	}
+
+	// A lock file left by a kill -9 holds no lock: it is taken over.
+	dir = t.TempDir()
+	os.WriteFile(filepath.Join(dir, LockName), []byte("pid 999999999 on gone\n"), 0o644)
+	run(t, s, Options{Dir: dir})
+}
+
+// TestTwoSweepsOneFolder is the reproduction of issue 12's point 1: sweep
+// A runs into a folder, sweep B (differing in one count) is started into
+// it meanwhile and refused; once A is done, B is refused A's finished
+// folder too, with --resume or without (point 2).
+func TestTwoSweepsOneFolder(t *testing.T) {
+	a := mustParse(t, gridSweep)
+	b := mustParse(t, strings.Replace(gridSweep, "[1, 2, 4]", "[1, 2, 5]", 1))
+	dir := t.TempDir()
+	started, tried := make(chan struct{}), make(chan struct{})
+	errA := make(chan error)
+	go func() {
+		_, err := Run(context.Background(), a, Options{Dir: dir, Jobs: 1, Progress: func(done, todo int) {
+			if done == 1 {
+				close(started)
+				<-tried
+			}
+		}})
+		errA <- err
+	}()
+	<-started
+	_, err := Run(context.Background(), b, Options{Dir: dir})
+	close(tried)
+	if want := fmt.Sprintf("in use by another asyncsim sweep or merge (pid %d on ", os.Getpid()); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("sweep B while A runs = %v; want %q", err, want)
+	}
+	if err := <-errA; err != nil {
+		t.Fatalf("sweep A: %v", err)
+	}
+	want := outputs(t, dir)
+	for _, opts := range []Options{{Dir: dir, Resume: true}, {Dir: dir}} {
+		_, err := Run(context.Background(), b, opts)
+		var de *DirError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.json: the results of another sweep (workload base, 12 points, hash sha256:") {
+			t.Errorf("sweep B (resume %v) in A's finished folder = %v", opts.Resume, err)
+		}
+	}
+	sameOutputs(t, "A's outputs after B was refused", want, outputs(t, dir))
+	// --restart replaces them.
+	res, err := Run(context.Background(), b, Options{Dir: dir, Restart: true})
+	if err != nil || !res.Complete {
+		t.Fatalf("sweep B with Restart: %+v, %v", res, err)
+	}
+	if t2, err := readTable(os.DirFS(dir)); err != nil || t2.hdr.Hash != b.Hash {
+		t.Errorf("after a restart sweep.json is not B's: %v", err)
+	}
+}
+
+// TestRerunKeepsJournal covers the rest of issue 12's point 2: a rerun
+// without --resume refuses to discard a journal of finished points,
+// naming how many; --restart discards it. Another sweep's shard files, or
+// a sweep.csv no sweep.json vouches for, are refused too.
+func TestRerunKeepsJournal(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Run(ctx, s, Options{Dir: dir, Jobs: 1, Progress: func(done, todo int) {
+		if done == 3 {
+			cancel()
+		}
+	}})
+	cancel()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	journal, _ := os.ReadFile(filepath.Join(dir, JournalName))
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	var de *DirError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.journal.csv: holds 3 finished points of this sweep: --resume keeps them and runs the others, --restart discards them") {
+		t.Errorf("a rerun without --resume = %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, JournalName)); !bytes.Equal(got, journal) {
+		t.Errorf("a refused rerun changed the journal")
+	}
+	res, err := Run(context.Background(), s, Options{Dir: dir, Restart: true})
+	if err != nil || res.Resumed != 0 || res.Ran != 12 {
+		t.Errorf("a restart: %+v, %v; want 12 points run", res, err)
+	}
+
+	other := mustParse(t, strings.Replace(gridSweep, "replications: 3", "replications: 2", 1))
+	dir = t.TempDir()
+	run(t, other, Options{Dir: dir, Shard: 0, Shards: 2})
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.shard-0-of-2.csv: the rows of another sweep (workload base, hash sha256:") {
+		t.Errorf("a sweep beside another sweep's shard = %v", err)
+	}
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 1, Shards: 2})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "the rows of another sweep") {
+		t.Errorf("a shard beside another sweep's shard = %v", err)
+	}
+	run(t, s, Options{Dir: dir, Shard: 1, Shards: 2, Restart: true})
+	if _, err := os.Stat(filepath.Join(dir, ShardName(0, 2))); !os.IsNotExist(err) {
+		t.Errorf("a restart kept another sweep's shard")
+	}
+
+	dir = t.TempDir()
+	os.WriteFile(filepath.Join(dir, CSVName), []byte("a,b\n"), 0o644)
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.csv: the results of a sweep, without the sweep.json that says which") {
+		t.Errorf("a sweep beside a lone sweep.csv = %v", err)
+	}
+}
+
+// TestResumeChecksJournal covers issue 12's point 4 for --resume: a bad
+// or foreign row in the journal is refused with its line, and --restart
+// is offered; rows merely cut short by a kill are not.
+func TestResumeChecksJournal(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	interrupted := func(t *testing.T) (dir string, lines []string) {
+		dir = t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := Run(ctx, s, Options{Dir: dir, Jobs: 1, Progress: func(done, todo int) {
+			if done == 2 {
+				cancel()
+			}
+		}})
+		cancel()
+		if !errors.Is(err, ErrInterrupted) {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, JournalName))
+		return dir, strings.SplitAfter(string(data), "\n")
+	}
+	tests := []struct {
+		name string
+		edit func(lines []string) []string
+		want string
+	}{
+		{"hello", func(l []string) []string {
+			l[3] = strings.Replace(l[3], ",23,", ",23,hello,", 1)
+			l[3] = l[3][:strings.LastIndexByte(l[3][:len(l[3])-1], ',')] + "\n"
+			return l
+		}, `sweep.journal.csv:4: cannot resume: point 0: strategy "blocking": makespan_s "hello" is not a finite number; restart the sweep (--restart) to discard the journal`},
+		{"renamed strategy", func(l []string) []string {
+			l[4] = strings.Replace(l[4], "asyncio.sleep", "asyncio.sleeps", 1)
+			return l
+		}, `sweep.journal.csv:5: cannot resume: point 0: strategy "asyncio.sleeps" (event_loop) where this sweep has "asyncio.sleep" (event_loop)`},
+		{"other values", func(l []string) []string {
+			for i := 2; i < 5; i++ {
+				l[i] = strings.Replace(l[i], "1,{exp: 2ms}", "1,{exp: 3ms}", 1)
+			}
+			return l
+		}, `sweep.journal.csv:3: cannot resume: point 0: varied values 1, {exp: 3ms}`},
+		{"missing row", func(l []string) []string {
+			return append(l[:4], l[5:]...)
+		}, `sweep.journal.csv:3: cannot resume: point 0: 2 rows for its 3 strategies`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, lines := interrupted(t)
+			os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(tt.edit(lines), "")), 0o644)
+			_, err := Run(context.Background(), s, Options{Dir: dir, Resume: true})
+			var de *DirError
+			if !errors.As(err, &de) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("resume = %v;\nwant ...%s", err, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, CSVName)); !os.IsNotExist(err) {
+				t.Errorf("a refused resume wrote %s", CSVName)
+			}
+		})
+	}
+	// The last point's rows cut after a whole line (a kill between two
+	// rows of one write): that point runs again.
+	dir, lines := interrupted(t)
+	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines[:len(lines)-2], "")), 0o644)
+	res, err := Run(context.Background(), s, Options{Dir: dir, Resume: true})
+	if err != nil || res.Resumed != 1 || !res.Complete {
+		t.Errorf("resume after a cut between rows: %+v, %v; want 1 point kept", res, err)
 	}
 }
