@@ -339,6 +339,8 @@ func (s *Sweep) checkDir(dir, own string, restart bool) error {
 		}
 		h, err := readHeader(filepath.Join(dir, name))
 		switch {
+		case errors.Is(err, errNoHeaderYet):
+			err = nil // another shard creating its file at this moment
 		case err != nil:
 			err = refuse(name, fmt.Sprintf("not a sweep journal (%v)", err))
 		case h.Hash != s.Hash:
@@ -359,6 +361,10 @@ func (s *Sweep) checkDir(dir, own string, restart bool) error {
 	return nil
 }
 
+// errNoHeaderYet is readHeader's error for a file whose first line is a
+// part of a journal's header, or empty: a file a shard is creating.
+var errNoHeaderYet = errors.New("no header yet")
+
 // readHeader reads the header line of the journal or shard file at path.
 func readHeader(path string) (header, error) {
 	var h header
@@ -368,7 +374,10 @@ func readHeader(path string) (header, error) {
 	}
 	defer f.Close()
 	line, err := bufio.NewReader(io.LimitReader(f, 1<<16)).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, journalMagic) {
+	switch {
+	case err == io.EOF && strings.HasPrefix(journalMagic+"{", line) || err == io.EOF && strings.HasPrefix(line, journalMagic+"{"):
+		return h, errNoHeaderYet
+	case err != nil || !strings.HasPrefix(line, journalMagic):
 		return h, fmt.Errorf("it does not start with %q", strings.TrimSpace(journalMagic))
 	}
 	if err := json.Unmarshal([]byte(strings.TrimPrefix(line, journalMagic)), &h); err != nil || h.Hash == "" {

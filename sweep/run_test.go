@@ -752,6 +752,14 @@ func TestRerunKeepsJournal(t *testing.T) {
 		t.Errorf("a restart kept another sweep's shard")
 	}
 
+	// A shard file another shard is creating at this moment (empty, or
+	// half its header) is no reason to refuse.
+	for _, partial := range []string{"", journalMagic[:10], journalMagic + `{"hash":"sha2`} {
+		dir = t.TempDir()
+		os.WriteFile(filepath.Join(dir, ShardName(0, 2)), []byte(partial), 0o644)
+		run(t, s, Options{Dir: dir, Shard: 1, Shards: 2})
+	}
+
 	dir = t.TempDir()
 	os.WriteFile(filepath.Join(dir, CSVName), []byte("a,b\n"), 0o644)
 	_, err = Run(context.Background(), s, Options{Dir: dir})
