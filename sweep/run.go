@@ -167,7 +167,7 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 		done[g.point] = g
 		order = append(order, g.point)
 	}
-	if opts.Resume && kept == nil && !sharded && s.merged(opts.Dir) {
+	if opts.Resume && len(kept) == 0 && !sharded && s.merged(opts.Dir) {
 		res.Resumed, res.Complete = len(mine), true
 		res.Files = []string{filepath.Join(opts.Dir, CSVName), filepath.Join(opts.Dir, JSONName)}
 		if opts.NoFigures {
@@ -265,15 +265,15 @@ func (s *Sweep) readJournal(path string, want header, cols []string, opts Option
 	case opts.Restart:
 		return nil, nil
 	}
-	what := "cannot resume"
-	if !opts.Resume {
-		what = "holds a journal that cannot be read"
+	what := ""
+	if opts.Resume {
+		what = "cannot resume: "
 	}
 	j, err := parseJournal(path, data)
 	if err != nil {
 		var de *DirError
 		if errors.As(err, &de) {
-			de.Msg = what + ": " + de.Msg + "; restart the sweep (--restart) to discard the journal"
+			de.Msg = what + de.Msg + "; restart the sweep (--restart) to discard the journal"
 		}
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func (s *Sweep) readJournal(path string, want header, cols []string, opts Option
 	}
 	groups, bad := s.checkGroups(path, j)
 	if bad != nil {
-		bad.Msg = what + ": " + bad.Msg + "; restart the sweep (--restart) to discard the journal"
+		bad.Msg = what + bad.Msg + "; restart the sweep (--restart) to discard the journal"
 		return nil, bad
 	}
 	switch {

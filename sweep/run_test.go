@@ -826,9 +826,18 @@ func TestResumeChecksJournal(t *testing.T) {
 			}
 		})
 	}
+	// Without --resume a bad journal is not discarded silently either.
+	dir, lines := interrupted(t)
+	lines[3] = strings.Replace(lines[3], ",blocking,", ",blocking,x,", 1)
+	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines, "")), 0o644)
+	_, err := Run(context.Background(), s, Options{Dir: dir})
+	if want := "sweep.journal.csv:4: 35 cells; the header has 34 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("a rerun beside a bad journal = %v; want ...%s", err, want)
+	}
+
 	// The last point's rows cut after a whole line (a kill between two
 	// rows of one write): that point runs again.
-	dir, lines := interrupted(t)
+	dir, lines = interrupted(t)
 	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines[:len(lines)-2], "")), 0o644)
 	res, err := Run(context.Background(), s, Options{Dir: dir, Resume: true})
 	if err != nil || res.Resumed != 1 || !res.Complete {

@@ -155,6 +155,7 @@ func TestSweepFolderRefusals(t *testing.T) {
 		{[]string{"sweep", file, "--out", dir, "--resume", "--restart"}, "--resume keeps the finished points, --restart discards them: choose one"},
 		{[]string{"merge", filepath.Join(dir, "nonexistent")}, filepath.Join(dir, "nonexistent") + ": no such folder"},
 		{[]string{"merge", file}, file + ": not a folder"},
+		{[]string{"sweep", file, "--out", file}, file + ": not a folder"},
 	})
 }
 
