@@ -218,12 +218,9 @@ func TestSweepHelperProcess(t *testing.T) {
 	os.Exit(Main(strings.Split(args, "\n"), os.Stdout, os.Stderr))
 }
 
-// TestSweepSIGTERM covers issue 12's points 13 and 18 for sweep: SIGTERM
-// stops the point running (about 3 s of work left) before its next
-// replication instead of waiting for it, and the interrupted sweep prints
-// its header line and what it kept.
-func TestSweepSIGTERM(t *testing.T) {
-	file := writeSweep(t, `
+// longSweep is a sweep whose point 0 ends at once and point 1 takes
+// about 3 s.
+const longSweep = `
 workload:
   name: long
   tasks:
@@ -236,22 +233,25 @@ replications: 40
 vary:
   - path: tasks.t.count
     values: [1, 300000]
-`)
-	dir := filepath.Join(t.TempDir(), "out")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSweepHelperProcess$")
-	cmd.Env = append(os.Environ(), "ASYNCSIM_HELPER_ARGS="+strings.Join([]string{"sweep", file, "--out", dir, "--jobs", "1"}, "\n"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+`
+
+// startSweep starts asyncsim with args in a child process and returns once
+// point 0 is in dir's journal (its header, columns and one row), point 1
+// running.
+func startSweep(t *testing.T, dir string, args ...string) (cmd *exec.Cmd, stdout, stderr *bytes.Buffer) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], "-test.run=^TestSweepHelperProcess$")
+	cmd.Env = append(os.Environ(), "ASYNCSIM_HELPER_ARGS="+strings.Join(args, "\n"))
+	stdout, stderr = new(bytes.Buffer), new(bytes.Buffer)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Point 0 is in the journal (its header, column and one row): point 1
-	// has started.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		data, _ := os.ReadFile(filepath.Join(dir, "sweep.journal.csv"))
 		if bytes.Count(data, []byte("\n")) >= 3 {
-			break
+			return cmd, stdout, stderr
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
@@ -260,6 +260,45 @@ vary:
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestSweepLockAcrossProcesses is issue 12's point 1 with processes: while
+// one asyncsim sweeps into a folder, another sweep (of another sweep file)
+// and a merge into it are refused with the first one's pid; once it is
+// killed with SIGKILL the kernel has released its lock, and the folder is
+// free again (its lock file, left behind, is taken over).
+func TestSweepLockAcrossProcesses(t *testing.T) {
+	file := writeSweep(t, longSweep)
+	other := writeSweep(t, strings.Replace(longSweep, "count: 1\n", "count: 2\n", 1))
+	dir := filepath.Join(t.TempDir(), "out")
+	cmd, _, _ := startSweep(t, dir, "sweep", file, "--out", dir, "--jobs", "1", "--quiet")
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s: in use by another asyncsim sweep or merge (pid %d on %s)", dir, cmd.Process.Pid, host)
+	for _, args := range [][]string{{"sweep", other, "--out", dir, "--no-figures"}, {"merge", dir}} {
+		if code, _, errOut := asyncsim(t, args...); code != 2 || !strings.Contains(errOut, holder) {
+			t.Errorf("%v while another sweep runs there: exit %d, stderr %s; want %q", args, code, errOut, holder)
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	// The folder is free: a merge gets as far as finding no shards, and a
+	// sweep as finding the killed one's journal.
+	if code, _, errOut := asyncsim(t, "merge", dir); code != 2 || !strings.Contains(errOut, dir+": no shard files") {
+		t.Errorf("merge after the kill: exit %d, stderr %s", code, errOut)
+	}
+	if code, _, errOut := asyncsim(t, "sweep", file, "--out", dir); code != 2 || !strings.Contains(errOut, "sweep.journal.csv: holds 1 finished point of this sweep: --resume keeps them") {
+		t.Errorf("sweep after the kill: exit %d, stderr %s", code, errOut)
+	}
+}
+
+// TestSweepSIGTERM covers issue 12's points 13 and 18 for sweep: SIGTERM
+// stops the point running (about 3 s of work left) before its next
+// replication instead of waiting for it, and the interrupted sweep prints
+// its header line and what it kept.
+func TestSweepSIGTERM(t *testing.T) {
+	file := writeSweep(t, longSweep)
+	dir := filepath.Join(t.TempDir(), "out")
+	cmd, stdout, stderr := startSweep(t, dir, "sweep", file, "--out", dir, "--jobs", "1")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
