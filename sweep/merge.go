@@ -133,7 +133,7 @@ func Merge(dir string, figures bool) ([]string, error) {
 	}
 	slices.SortFunc(all, func(a, b group) int { return a.point - b.point })
 	h := first.hdr
-	h.Shard, h.Shards, h.Rows = 0, 1, 0
+	h.Shard, h.Shards = 0, 1
 	if t, err := readTable(os.DirFS(dir)); err == nil && t.hdr.Hash != h.Hash {
 		return nil, &DirError{Path: filepath.Join(dir, JSONName), Msg: fmt.Sprintf("the results of another sweep (hash %s; the shards' is %s); remove it or merge elsewhere", short(t.hdr.Hash), short(h.Hash))}
 	}

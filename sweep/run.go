@@ -235,7 +235,6 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 		res.Complete, res.Files = true, []string{path}
 		return res, nil
 	}
-	hdr.Rows = 0 // not part of sweep.json
 	t := &table{hdr: hdr, paths: s.paths(), cols: cols, groups: groups}
 	files, err := t.write(opts.Dir, opts.Jobs, !opts.NoFigures)
 	res.Files = files
