@@ -289,7 +289,11 @@ func (s *Sweep) readJournal(path string, want header, cols []string, opts Option
 	case opts.Resume:
 		return groups, nil
 	case len(groups) > 0:
-		return nil, &DirError{Path: path, Msg: fmt.Sprintf("holds %s of this sweep: --resume keeps them and runs the others, --restart discards them", pointCount(len(groups)))}
+		them := "them"
+		if len(groups) == 1 {
+			them = "it"
+		}
+		return nil, &DirError{Path: path, Msg: fmt.Sprintf("holds %s of this sweep: --resume keeps %s and runs the others, --restart discards %[2]s", pointCount(len(groups)), them)}
 	}
 	return nil, nil
 }
@@ -319,7 +323,7 @@ func (s *Sweep) checkDir(dir, own string, restart bool) error {
 		t, err := readTable(os.DirFS(dir))
 		switch {
 		case err != nil:
-			err = refuse(JSONName, fmt.Sprintf("not a sweep's output (%v)", err))
+			err = refuse(JSONName, fmt.Sprintf("not a sweep's output (%s)", strings.TrimPrefix(err.Error(), JSONName+": ")))
 		case t.hdr.Hash != s.Hash:
 			err = refuse(JSONName, fmt.Sprintf("the results of another sweep (workload %s, %d points, hash %s; this sweep's is %s)",
 				t.hdr.Workload, t.hdr.Points, short(t.hdr.Hash), short(s.Hash)))

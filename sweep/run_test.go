@@ -844,3 +844,18 @@ func TestResumeChecksJournal(t *testing.T) {
 		t.Errorf("resume after a cut between rows: %+v, %v; want 1 point kept", res, err)
 	}
 }
+
+// TestRunRefusesUnreadableOutputs checks that a sweep.json that is not a
+// sweep's output is not overwritten without --restart.
+func TestRunRefusesUnreadableOutputs(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, JSONName), []byte("{\"results\": 1}\n"), 0o644)
+	_, err := Run(context.Background(), s, Options{Dir: dir})
+	var de *DirError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.json: not a sweep's output (json: ") ||
+		!strings.HasSuffix(err.Error(), "); use another output folder, or --restart to replace them") {
+		t.Errorf("Run beside a foreign sweep.json = %v", err)
+	}
+	run(t, s, Options{Dir: dir, Restart: true})
+}

@@ -286,7 +286,7 @@ func TestSweepLockAcrossProcesses(t *testing.T) {
 	if code, _, errOut := asyncsim(t, "merge", dir); code != 2 || !strings.Contains(errOut, dir+": no shard files") {
 		t.Errorf("merge after the kill: exit %d, stderr %s", code, errOut)
 	}
-	if code, _, errOut := asyncsim(t, "sweep", file, "--out", dir); code != 2 || !strings.Contains(errOut, "sweep.journal.csv: holds 1 finished point of this sweep: --resume keeps them") {
+	if code, _, errOut := asyncsim(t, "sweep", file, "--out", dir); code != 2 || !strings.Contains(errOut, "sweep.journal.csv: holds 1 finished point of this sweep: --resume keeps it and runs the others, --restart discards it") {
 		t.Errorf("sweep after the kill: exit %d, stderr %s", code, errOut)
 	}
 }
