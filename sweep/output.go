@@ -13,11 +13,11 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
 	"asyncsim/plots"
+	"asyncsim/report"
 )
 
 // The final outputs of a sweep, in its output folder.
@@ -61,13 +61,14 @@ func (t *table) write(dir string, jobs int, figures bool) ([]string, error) {
 }
 
 // writeCSV writes the header and one row per point and strategy, each
-// cell through csvCell.
+// cell through report.CSVCell, so that a spreadsheet takes none for a
+// formula.
 func (t *table) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	record := make([]string, len(t.cols))
 	write := func(cells []string) {
 		for i, c := range cells {
-			record[i] = csvCell(c)
+			record[i] = report.CSVCell(c)
 		}
 		cw.Write(record[:len(cells)])
 	}
@@ -79,21 +80,6 @@ func (t *table) writeCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvCell returns s as a CSV cell that a spreadsheet does not take for a
-// formula (OWASP's advice on CSV injection): a cell that parses as a
-// number is left alone, so -1.5 stays a number; any other cell starting
-// with '=', '+', '-', '@', a tab or a carriage return gets a leading
-// single quote. It is the rule report applies to a run's CSV files.
-func csvCell(s string) string {
-	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return s
-	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
-		return s
-	}
-	return "'" + s
 }
 
 // jsonNumberText matches JSON's number grammar.

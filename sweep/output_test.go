@@ -91,27 +91,3 @@ func TestWriteCSVGolden(t *testing.T) {
 		}
 	}
 }
-
-func TestCSVCell(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"", ""},
-		{"threads", "threads"},
-		{"4", "4"},
-		{"-1.5", "-1.5"},   // a number stays a number
-		{"+1", "+1"},       // so does a signed one
-		{"-1e-3", "-1e-3"}, // and an exponent
-		{"=1+2", "'=1+2"},
-		{"+x", "'+x"},
-		{"-x", "'-x"},
-		{"@SUM(A1)", "'@SUM(A1)"},
-		{"\tx", "'\tx"},
-		{"\rx", "'\rx"},
-		{"-", "'-"},
-		{"a=b", "a=b"}, // only the first character counts
-		{"{exp: 5ms}", "{exp: 5ms}"},
-	} {
-		if got := csvCell(tt.in); got != tt.want {
-			t.Errorf("csvCell(%q) = %q; want %q", tt.in, got, tt.want)
-		}
-	}
-}
