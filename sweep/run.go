@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -357,9 +358,33 @@ func (s *Sweep) checkDir(dir, own string, restart bool) error {
 		foreign = append(foreign, CSVName) // the other sweep's, beside its sweep.json
 	}
 	for _, name := range foreign {
-		if err := os.Remove(filepath.Join(dir, name)); err != nil {
-			return fmt.Errorf("sweep: %w", err)
+		if err := removeIdle(dir, name); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// removeIdle removes the file name of dir, unless it is the file of a
+// shard running at the moment (of another sweep: the shards of different
+// sweeps share a folder's lock), which is refused with its pid.
+func removeIdle(dir, name string) error {
+	var k, n int
+	if m := shardFile.FindStringSubmatch(name); m != nil {
+		k, _ = strconv.Atoi(m[1])
+		n, _ = strconv.Atoi(m[2])
+		lock := filepath.Join(dir, ShardLockName(k, n))
+		f, err := lockFile(lock, syscall.LOCK_EX)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return &DirError{Path: filepath.Join(dir, name), Msg: fmt.Sprintf("the rows of another sweep, whose shard %d of %d is running (%s); wait for it to end, or use another output folder", k, n, owner(lock))}
+		}
+		if err != nil {
+			return fmt.Errorf("sweep: lock: %w", err)
+		}
+		defer (&dirLock{shard: f}).unlock()
+	}
+	if err := os.Remove(filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("sweep: %w", err)
 	}
 	return nil
 }

@@ -747,6 +747,16 @@ func TestRerunKeepsJournal(t *testing.T) {
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), "the rows of another sweep") {
 		t.Errorf("a shard beside another sweep's shard = %v", err)
 	}
+	// --restart removes another sweep's shard, but not while it runs.
+	l, err := lockDir(dir, 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 1, Shards: 2, Restart: true})
+	if want := fmt.Sprintf("sweep.shard-0-of-2.csv: the rows of another sweep, whose shard 0 of 2 is running (pid %d on ", os.Getpid()); !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+		t.Errorf("a restart beside another sweep's running shard = %v; want %q", err, want)
+	}
+	l.unlock()
 	run(t, s, Options{Dir: dir, Shard: 1, Shards: 2, Restart: true})
 	if _, err := os.Stat(filepath.Join(dir, ShardName(0, 2))); !os.IsNotExist(err) {
 		t.Errorf("a restart kept another sweep's shard")
