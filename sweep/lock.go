@@ -16,9 +16,9 @@ import (
 // a merge runs there: an unsharded sweep or a merge holds it alone, the
 // shards of a sweep share it (each holding its own ShardLockName too), so
 // that no two of them write the same files. The locks are flock(2) locks,
-// which the kernel releases when their holder exits, even by kill -9; the
-// file is removed by the last holder to leave in an orderly way, and a
-// file left behind by a kill is simply taken over.
+// which the kernel releases when their holder exits, even by kill -9; a
+// lone holder removes the file when it ends (the shards leave it for the
+// merge), and a file left behind is simply taken over.
 const LockName = "sweep.lock"
 
 // ShardLockName returns the lock file of shard k of n, which holds the pid
@@ -28,6 +28,7 @@ func ShardLockName(k, n int) string { return fmt.Sprintf("sweep.shard-%d-of-%d.l
 // dirLock is the locks a Run or Merge holds on its output folder.
 type dirLock struct {
 	dir   *os.File // LockName
+	alone bool     // dir is locked exclusively, not shared with shards
 	shard *os.File // ShardLockName, for a shard
 }
 
@@ -45,7 +46,12 @@ func lockDir(dir string, shard, shards int) (*dirLock, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sweep: lock: %w", err)
 		}
-		return &dirLock{dir: f}, writeOwner(f)
+		l := &dirLock{dir: f, alone: true}
+		if err := writeOwner(f); err != nil {
+			l.unlock()
+			return nil, err
+		}
+		return l, nil
 	}
 	f, err := lockFile(path, syscall.LOCK_SH)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
@@ -157,10 +163,13 @@ func holders(dir string) string {
 	return "the shards of a sweep: " + strings.Join(shards, ", ")
 }
 
-// unlock releases l's locks and removes the lock files no one else holds.
-// Every lock file is removed while it is held alone, so a process that
-// opened it before then finds on locking that it is gone and takes the
-// new one (see lockFile).
+// unlock releases l's locks and removes the lock files it holds alone:
+// those of an unsharded sweep or a merge, and a shard's own. A lock file
+// is removed while it is held alone, so a process that opened it before
+// then finds on locking that it is gone and takes the new one (see
+// lockFile). The folder's lock file shared by shards stays until the
+// merge (or any lone holder) removes it: a shard cannot tell whether it
+// is the last without making a shard starting at that moment fail.
 func (l *dirLock) unlock() {
 	if l == nil {
 		return
@@ -170,10 +179,7 @@ func (l *dirLock) unlock() {
 		l.shard.Close()
 	}
 	if l.dir != nil {
-		// A shard upgrades its shared lock to see whether it is the last
-		// holder; if the upgrade fails, another holder is left to remove
-		// the file.
-		if syscall.Flock(int(l.dir.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+		if l.alone {
 			os.Remove(l.dir.Name())
 		}
 		l.dir.Close()
