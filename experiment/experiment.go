@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -31,6 +32,10 @@ type Options struct {
 	// strategy (index in the result) and replication, or nil to call none.
 	// Like Recorder, it is called from the run's own goroutine.
 	OnTask func(strategy, replication int) func(sim.TaskRecord)
+	// Context, if set, stops the Run once it is done: the runs not yet
+	// started are skipped (those under way finish), and Run returns the
+	// context's error.
+	Context context.Context
 }
 
 // StrategyResult is one strategy's outcome over all replications.
@@ -106,6 +111,10 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 	}
 	outcomes := make([]outcome, len(cfgs)*reps)
 	runOne := func(i int) {
+		if opts.Context != nil && opts.Context.Err() != nil {
+			outcomes[i].err = opts.Context.Err()
+			return
+		}
 		si, rep := i/reps, i%reps
 		strat, err := strategies.New(cfgs[si])
 		if err != nil {

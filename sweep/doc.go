@@ -30,6 +30,10 @@
 // writes sweep.csv, sweep.json and one figure per plotted metric; a shard
 // keeps its journal, sweep.shard-K-of-N.csv, which Merge joins with the
 // other shards into exactly the files an unsharded run writes. Each journal
-// carries a hash of the expanded sweep, so that shards of different sweeps
-// are never mixed.
+// carries a hash of the expanded sweep, as sweep.json does, so that the
+// files of different sweeps are never mixed: Run refuses a folder holding
+// another sweep's files, and Merge shards of different sweeps. Every line
+// of a journal or shard is checked when it is read, and a bad one refused
+// with its line number. A Run or Merge holds its folder's lock (see
+// LockName) while it works.
 package sweep

@@ -11,12 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
-	"strings"
 
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
 	"asyncsim/plots"
+	"asyncsim/report"
 )
 
 // The final outputs of a sweep, in its output folder.
@@ -59,13 +60,22 @@ func (t *table) write(dir string, jobs int, figures bool) ([]string, error) {
 	return append(files, figs...), err
 }
 
-// writeCSV writes the header and one row per point and strategy.
+// writeCSV writes the header and one row per point and strategy, each
+// cell through report.CSVCell, so that a spreadsheet takes none for a
+// formula.
 func (t *table) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write(t.cols)
+	record := make([]string, len(t.cols))
+	write := func(cells []string) {
+		for i, c := range cells {
+			record[i] = report.CSVCell(c)
+		}
+		cw.Write(record[:len(cells)])
+	}
+	write(t.cols)
 	for _, g := range t.groups {
 		for _, r := range g.rows {
-			cw.Write(r)
+			write(r)
 		}
 	}
 	cw.Flush()
@@ -76,27 +86,34 @@ func (t *table) writeCSV(w io.Writer) error {
 var jsonNumberText = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
 
 // writeJSON writes {"workload", "replications", "points", "hash", "vary",
-// "plot", "results": [row, ...]}, each row a flat object: "point", the
-// varied paths (numbers and booleans as such, other values as their flow
-// YAML text), then the summary columns as in a run's JSON.
+// "plot", "results": [row, ...]}, one key per line and one row per line,
+// each row a flat object: "point", the varied paths (numbers and booleans
+// as such, other values as their flow YAML text), then the summary columns
+// as in a run's JSON (a non-finite statistic, which no run should produce,
+// as null). Every value goes through encoding/json; the layout and the
+// order of the keys are the output's contract.
 func (t *table) writeJSON(w io.Writer) error {
-	var b bytes.Buffer
 	pl := t.hdr.Plot
-	ys := make([]string, len(pl.Y))
-	for i, y := range pl.Y {
-		ys[i] = jsonString(y)
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	top := object{
+		{"workload", t.hdr.Workload},
+		{"replications", t.hdr.Replications},
+		{"points", t.hdr.Points},
+		{"hash", t.hdr.Hash},
+		{"vary", t.paths},
+		{"plot", object{{"x", pl.X}, {"y", pl.Y}, {"log_x", pl.LogX}, {"log_y", pl.LogY}}},
 	}
-	plot := fmt.Sprintf(`{"x": %s, "y": [%s], "log_x": %t, "log_y": %t}`, jsonString(pl.X), strings.Join(ys, ", "), pl.LogX, pl.LogY)
-	fmt.Fprintf(&b, "{\n  \"workload\": %s,\n  \"replications\": %d,\n  \"points\": %d,\n  \"hash\": %s,\n  \"vary\": [",
-		jsonString(t.hdr.Workload), t.hdr.Replications, t.hdr.Points, jsonString(t.hdr.Hash))
-	for i, p := range t.paths {
-		if i > 0 {
-			b.WriteString(", ")
+	for _, m := range top {
+		b.WriteString("  ")
+		if err := appendJSON(&b, rawMembers{m}); err != nil {
+			return fmt.Errorf("%s: %w", JSONName, err)
 		}
-		b.WriteString(jsonString(p))
+		b.WriteString(",\n")
 	}
-	fmt.Fprintf(&b, "],\n  \"plot\": %s,\n  \"results\": [", plot)
+	b.WriteString(`  "results": [`)
 	nv := len(t.paths)
+	row := make(object, 0, 1+len(t.cols))
 	first := true
 	for _, g := range t.groups {
 		for _, r := range g.rows {
@@ -104,23 +121,14 @@ func (t *table) writeJSON(w io.Writer) error {
 				b.WriteString(",")
 			}
 			first = false
-			fmt.Fprintf(&b, "\n    {\"point\": %d", g.point)
+			row = append(row[:0], member{"point", g.point})
 			for j, v := range r {
-				b.WriteString(", ")
-				b.WriteString(jsonString(t.cols[j]))
-				b.WriteString(": ")
-				switch {
-				case j < nv:
-					b.WriteString(jsonValue(v))
-				case j < nv+2: // strategy, kind
-					b.WriteString(jsonString(v))
-				case v == "NaN" || v == "+Inf" || v == "-Inf":
-					b.WriteString("null")
-				default:
-					b.WriteString(v)
-				}
+				row = append(row, member{t.cols[j], cellValue(v, j, nv)})
 			}
-			b.WriteString("}")
+			b.WriteString("\n    ")
+			if err := appendJSON(&b, row); err != nil {
+				return fmt.Errorf("%s: point %d: %w", JSONName, g.point, err)
+			}
 		}
 	}
 	b.WriteString("\n  ]\n}\n")
@@ -128,30 +136,86 @@ func (t *table) writeJSON(w io.Writer) error {
 	return err
 }
 
-// jsonValue writes a varied value: a number or boolean as such, anything
-// else as a string.
-func jsonValue(v string) string {
-	if jsonNumberText.MatchString(v) || v == "true" || v == "false" {
+// cellValue returns the JSON value of cell j of a row whose first nv
+// cells are varied values: a varied value that reads as a JSON number or
+// boolean as such and any other as a string; the strategy and kind as
+// strings; a statistic as a number, or null when it is not finite.
+func cellValue(v string, j, nv int) any {
+	switch {
+	case j < nv:
+		switch {
+		case v == "true" || v == "false":
+			return v == "true"
+		case jsonNumberText.MatchString(v):
+			return json.Number(v)
+		}
 		return v
+	case j < nv+2: // strategy, kind
+		return v
+	case v == "NaN" || v == "+Inf" || v == "-Inf":
+		return nil
 	}
-	return jsonString(v)
+	return json.Number(v)
 }
 
-// jsonString quotes s as a JSON string, without HTML escapes.
-func jsonString(s string) string {
-	plain := true
-	for i := 0; i < len(s) && plain; i++ {
-		c := s[i]
-		plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+// member is one key of an object written with its keys in a fixed order.
+type member struct {
+	key   string
+	value any
+}
+
+// object is a JSON object whose keys keep their order.
+type object []member
+
+// rawMembers are members written without braces: a top-level key on
+// its own line.
+type rawMembers object
+
+// appendJSON appends v to b as JSON on one line, in this package's style:
+// ", " between items, ": " after a key, no HTML escapes. v is an object,
+// its members without braces, a []string, or anything encoding/json
+// encodes.
+func appendJSON(b *bytes.Buffer, v any) error {
+	switch v := v.(type) {
+	case object:
+		b.WriteByte('{')
+		if err := appendJSON(b, rawMembers(v)); err != nil {
+			return err
+		}
+		b.WriteByte('}')
+	case rawMembers:
+		for i, m := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if err := appendJSON(b, m.key); err != nil {
+				return err
+			}
+			b.WriteString(": ")
+			if err := appendJSON(b, m.value); err != nil {
+				return fmt.Errorf("%q: %w", m.key, err)
+			}
+		}
+	case []string:
+		b.WriteByte('[')
+		for i, s := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if err := appendJSON(b, s); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	default:
+		enc := json.NewEncoder(b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
 	}
-	if plain {
-		return `"` + s + `"`
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
+	return nil
 }
 
 // readTable reads the sweep.json of fsys back into a table.
@@ -190,7 +254,7 @@ func readTable(fsys fs.FS) (*table, error) {
 		}
 		if t.cols == nil {
 			t.cols = keys[1:]
-		} else if !equalStrings(t.cols, keys[1:]) {
+		} else if !slices.Equal(t.cols, keys[1:]) {
 			return nil, fmt.Errorf("%s: results[%d]: its keys differ from the first row's", path, i)
 		}
 		pt, err := strconv.Atoi(vals[0])
@@ -244,18 +308,6 @@ func orderedObject(raw json.RawMessage) (keys, vals []string, err error) {
 		vals = append(vals, text)
 	}
 	return keys, vals, nil
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // ErrNoSweep is returned, wrapped, by Figures and PlotDir for a folder

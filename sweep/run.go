@@ -1,7 +1,9 @@
 package sweep
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,8 +12,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"asyncsim/experiment"
@@ -24,18 +28,27 @@ import (
 // with Options.Resume completes the sweep.
 var ErrInterrupted = errors.New("sweep interrupted")
 
-// DirError is a problem with the files already in an output folder: a
-// journal of another sweep, or shards that are missing, duplicated,
-// incomplete or from different sweeps.
+// DirError is a problem with an output folder or the files already in
+// it: a folder another sweep or merge is using, the journal or outputs of
+// another sweep, a journal that would be lost, a bad line of a journal or
+// shard file, or shards that are missing, duplicated, incomplete or from
+// different sweeps.
 type DirError struct {
 	// Path is the folder or file at fault.
 	Path string
+	// Line, if not 0, is the line of Path at fault.
+	Line int
 	// Msg says what is wrong and what to do.
 	Msg string
 }
 
-// Error formats e as "path: msg".
-func (e *DirError) Error() string { return e.Path + ": " + e.Msg }
+// Error formats e as "path: msg" or "path:line: msg".
+func (e *DirError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return e.Path + ": " + e.Msg
+}
 
 // GCPercent is the garbage collector setting (see runtime/debug.SetGCPercent)
 // that asyncsim sweep runs with unless GOGC is set: a sweep's live heap is
@@ -59,8 +72,13 @@ type Options struct {
 	Shard, Shards int
 	// Resume keeps the points already complete in Dir's journal (or, for
 	// an unsharded sweep already merged, in sweep.json) and runs only the
-	// others. Without it a run starts over.
+	// others.
 	Resume bool
+	// Restart discards what Dir holds of an earlier run: the journal (of
+	// this sweep or another), and another sweep's sweep.csv, sweep.json
+	// and shard files. Without Resume or Restart a run refuses a journal
+	// holding finished points and any other sweep's files.
+	Restart bool
 	// NoFigures skips drawing the figures of a finished sweep; PlotDir
 	// (asyncsim plot DIR) draws them later.
 	NoFigures bool
@@ -88,17 +106,26 @@ type Result struct {
 // Run runs the sweep's points (those of one shard, if Options.Shards > 0),
 // appending each finished point's rows to the journal in Options.Dir at
 // once. When every point is done it writes sweep.csv, sweep.json and the
-// figures (or the finished shard file). When ctx is cancelled it stops
-// starting points, waits for those running, and returns an error wrapping
-// ErrInterrupted.
+// figures (or the finished shard file).
+//
+// Run holds Dir's lock (see LockName) while it works, and refuses, with a
+// *DirError, a folder another sweep or merge is using, the files of
+// another sweep (unless Options.Restart), a journal of finished points
+// without Options.Resume or Restart, and a journal with a bad line.
+//
+// When ctx is cancelled it starts no more points, stops those running
+// before their next replication (their rows are not kept), and returns
+// an error wrapping ErrInterrupted.
 func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 	sharded := opts.Shards > 0
 	shards := max(opts.Shards, 1)
-	if opts.Shards < 0 || opts.Shard < 0 || opts.Shard >= shards {
+	switch {
+	case opts.Shards < 0 || opts.Shard < 0 || opts.Shard >= shards:
 		return nil, fmt.Errorf("sweep: shard %d of %d: want 0 <= K < N", opts.Shard, shards)
-	}
-	if opts.Dir == "" {
+	case opts.Dir == "":
 		return nil, errors.New("sweep: no output folder")
+	case opts.Resume && opts.Restart:
+		return nil, errors.New("sweep: resume and restart exclude each other")
 	}
 	var mine []int
 	for i := opts.Shard; i < len(s.Points); i += shards {
@@ -107,6 +134,9 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 	res := &Result{Points: len(mine)}
 	hdr := header{Hash: s.Hash, Points: len(s.Points), Shard: opts.Shard, Shards: shards,
 		Workload: s.Workload, Replications: s.Replications, Plot: s.Plot}
+	for _, pt := range mine {
+		hdr.Rows += len(s.Points[pt].Spec.Strategies)
+	}
 	cols := s.Columns()
 	name := JournalName
 	if sharded {
@@ -114,42 +144,39 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 	}
 	path := filepath.Join(opts.Dir, name)
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, fs.ErrExist) {
+			return nil, &DirError{Path: opts.Dir, Msg: "not a folder"}
+		}
 		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	lock, err := lockDir(opts.Dir, opts.Shard, opts.Shards)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.unlock()
+	if err := s.checkDir(opts.Dir, name, opts.Restart); err != nil {
+		return nil, err
 	}
 
 	done := make(map[int]group) // point -> its rows
 	var order []int             // points of done, in journal order
-	if opts.Resume {
-		data, err := os.ReadFile(path)
-		switch {
-		case err == nil:
-			j, err := parseJournal(data)
-			if err != nil {
-				return nil, &DirError{path, fmt.Sprintf("cannot resume: %v; remove it, or run without --resume to start over", err)}
-			}
-			if err := s.checkHeader(j, hdr, cols); err != nil {
-				return nil, &DirError{path, "cannot resume: " + err.Error() + "; use another output folder, or run without --resume to start over"}
-			}
-			for _, g := range j.groups {
-				if _, dup := done[g.point]; !dup && g.point%shards == opts.Shard && s.groupOK(g) {
-					done[g.point] = g
-					order = append(order, g.point)
-				}
-			}
-		case errors.Is(err, fs.ErrNotExist):
-			if !sharded && s.merged(opts.Dir) {
-				res.Resumed, res.Complete = len(mine), true
-				res.Files = []string{filepath.Join(opts.Dir, CSVName), filepath.Join(opts.Dir, JSONName)}
-				if opts.NoFigures {
-					return res, nil
-				}
-				files, err := PlotDir(opts.Dir, "png")
-				res.Files = append(res.Files, files...)
-				return res, err
-			}
-		default:
-			return nil, fmt.Errorf("sweep: %w", err)
+	kept, err := s.readJournal(path, hdr, cols, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range kept {
+		done[g.point] = g
+		order = append(order, g.point)
+	}
+	if opts.Resume && len(kept) == 0 && !sharded && s.merged(opts.Dir) {
+		res.Resumed, res.Complete = len(mine), true
+		res.Files = []string{filepath.Join(opts.Dir, CSVName), filepath.Join(opts.Dir, JSONName)}
+		if opts.NoFigures {
+			return res, nil
 		}
+		files, err := PlotDir(opts.Dir, "png")
+		res.Files = append(res.Files, files...)
+		return res, err
 	}
 	res.Resumed = len(done)
 
@@ -160,7 +187,7 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 	if len(order) == 0 {
 		write = createFile
 	}
-	err := write(path, func(w io.Writer) error {
+	err = write(path, func(w io.Writer) error {
 		if _, err := w.Write(encodeHeader(hdr, cols)); err != nil {
 			return err
 		}
@@ -222,6 +249,179 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// readJournal reads the journal at path, if there is one, and returns
+// the groups of this sweep's points it holds, in file order, to keep: all
+// of them with opts.Resume, none otherwise. The last group may lack rows
+// (a kill cut it short) and is then left out. It refuses a journal with a
+// bad line or of another sweep (unless opts.Restart), and one holding
+// finished points without opts.Resume or opts.Restart.
+func (s *Sweep) readJournal(path string, want header, cols []string, opts Options) ([]group, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || err == nil && len(data) == 0:
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("sweep: %w", err)
+	case opts.Restart:
+		return nil, nil
+	}
+	what := ""
+	if opts.Resume {
+		what = "cannot resume: "
+	}
+	j, err := parseJournal(path, data)
+	if err != nil {
+		var de *DirError
+		if errors.As(err, &de) {
+			de.Msg = what + de.Msg + "; restart the sweep (--restart) to discard the journal"
+		}
+		return nil, err
+	}
+	if err := s.checkHeader(j, want, cols); err != nil {
+		return nil, &DirError{Path: path, Msg: fmt.Sprintf("not this sweep's journal (%v; %s): use another output folder, or --restart to discard it",
+			err, pointCount(len(j.groups)))}
+	}
+	groups, bad := s.checkGroups(path, j)
+	if bad != nil {
+		bad.Msg = what + bad.Msg + "; restart the sweep (--restart) to discard the journal"
+		return nil, bad
+	}
+	switch {
+	case opts.Resume:
+		return groups, nil
+	case len(groups) > 0:
+		them := "them"
+		if len(groups) == 1 {
+			them = "it"
+		}
+		return nil, &DirError{Path: path, Msg: fmt.Sprintf("holds %s of this sweep: --resume keeps %s and runs the others, --restart discards %[2]s", pointCount(len(groups)), them)}
+	}
+	return nil, nil
+}
+
+// checkDir refuses, with a *DirError, a folder holding files of another
+// sweep: its sweep.json, a sweep.csv without the sweep.json that says
+// whose it is, or a journal or shard file other than own (which
+// readJournal checks). With restart it removes them instead.
+func (s *Sweep) checkDir(dir, own string, restart bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	var foreign []string // files to remove on restart
+	refuse := func(name, msg string) error {
+		if restart {
+			foreign = append(foreign, name)
+			return nil
+		}
+		return &DirError{Path: filepath.Join(dir, name), Msg: msg + "; use another output folder, or --restart to replace them"}
+	}
+	if slices.Contains(names, JSONName) {
+		t, err := readTable(os.DirFS(dir))
+		switch {
+		case err != nil:
+			err = refuse(JSONName, fmt.Sprintf("not a sweep's output (%s)", strings.TrimPrefix(err.Error(), JSONName+": ")))
+		case t.hdr.Hash != s.Hash:
+			err = refuse(JSONName, fmt.Sprintf("the results of another sweep (workload %s, %d points, hash %s; this sweep's is %s)",
+				t.hdr.Workload, t.hdr.Points, short(t.hdr.Hash), short(s.Hash)))
+		}
+		if err != nil {
+			return err
+		}
+	} else if slices.Contains(names, CSVName) {
+		if err := refuse(CSVName, "the results of a sweep, without the "+JSONName+" that says which"); err != nil {
+			return err
+		}
+	}
+	for _, name := range names {
+		if name == own || name != JournalName && !shardFile.MatchString(name) {
+			continue
+		}
+		h, err := readHeader(filepath.Join(dir, name))
+		switch {
+		case errors.Is(err, errNoHeaderYet):
+			err = nil // another shard creating its file at this moment
+		case err != nil:
+			err = refuse(name, fmt.Sprintf("not a sweep journal (%v)", err))
+		case h.Hash != s.Hash:
+			err = refuse(name, fmt.Sprintf("the rows of another sweep (workload %s, hash %s; this sweep's is %s)", h.Workload, short(h.Hash), short(s.Hash)))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if restart && slices.Contains(foreign, JSONName) && !slices.Contains(foreign, CSVName) && slices.Contains(names, CSVName) {
+		foreign = append(foreign, CSVName) // the other sweep's, beside its sweep.json
+	}
+	for _, name := range foreign {
+		if err := removeIdle(dir, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeIdle removes the file name of dir, unless it is the file of a
+// shard running at the moment (of another sweep: the shards of different
+// sweeps share a folder's lock), which is refused with its pid.
+func removeIdle(dir, name string) error {
+	var k, n int
+	if m := shardFile.FindStringSubmatch(name); m != nil {
+		k, _ = strconv.Atoi(m[1])
+		n, _ = strconv.Atoi(m[2])
+		lock := filepath.Join(dir, ShardLockName(k, n))
+		f, err := lockFile(lock, syscall.LOCK_EX)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return &DirError{Path: filepath.Join(dir, name), Msg: fmt.Sprintf("the rows of another sweep, whose shard %d of %d is running (%s); wait for it to end, or use another output folder", k, n, owner(lock))}
+		}
+		if err != nil {
+			return fmt.Errorf("sweep: lock: %w", err)
+		}
+		defer (&dirLock{shard: f}).unlock()
+	}
+	if err := os.Remove(filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	return nil
+}
+
+// errNoHeaderYet is readHeader's error for a file whose first line is a
+// part of a journal's header, or empty: a file a shard is creating.
+var errNoHeaderYet = errors.New("no header yet")
+
+// readHeader reads the header line of the journal or shard file at path.
+func readHeader(path string) (header, error) {
+	var h header
+	f, err := os.Open(path)
+	if err != nil {
+		return h, err
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(io.LimitReader(f, 1<<16)).ReadString('\n')
+	switch {
+	case err == io.EOF && strings.HasPrefix(journalMagic+"{", line) || err == io.EOF && strings.HasPrefix(line, journalMagic+"{"):
+		return h, errNoHeaderYet
+	case err != nil || !strings.HasPrefix(line, journalMagic):
+		return h, fmt.Errorf("it does not start with %q", strings.TrimSpace(journalMagic))
+	}
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(line, journalMagic)), &h); err != nil || h.Hash == "" {
+		return h, fmt.Errorf("its header is not a journal's")
+	}
+	return h, nil
+}
+
+// pointCount returns "1 finished point", "3 finished points".
+func pointCount(n int) string {
+	if n == 1 {
+		return "1 finished point"
+	}
+	return fmt.Sprintf("%d finished points", n)
+}
+
 // createFile creates or truncates path and writes it with write.
 func createFile(path string, write func(w io.Writer) error) error {
 	f, err := os.Create(path)
@@ -270,7 +470,10 @@ func (s *Sweep) runPoints(ctx context.Context, path string, todo []int, done map
 			return
 		}
 		point := &s.Points[pt]
-		r, err := experiment.Run(point.Spec, experiment.Options{Jobs: inner})
+		r, err := experiment.Run(point.Spec, experiment.Options{Jobs: inner, Context: ctx})
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return // stopped by the interruption: run again on resume
+		}
 		var g group
 		if err == nil {
 			g = group{point: pt}
@@ -349,35 +552,47 @@ func (s *Sweep) checkHeader(j *journal, want header, cols []string) error {
 	h := j.hdr
 	switch {
 	case h.Hash != want.Hash:
-		return fmt.Errorf("it holds rows of another sweep (hash %s, this sweep's is %s)", short(h.Hash), short(want.Hash))
+		return fmt.Errorf("hash %s, this sweep's is %s", short(h.Hash), short(want.Hash))
 	case h.Points != want.Points:
-		return fmt.Errorf("it holds a sweep of %d points, this one has %d", h.Points, want.Points)
+		return fmt.Errorf("a sweep of %d points, this one has %d", h.Points, want.Points)
 	case h.Shard != want.Shard || h.Shards != want.Shards:
-		return fmt.Errorf("it holds shard %d of %d, not %d of %d", h.Shard, h.Shards, want.Shard, want.Shards)
+		return fmt.Errorf("shard %d of %d, not %d of %d", h.Shard, h.Shards, want.Shard, want.Shards)
 	case !slices.Equal(j.cols[1:], cols):
 		return fmt.Errorf("its columns differ from this sweep's")
 	}
 	return nil
 }
 
-// groupOK reports whether g holds exactly the rows of its point: one per
-// strategy, in order, with the point's values.
-func (s *Sweep) groupOK(g group) bool {
-	if g.point < 0 || g.point >= len(s.Points) {
-		return false
-	}
-	pt := &s.Points[g.point]
-	names := pt.Strategies()
-	if len(g.rows) != len(names) {
-		return false
-	}
-	nv := len(pt.Values)
-	for i, r := range g.rows {
-		if len(r) <= nv || !slices.Equal(r[:nv], pt.Values) || r[nv] != names[i] {
-			return false
+// checkGroups checks that each group of j holds the rows of its point:
+// one per strategy, in order, with the point's values, names and kinds.
+// It returns the groups, less the last one if a kill cut it short.
+func (s *Sweep) checkGroups(path string, j *journal) ([]group, *DirError) {
+	groups := j.groups
+	for gi, g := range groups {
+		pt := &s.Points[g.point]
+		nv := len(pt.Values)
+		cfgs := pt.Spec.Strategies
+		for i, r := range g.rows {
+			line := g.line + i
+			switch {
+			case !slices.Equal(r[:nv], pt.Values):
+				return nil, &DirError{Path: path, Line: line, Msg: fmt.Sprintf("point %d: varied values %s, not this sweep's %s",
+					g.point, strings.Join(r[:nv], ", "), strings.Join(pt.Values, ", "))}
+			case i >= len(cfgs):
+				return nil, &DirError{Path: path, Line: line, Msg: fmt.Sprintf("point %d: a row beyond its %d strategies", g.point, len(cfgs))}
+			case r[nv] != cfgs[i].Name || r[nv+1] != string(cfgs[i].Kind):
+				return nil, &DirError{Path: path, Line: line, Msg: fmt.Sprintf("point %d: strategy %q (%s) where this sweep has %q (%s)",
+					g.point, r[nv], r[nv+1], cfgs[i].Name, cfgs[i].Kind)}
+			}
+		}
+		if len(g.rows) < len(cfgs) {
+			if gi == len(groups)-1 && !j.complete {
+				return groups[:gi], nil // the last write, cut short
+			}
+			return nil, &DirError{Path: path, Line: g.line, Msg: fmt.Sprintf("point %d: %d rows for its %d strategies", g.point, len(g.rows), len(cfgs))}
 		}
 	}
-	return true
+	return groups, nil
 }
 
 // merged reports whether dir holds this sweep's final sweep.json and
@@ -387,7 +602,7 @@ func (s *Sweep) merged(dir string) bool {
 	if err != nil {
 		return false
 	}
-	if _, err := os.Stat(filepath.Join(dir, "sweep.csv")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, CSVName)); err != nil {
 		return false
 	}
 	return t.hdr.Hash == s.Hash && t.hdr.Points == len(s.Points)

@@ -5,13 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"asyncsim/report"
 	"asyncsim/sim"
 )
 
@@ -172,6 +176,19 @@ func TestShardsMergeToUnsharded(t *testing.T) {
 	}
 }
 
+// editShard rewrites the lines of the file at path with edit.
+func editShard(t *testing.T, path string, edit func(lines []string) []string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if err := os.WriteFile(path, []byte(strings.Join(edit(lines[:len(lines)-1]), "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestMergeRefuses(t *testing.T) {
 	s := mustParse(t, gridSweep)
 	other := mustParse(t, strings.Replace(gridSweep, "[1, 2, 4]", "[1, 2, 3]", 1))
@@ -224,6 +241,38 @@ func TestMergeRefuses(t *testing.T) {
 			os.WriteFile(path, data[:len(data)-len(journalComplete)-40], 0o644)
 			return dir
 		}, "sweep.shard-1-of-2.csv: unfinished: run that shard again with --resume"},
+		// Issue 12, point 4: a duplicated row gave 401 results for 400.
+		{"duplicated row", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(1, 2)), func(l []string) []string {
+				return slices.Insert(l, 4, l[3])
+			})
+			return dir
+		}, `sweep.shard-1-of-2.csv:5: point 1: strategy "blocking" a second time (first on line 4)`},
+		{"duplicated point", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(1, 2)), func(l []string) []string {
+				return slices.Insert(l, len(l)-1, l[2])
+			})
+			return dir
+		}, "sweep.shard-1-of-2.csv:21: point 1 a second time (first on line 3)"},
+		{"removed row", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(0, 2)), func(l []string) []string {
+				return slices.Delete(l, 4, 5)
+			})
+			return dir
+		}, "sweep.shard-0-of-2.csv:1: its header says 18 rows, it holds 17: a row removed or added?"},
+		{"NaN", func(t *testing.T) string {
+			dir := shards(t, s, 2)
+			editShard(t, filepath.Join(dir, ShardName(0, 2)), func(l []string) []string {
+				l[6] = strings.Replace(l[6], ",23,", ",23,NaN,", 1)
+				l[6] = l[6][:strings.LastIndexByte(l[6][:len(l[6])-1], ',')] + "\n"
+				return l
+			})
+			return dir
+		}, `sweep.shard-0-of-2.csv:7: point 2: strategy "blocking": makespan_s "NaN" is not a finite number`},
+		{"no folder", func(t *testing.T) string { return filepath.Join(t.TempDir(), "nonexistent") }, "nonexistent: no such folder"},
 		{"not a journal", func(t *testing.T) string {
 			dir := shards(t, s, 2)
 			os.WriteFile(filepath.Join(dir, ShardName(0, 2)), []byte("a,b\n1,2\n"), 0o644)
@@ -323,12 +372,17 @@ func TestResumeRefusesAnotherSweep(t *testing.T) {
 	}
 	_, err := Run(context.Background(), other, Options{Dir: dir, Resume: true})
 	var de *DirError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "cannot resume: it holds rows of another sweep") {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.journal.csv: not this sweep's journal (hash sha256:") {
 		t.Errorf("resume with another sweep = %v", err)
 	}
-	// Without --resume it starts over.
-	if _, err := Run(context.Background(), other, Options{Dir: dir}); err != nil {
-		t.Errorf("starting over: %v", err)
+	// Nor does a plain run start over in another sweep's folder (issue
+	// 12, point 2); --restart does.
+	_, err = Run(context.Background(), other, Options{Dir: dir})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "not this sweep's journal") || !strings.Contains(err.Error(), "--restart to discard it") {
+		t.Errorf("a plain run in another sweep's folder = %v", err)
+	}
+	if _, err := Run(context.Background(), other, Options{Dir: dir, Restart: true}); err != nil {
+		t.Errorf("restarting: %v", err)
 	}
 }
 
@@ -406,31 +460,412 @@ func indexOf(ss []string, s string) int {
 	return -1
 }
 
-func TestJournalParse(t *testing.T) {
+// journalRow returns a valid journal row of strategy name: the varied
+// value v, then a run's summary with one replication.
+func journalRow(v, name, kind string) []string {
+	r := []string{v, name, kind, "7"}
+	for range len(report.Columns(1)) - 3 {
+		r = append(r, "0.25")
+	}
+	return r
+}
+
+// testJournal is a journal of 3 points, 2 strategies each, varied path
+// "a": point 2 whole, then point 0 whole.
+func testJournal() (header, []string, string) {
 	h := header{Hash: "sha256:x", Points: 3, Shards: 1, Workload: "w", Replications: 1}
-	cols := []string{"a", "strategy", "kind"}
-	full := string(encodeHeader(h, cols)) +
-		string(encodeGroup(group{point: 2, rows: [][]string{{"x,y", "s1", "k"}, {"x,y", "s2", "k"}}})) +
-		string(encodeGroup(group{point: 0, rows: [][]string{{`"q"`, "s1", "k"}}}))
-	j, err := parseJournal([]byte(full))
+	cols := append([]string{"a"}, report.Columns(1)...)
+	return h, cols, string(encodeHeader(h, cols)) +
+		string(encodeGroup(group{point: 2, rows: [][]string{journalRow("x,y", "s1", "threaded"), journalRow("x,y", "s2", "blocking")}})) +
+		string(encodeGroup(group{point: 0, rows: [][]string{journalRow(`"q"`, "s1", "threaded"), journalRow(`"q"`, "s2", "blocking")}}))
+}
+
+func TestJournalParse(t *testing.T) {
+	_, _, full := testJournal()
+	j, err := parseJournal("j.csv", []byte(full))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(j.groups) != 2 || j.groups[0].point != 2 || len(j.groups[0].rows) != 2 || j.groups[1].rows[0][0] != `"q"` || j.complete || j.bad != "" {
+	if len(j.groups) != 2 || j.groups[0].point != 2 || len(j.groups[0].rows) != 2 || j.groups[0].line != 3 ||
+		j.groups[1].line != 5 || j.groups[1].rows[0][0] != `"q"` || j.complete {
 		t.Errorf("parseJournal = %+v", j)
 	}
+	// A write cut short leaves part of a line, which is ignored.
 	for cut := len(full) - 1; cut > len(full)-12; cut-- {
-		j, err := parseJournal([]byte(full[:cut]))
-		if err != nil || len(j.groups) != 1 || j.bad != "" {
+		j, err := parseJournal("j.csv", []byte(full[:cut]))
+		if err != nil || len(j.groups) != 2 || len(j.groups[1].rows) != 1 {
 			t.Errorf("cut at %d: %+v, %v; want the half-written last line ignored", cut, j, err)
 		}
 	}
-	j, _ = parseJournal([]byte(full + journalComplete + "\n"))
-	if !j.complete {
-		t.Error("journalComplete not recognised")
+	j, err = parseJournal("j.csv", []byte(full+journalComplete+"\n"))
+	if err != nil || !j.complete {
+		t.Errorf("journalComplete not recognised: %v", err)
 	}
-	j, _ = parseJournal([]byte(full + "zz,1\n"))
-	if j.bad == "" {
-		t.Error("a malformed row is not reported")
+	// Numbers are kept in the form Run writes them.
+	j, err = parseJournal("j.csv", []byte(strings.Replace(full, ",7,0.25,", ",07,2.5e-1,", 1)))
+	if err != nil || j.groups[0].rows[0][3] != "7" || j.groups[0].rows[0][4] != "0.25" {
+		t.Errorf("numbers not normalised: %v, %v", j.groups[0].rows[0][:5], err)
 	}
+}
+
+// TestJournalRejects covers issue 12's point 4: a journal or shard row is
+// checked cell by cell, and a bad one is an error naming its line.
+func TestJournalRejects(t *testing.T) {
+	_, _, full := testJournal()
+	lines := strings.SplitAfter(full, "\n")
+	edit := func(line int, from, to string) string {
+		l := slices.Clone(lines)
+		l[line-1] = strings.Replace(l[line-1], from, to, 1)
+		return strings.Join(l, "")
+	}
+	h, cols, _ := testJournal()
+	h.Shards, h.Shard = 2, 1
+	otherShard := string(encodeHeader(h, cols)) + strings.Join(lines[2:], "")
+	tests := []struct {
+		name, data string
+		line       int
+		want       string
+	}{
+		{"hello", edit(3, ",0.25,", ",hello,"), 3, `point 2: strategy "s1": makespan_s "hello" is not a finite number`},
+		{"NaN", edit(4, ",0.25,", ",NaN,"), 4, `makespan_s "NaN" is not a finite number`},
+		{"Inf", edit(5, ",0.25\n", ",-Inf\n"), 5, `context_switches "-Inf" is not a finite number`},
+		{"tasks", edit(6, ",7,", ",7.5,"), 6, `tasks "7.5" is not a whole number of tasks`},
+		{"negative tasks", edit(6, ",7,", ",-1,"), 6, `tasks "-1" is not a whole number`},
+		{"kind", edit(3, "threaded", "thread"), 3, `kind "thread" is not one of`},
+		{"no name", edit(3, ",s1,", ",,"), 3, "no strategy name"},
+		{"invalid UTF-8", edit(4, "s2", "s\xff"), 4, "not valid UTF-8"},
+		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "20 cells; the header has 19 columns"},
+		{"point index", edit(5, "0,", "00,"), 5, `point "00" is not a point index`},
+		{"point beyond", edit(5, "0,", "3,"), 5, "point 3 is beyond the sweep's 3 points"},
+		{"other shard", otherShard, 3, "point 2 is not one of shard 1 of 2"},
+		{"duplicated row", full + lines[5], 7, `point 0: strategy "s2" a second time (first on line 6)`},
+		{"duplicated point", full + lines[2], 7, "point 2 a second time (first on line 3)"},
+		{"values differ", edit(6, `"""q"""`, "z"), 6, "point 0: varied values z differ from those on line 5"},
+		{"after complete", full + journalComplete + "\n" + lines[2], 8, `a line after "# complete"`},
+		{"header", strings.Replace(full, `"points":3`, `"points":0`, 1), 1, "the header's 0 points"},
+		{"header field", strings.Replace(full, `"points":3`, `"pints":3`, 1), 1, "not a journal's header"},
+		{"columns", edit(2, "makespan_s,", "makespan,"), 2, "not the column header of a sweep journal with 1 replications"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseJournal("j.csv", []byte(tt.data))
+			var de *DirError
+			if !errors.As(err, &de) || de.Line != tt.line || !strings.Contains(err.Error(), tt.want) ||
+				!strings.HasPrefix(err.Error(), fmt.Sprintf("j.csv:%d: ", tt.line)) {
+				t.Errorf("parseJournal = %v; want j.csv:%d: ...%s", err, tt.line, tt.want)
+			}
+		})
+	}
+}
+
+// TestInterruptStopsRunningPoints covers issue 12's point 13: once
+// interrupted, a sweep stops the points running before their next
+// replication instead of running them to the end. The one point (forty
+// replications of 300,000 tasks, about 3 s) is interrupted 0.1 s after it
+// starts.
+func TestInterruptStopsRunningPoints(t *testing.T) {
+	s := mustParse(t, `
+workload:
+  name: long
+  tasks:
+    - name: t
+      count: 1
+      arrival: {interarrival: {exp: 1ms}}
+      steps: [{cpu: {exp: 500us}}]
+  strategies: [{kind: blocking}]
+replications: 40
+vary:
+  - path: tasks.t.count
+    values: [300000]
+`)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	res, err := Run(ctx, s, Options{Dir: dir, Jobs: 1})
+	if !errors.Is(err, ErrInterrupted) || res == nil || res.Ran != 0 || res.Complete {
+		t.Fatalf("Run = %+v, %v after %v; want the point stopped and ErrInterrupted", res, err, time.Since(start))
+	}
+	t.Logf("stopped after %v", time.Since(start))
+	data, err := os.ReadFile(filepath.Join(dir, JournalName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := parseJournal(JournalName, data); err != nil || len(j.groups) != 0 {
+		t.Errorf("journal: %+v, %v; want no point", j, err)
+	}
+}
+
+// TestLockRefusesSecondSweep covers issue 12's point 1: while a sweep or
+// merge holds a folder, a second one is refused with the holder's pid,
+// and the lock goes when its holder does.
+func TestLockRefusesSecondSweep(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	pid := fmt.Sprintf("(pid %d on ", os.Getpid())
+	refused := func(t *testing.T, what string, err error, want string) {
+		t.Helper()
+		var de *DirError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s = %v; want a DirError containing %q", what, err, want)
+		}
+	}
+
+	dir := t.TempDir()
+	l, err := lockDir(dir, 0, 0) // a sweep or merge in another process
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	refused(t, "Run into a held folder", err, "in use by another asyncsim sweep or merge "+pid)
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 1, Shards: 2})
+	refused(t, "a shard into a held folder", err, "in use by another asyncsim sweep or merge "+pid)
+	_, err = Merge(dir, false)
+	refused(t, "Merge into a held folder", err, "in use by another asyncsim sweep or merge "+pid)
+	if _, err := os.Stat(filepath.Join(dir, JournalName)); !os.IsNotExist(err) {
+		t.Errorf("a refused sweep wrote a journal")
+	}
+	l.unlock()
+	run(t, s, Options{Dir: dir})
+
+	// Shards share the folder; each holds its own shard alone.
+	dir = t.TempDir()
+	l, err = lockDir(dir, 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, s, Options{Dir: dir, Shard: 1, Shards: 2})
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 0, Shards: 2})
+	refused(t, "the same shard twice", err, "shard 0 of 2 is already running into it "+pid)
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	refused(t, "a sweep into a folder of running shards", err, "in use by the shards of a sweep: shard 0 of 2 "+pid)
+	_, err = Merge(dir, false)
+	refused(t, "a merge of running shards", err, "in use by the shards of a sweep: shard 0 of 2 "+pid)
+	l.unlock()
+	run(t, s, Options{Dir: dir, Shard: 0, Shards: 2})
+	if _, err := Merge(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{LockName, ShardLockName(0, 2), ShardLockName(1, 2)} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s is left behind", name)
+		}
+	}
+
+	// A lock file left by a kill -9 holds no lock: it is taken over.
+	dir = t.TempDir()
+	os.WriteFile(filepath.Join(dir, LockName), []byte("pid 999999999 on gone\n"), 0o644)
+	run(t, s, Options{Dir: dir})
+}
+
+// TestTwoSweepsOneFolder is the reproduction of issue 12's point 1: sweep
+// A runs into a folder, sweep B (differing in one count) is started into
+// it meanwhile and refused; once A is done, B is refused A's finished
+// folder too, with --resume or without (point 2).
+func TestTwoSweepsOneFolder(t *testing.T) {
+	a := mustParse(t, gridSweep)
+	b := mustParse(t, strings.Replace(gridSweep, "[1, 2, 4]", "[1, 2, 5]", 1))
+	dir := t.TempDir()
+	started, tried := make(chan struct{}), make(chan struct{})
+	errA := make(chan error)
+	go func() {
+		_, err := Run(context.Background(), a, Options{Dir: dir, Jobs: 1, Progress: func(done, todo int) {
+			if done == 1 {
+				close(started)
+				<-tried
+			}
+		}})
+		errA <- err
+	}()
+	<-started
+	_, err := Run(context.Background(), b, Options{Dir: dir})
+	close(tried)
+	if want := fmt.Sprintf("in use by another asyncsim sweep or merge (pid %d on ", os.Getpid()); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("sweep B while A runs = %v; want %q", err, want)
+	}
+	if err := <-errA; err != nil {
+		t.Fatalf("sweep A: %v", err)
+	}
+	want := outputs(t, dir)
+	for _, opts := range []Options{{Dir: dir, Resume: true}, {Dir: dir}} {
+		_, err := Run(context.Background(), b, opts)
+		var de *DirError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.json: the results of another sweep (workload base, 12 points, hash sha256:") {
+			t.Errorf("sweep B (resume %v) in A's finished folder = %v", opts.Resume, err)
+		}
+	}
+	sameOutputs(t, "A's outputs after B was refused", want, outputs(t, dir))
+	// --restart replaces them.
+	res, err := Run(context.Background(), b, Options{Dir: dir, Restart: true})
+	if err != nil || !res.Complete {
+		t.Fatalf("sweep B with Restart: %+v, %v", res, err)
+	}
+	if t2, err := readTable(os.DirFS(dir)); err != nil || t2.hdr.Hash != b.Hash {
+		t.Errorf("after a restart sweep.json is not B's: %v", err)
+	}
+}
+
+// TestRerunKeepsJournal covers the rest of issue 12's point 2: a rerun
+// without --resume refuses to discard a journal of finished points,
+// naming how many; --restart discards it. Another sweep's shard files, or
+// a sweep.csv no sweep.json vouches for, are refused too.
+func TestRerunKeepsJournal(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Run(ctx, s, Options{Dir: dir, Jobs: 1, Progress: func(done, todo int) {
+		if done == 3 {
+			cancel()
+		}
+	}})
+	cancel()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	journal, _ := os.ReadFile(filepath.Join(dir, JournalName))
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	var de *DirError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.journal.csv: holds 3 finished points of this sweep: --resume keeps them and runs the others, --restart discards them") {
+		t.Errorf("a rerun without --resume = %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, JournalName)); !bytes.Equal(got, journal) {
+		t.Errorf("a refused rerun changed the journal")
+	}
+	res, err := Run(context.Background(), s, Options{Dir: dir, Restart: true})
+	if err != nil || res.Resumed != 0 || res.Ran != 12 {
+		t.Errorf("a restart: %+v, %v; want 12 points run", res, err)
+	}
+
+	other := mustParse(t, strings.Replace(gridSweep, "replications: 3", "replications: 2", 1))
+	dir = t.TempDir()
+	run(t, other, Options{Dir: dir, Shard: 0, Shards: 2})
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.shard-0-of-2.csv: the rows of another sweep (workload base, hash sha256:") {
+		t.Errorf("a sweep beside another sweep's shard = %v", err)
+	}
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 1, Shards: 2})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "the rows of another sweep") {
+		t.Errorf("a shard beside another sweep's shard = %v", err)
+	}
+	// --restart removes another sweep's shard, but not while it runs.
+	l, err := lockDir(dir, 0, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), s, Options{Dir: dir, Shard: 1, Shards: 2, Restart: true})
+	if want := fmt.Sprintf("sweep.shard-0-of-2.csv: the rows of another sweep, whose shard 0 of 2 is running (pid %d on ", os.Getpid()); !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+		t.Errorf("a restart beside another sweep's running shard = %v; want %q", err, want)
+	}
+	l.unlock()
+	run(t, s, Options{Dir: dir, Shard: 1, Shards: 2, Restart: true})
+	if _, err := os.Stat(filepath.Join(dir, ShardName(0, 2))); !os.IsNotExist(err) {
+		t.Errorf("a restart kept another sweep's shard")
+	}
+
+	// A shard file another shard is creating at this moment (empty, or
+	// half its header) is no reason to refuse.
+	for _, partial := range []string{"", journalMagic[:10], journalMagic + `{"hash":"sha2`} {
+		dir = t.TempDir()
+		os.WriteFile(filepath.Join(dir, ShardName(0, 2)), []byte(partial), 0o644)
+		run(t, s, Options{Dir: dir, Shard: 1, Shards: 2})
+	}
+
+	dir = t.TempDir()
+	os.WriteFile(filepath.Join(dir, CSVName), []byte("a,b\n"), 0o644)
+	_, err = Run(context.Background(), s, Options{Dir: dir})
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.csv: the results of a sweep, without the sweep.json that says which") {
+		t.Errorf("a sweep beside a lone sweep.csv = %v", err)
+	}
+}
+
+// TestResumeChecksJournal covers issue 12's point 4 for --resume: a bad
+// or foreign row in the journal is refused with its line, and --restart
+// is offered; rows merely cut short by a kill are not.
+func TestResumeChecksJournal(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	interrupted := func(t *testing.T) (dir string, lines []string) {
+		dir = t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := Run(ctx, s, Options{Dir: dir, Jobs: 1, Progress: func(done, todo int) {
+			if done == 2 {
+				cancel()
+			}
+		}})
+		cancel()
+		if !errors.Is(err, ErrInterrupted) {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, JournalName))
+		return dir, strings.SplitAfter(string(data), "\n")
+	}
+	tests := []struct {
+		name string
+		edit func(lines []string) []string
+		want string
+	}{
+		{"hello", func(l []string) []string {
+			l[3] = strings.Replace(l[3], ",23,", ",23,hello,", 1)
+			l[3] = l[3][:strings.LastIndexByte(l[3][:len(l[3])-1], ',')] + "\n"
+			return l
+		}, `sweep.journal.csv:4: cannot resume: point 0: strategy "blocking": makespan_s "hello" is not a finite number; restart the sweep (--restart) to discard the journal`},
+		{"renamed strategy", func(l []string) []string {
+			l[4] = strings.Replace(l[4], "asyncio.sleep", "asyncio.sleeps", 1)
+			return l
+		}, `sweep.journal.csv:5: cannot resume: point 0: strategy "asyncio.sleeps" (event_loop) where this sweep has "asyncio.sleep" (event_loop)`},
+		{"other values", func(l []string) []string {
+			for i := 2; i < 5; i++ {
+				l[i] = strings.Replace(l[i], "1,{exp: 2ms}", "1,{exp: 3ms}", 1)
+			}
+			return l
+		}, `sweep.journal.csv:3: cannot resume: point 0: varied values 1, {exp: 3ms}`},
+		{"missing row", func(l []string) []string {
+			return append(l[:4], l[5:]...)
+		}, `sweep.journal.csv:3: cannot resume: point 0: 2 rows for its 3 strategies`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, lines := interrupted(t)
+			os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(tt.edit(lines), "")), 0o644)
+			_, err := Run(context.Background(), s, Options{Dir: dir, Resume: true})
+			var de *DirError
+			if !errors.As(err, &de) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("resume = %v;\nwant ...%s", err, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, CSVName)); !os.IsNotExist(err) {
+				t.Errorf("a refused resume wrote %s", CSVName)
+			}
+		})
+	}
+	// Without --resume a bad journal is not discarded silently either.
+	dir, lines := interrupted(t)
+	lines[3] = strings.Replace(lines[3], ",blocking,", ",blocking,x,", 1)
+	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines, "")), 0o644)
+	_, err := Run(context.Background(), s, Options{Dir: dir})
+	if want := "sweep.journal.csv:4: 35 cells; the header has 34 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("a rerun beside a bad journal = %v; want ...%s", err, want)
+	}
+
+	// The last point's rows cut after a whole line (a kill between two
+	// rows of one write): that point runs again.
+	dir, lines = interrupted(t)
+	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines[:len(lines)-2], "")), 0o644)
+	res, err := Run(context.Background(), s, Options{Dir: dir, Resume: true})
+	if err != nil || res.Resumed != 1 || !res.Complete {
+		t.Errorf("resume after a cut between rows: %+v, %v; want 1 point kept", res, err)
+	}
+}
+
+// TestRunRefusesUnreadableOutputs checks that a sweep.json that is not a
+// sweep's output is not overwritten without --restart.
+func TestRunRefusesUnreadableOutputs(t *testing.T) {
+	s := mustParse(t, gridSweep)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, JSONName), []byte("{\"results\": 1}\n"), 0o644)
+	_, err := Run(context.Background(), s, Options{Dir: dir})
+	var de *DirError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "sweep.json: not a sweep's output (json: ") ||
+		!strings.HasSuffix(err.Error(), "); use another output folder, or --restart to replace them") {
+		t.Errorf("Run beside a foreign sweep.json = %v", err)
+	}
+	run(t, s, Options{Dir: dir, Restart: true})
 }

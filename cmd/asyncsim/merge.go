@@ -15,8 +15,10 @@ Joins the shard files sweep.shard-K-of-N.csv in DIR, written by
 'asyncsim sweep --shard K/N --out DIR' (on one machine or many), into
 DIR/sweep.csv and DIR/sweep.json, byte for byte the files an unsharded
 run of the same sweep writes, and draws the sweep's figures. It refuses,
-writing nothing, when a shard is missing, unfinished or duplicated, or
-when the shards come from different sweep files or splits.
+writing nothing, when a shard is missing, unfinished or duplicated, when
+a line of a shard is not what a sweep writes (naming the line), when the
+shards come from different sweep files or splits, and while a sweep or
+another merge is using DIR.
 `
 
 func mergeCommand(args []string, stdout, stderr io.Writer) error {

@@ -33,6 +33,10 @@ an interrupted sweep (Ctrl-C, a kill, a crash) continues with --resume.
 At the end DIR holds sweep.csv and sweep.json (the same bytes whatever
 --jobs) and one figure per plotted metric, sweep-METRIC.png.
 
+A sweep refuses a folder another sweep or merge is using, one holding
+another sweep's files, and one whose journal holds finished points unless
+told what to do with them: --resume keeps them, --restart discards them.
+
 With --shard K/N only the points whose index mod N is K run, into
 DIR/sweep.shard-K-of-N.csv; 'asyncsim merge DIR' joins the N shards into
 exactly the files an unsharded run writes (for Slurm job arrays and
@@ -44,6 +48,7 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "write the results into `DIR` (required to run)")
 	jobs := fs.Int("jobs", 0, "run `N` points at once (default: one per CPU); results never depend on it")
 	resume := fs.Bool("resume", false, "keep the points already complete in DIR and run only the others")
+	restart := fs.Bool("restart", false, "discard DIR's journal and any other sweep's files there, and start over")
 	quiet := fs.Bool("quiet", false, "show no progress bar (there is none when stderr is not a terminal)")
 	shardFlag := fs.String("shard", "", "run only shard `K/N`: the points whose index mod N is K (0 <= K < N)")
 	noFigures := fs.Bool("no-figures", false, "write no figures ('asyncsim plot DIR' draws them later)")
@@ -79,6 +84,8 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 		return usagef("sweep: one sweep at a time, got %d: %v", len(pos), pos)
 	case *jobs < 0:
 		return usagef("sweep: --jobs must not be negative")
+	case *resume && *restart:
+		return usagef("sweep: --resume keeps the finished points, --restart discards them: choose one")
 	case *out == "" && !*dryRun:
 		return usagef("sweep: --out DIR is required: the folder for sweep.csv, sweep.json and the figures")
 	}
@@ -118,12 +125,12 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 		}
 		stop() // a second Ctrl-C ends the program at once
 		if !*quiet {
-			fmt.Fprint(stderr, "\nasyncsim: interrupted: finishing the points already running (Ctrl-C again to quit now)\n")
+			fmt.Fprint(stderr, "\nasyncsim: interrupted: stopping the points running before their next replication (Ctrl-C again to quit now)\n")
 		}
 	}()
 
 	var bar *progressbar.ProgressBar
-	opts := sweep.Options{Dir: *out, Jobs: *jobs, Shard: k, Shards: n, Resume: *resume, NoFigures: *noFigures}
+	opts := sweep.Options{Dir: *out, Jobs: *jobs, Shard: k, Shards: n, Resume: *resume, Restart: *restart, NoFigures: *noFigures}
 	if !*quiet && isTerminal(stderr) {
 		opts.Progress = func(done, todo int) {
 			if done == 0 {
@@ -143,16 +150,9 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	var dirErr *sweep.DirError
 	switch {
-	case errors.Is(err, sweep.ErrInterrupted):
-		journal := sweep.JournalName
-		if n > 0 {
-			journal = sweep.ShardName(k, n)
-		}
-		return fmt.Errorf("sweep: interrupted with %d of %d points done, kept in %s; run the same command with --resume to finish",
-			res.Resumed+res.Ran, res.Points, filepath.Join(*out, journal))
 	case errors.As(err, &dirErr):
 		return usageError{fmt.Errorf("sweep: %w", err)}
-	case err != nil:
+	case err != nil && !errors.Is(err, sweep.ErrInterrupted):
 		return fmt.Errorf("sweep: %w", err)
 	}
 	what := fmt.Sprintf("%d points", res.Points)
@@ -163,6 +163,14 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 		what += fmt.Sprintf(" (%d already done)", res.Resumed)
 	}
 	fmt.Fprintf(stdout, "%s: %s, %s each\n", s.Workload, what, replications(s.Replications))
+	if err != nil { // interrupted
+		journal := sweep.JournalName
+		if n > 0 {
+			journal = sweep.ShardName(k, n)
+		}
+		return fmt.Errorf("sweep: interrupted with %d of %d points done, kept in %s; run the same command with --resume to finish",
+			res.Resumed+res.Ran, res.Points, filepath.Join(*out, journal))
+	}
 	for _, f := range res.Files {
 		fmt.Fprintf(stdout, "wrote %s\n", f)
 	}
