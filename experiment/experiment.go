@@ -58,6 +58,22 @@ type Result struct {
 	Strategies []StrategyResult
 }
 
+// RunError is the error of one run of a Run: which strategy and
+// replication failed, and why (for a run stopped by its budget, a
+// *sim.EventBudgetError, *sim.HorizonError or *sim.InFlightError).
+type RunError struct {
+	Strategy    string
+	Replication int
+	Err         error
+}
+
+func (e *RunError) Error() string {
+	return fmt.Sprintf("strategy %s, replication %d: %v", e.Strategy, e.Replication, e.Err)
+}
+
+// Unwrap returns the run's error.
+func (e *RunError) Unwrap() error { return e.Err }
+
 // Select returns the strategies of spec named in names (all when names is
 // empty), in the workload's order, or an error naming an unknown one.
 func Select(spec *workloads.Spec, names []string) ([]strategies.Config, error) {
@@ -134,7 +150,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		}
 		r, err := sim.Run(spec.Source(rep), strat, cfg)
 		if err != nil {
-			err = fmt.Errorf("strategy %s, replication %d: %w", cfgs[si].Name, rep, err)
+			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
 		}
 		outcomes[i].res, outcomes[i].err = r, err
 	}

@@ -22,6 +22,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"asyncsim/sim"
 )
 
 // Exit codes of the output contract.
@@ -94,12 +97,29 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "asyncsim: %v\n", err)
+	fmt.Fprintf(stderr, "asyncsim: %s\n", message(err))
 	var ue usageError
 	if errors.As(err, &ue) || isInputError(err) {
 		return exitUsage
 	}
 	return exitRun
+}
+
+// message returns err's text in the command line's words: the budgets
+// the core reports as typed errors are named by the flags that set them.
+func message(err error) string {
+	msg := err.Error()
+	var eb *sim.EventBudgetError
+	if errors.As(err, &eb) {
+		msg = strings.Replace(msg, eb.Error(), fmt.Sprintf("more than --max-events %d events, at virtual time %v: %v",
+			eb.Limit, eb.At, sim.ErrBudget), 1)
+	}
+	var he *sim.HorizonError
+	if errors.As(err, &he) {
+		msg = strings.Replace(msg, he.Error(), fmt.Sprintf("virtual time would pass --until %v with %d tasks in flight: %v",
+			he.Until, he.InFlight, sim.ErrBudget), 1)
+	}
+	return msg
 }
 
 func mainUsage(w io.Writer) {

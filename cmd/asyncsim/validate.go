@@ -33,7 +33,7 @@ func validateCommand(args []string, stdout, stderr io.Writer) error {
 			if failed == nil {
 				failed = err
 			} else {
-				fmt.Fprintf(stderr, "asyncsim: %v\n", err)
+				fmt.Fprintf(stderr, "asyncsim: %s\n", message(err))
 			}
 			continue
 		}
