@@ -42,7 +42,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("replications", 0, "run `N` replications instead of the workload's number")
 	var only stringList
 	fs.Var(&only, "strategy", "run only the strategy of this `NAME` (repeatable)")
-	jobs := fs.Int("jobs", 0, "run `N` simulations at once (default: one per CPU)")
+	jobs := addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
 	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
 	var until sim.Time
 	fs.Var(durationFlag{&until}, "until", "stop a run whose virtual time passes `DURATION` (0: no limit)")
@@ -65,11 +65,17 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	seedSet, repsSet := false, false
+	seedSet, repsSet, outSet := false, false, false
 	fs.Visit(func(f *flag.Flag) {
 		seedSet = seedSet || f.Name == "seed"
 		repsSet = repsSet || f.Name == "replications"
+		outSet = outSet || f.Name == "out"
 	})
+	if outSet {
+		if err := checkOutDir("run", *out); err != nil {
+			return err
+		}
+	}
 	if seedSet {
 		spec.Seed = *seed
 	}
@@ -92,7 +98,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents, Until: until}
 	var recs []*timeline.Recorder
 	var spool *taskSpool
-	if *out != "" {
+	if outSet {
 		recs = recordFigures(spec, len(cfgs), window, &opts)
 		names := make([]string, len(cfgs))
 		for i, c := range cfgs {
@@ -108,7 +114,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *out != "" {
+	if outSet {
 		if err := writeOutputs(*out, res, spool); err != nil {
 			return err
 		}
@@ -140,6 +146,18 @@ func loadWorkload(pos []string) (*workloads.Spec, error) {
 		return nil, usageError{err}
 	}
 	return spec, nil
+}
+
+// checkOutDir refuses an --out that cannot be an output folder: an empty
+// name, or one that exists and is not a directory.
+func checkOutDir(cmd, dir string) error {
+	if dir == "" {
+		return usagef("%s: --out needs a directory name, got an empty one", cmd)
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return usagef("%s: --out %s exists and is not a directory", cmd, dir)
+	}
+	return nil
 }
 
 // windowFlag is --timeline-window FROM:TO, in Go duration syntax.

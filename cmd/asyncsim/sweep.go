@@ -42,7 +42,7 @@ Kubernetes Indexed Jobs).
 func sweepCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sweep", sweepUsage, stdout)
 	out := fs.String("out", "", "write the results into `DIR` (required to run)")
-	jobs := fs.Int("jobs", 0, "run `N` points at once (default: one per CPU); results never depend on it")
+	jobs := addJobsFlag(fs, "run `N` points at once (default: one per CPU); results never depend on it")
 	resume := fs.Bool("resume", false, "keep the points already complete in DIR and run only the others")
 	quiet := fs.Bool("quiet", false, "show no progress bar (there is none when stderr is not a terminal)")
 	shardFlag := fs.String("shard", "", "run only shard `K/N`: the points whose index mod N is K (0 <= K < N)")
@@ -77,8 +77,6 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 		return usagef("sweep: name a sweep file or an example sweep (see 'asyncsim sweep --list')")
 	case len(pos) > 1:
 		return usagef("sweep: one sweep at a time, got %d: %v", len(pos), pos)
-	case *jobs < 0:
-		return usagef("sweep: --jobs must not be negative")
 	case *out == "" && !*dryRun:
 		return usagef("sweep: --out DIR is required: the folder for sweep.csv, sweep.json and the figures")
 	}
