@@ -31,6 +31,10 @@ type Options struct {
 	// strategy (index in the result) and replication, or nil to call none.
 	// Like Recorder, it is called from the run's own goroutine.
 	OnTask func(strategy, replication int) func(sim.TaskRecord)
+	// Done, if set, is called when the simulation of the given strategy
+	// and replication has returned, successfully or not, after its last
+	// OnTask call, from the run's own goroutine.
+	Done func(strategy, replication int)
 }
 
 // StrategyResult is one strategy's outcome over all replications.
@@ -149,6 +153,9 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			cfg.Recorder = opts.Recorder(si, rep)
 		}
 		r, err := sim.Run(spec.Source(rep), strat, cfg)
+		if opts.Done != nil {
+			opts.Done(si, rep)
+		}
 		if err != nil {
 			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
 		}

@@ -4,15 +4,46 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"asyncsim/workloads"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestMain runs the command line itself, with the arguments of the test
+// binary, when the environment has ASYNCSIM_AS_COMMAND=1: tests re-execute
+// their binary that way to run asyncsim as a process of its own (see
+// subprocess), under a limit of ASYNCSIM_NOFILE open files if that is set.
+func TestMain(m *testing.M) {
+	if os.Getenv("ASYNCSIM_AS_COMMAND") == "1" {
+		if n, err := strconv.ParseUint(os.Getenv("ASYNCSIM_NOFILE"), 10, 64); err == nil {
+			if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				fmt.Fprintln(os.Stderr, "setrlimit:", err)
+				os.Exit(3)
+			}
+		}
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// subprocess returns asyncsim with args as a process of its own: this test
+// binary, run as the command line by TestMain, with env added to its
+// environment.
+func subprocess(t *testing.T, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "ASYNCSIM_AS_COMMAND=1"), env...)
+	return cmd
+}
 
 // asyncsim runs the command line in-process and returns its exit code and
 // output.

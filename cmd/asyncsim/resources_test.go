@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,4 +73,43 @@ strategies:
 `)
 	failsWith(t, "asyncsim: strategy sync, replication 0: 1000001 tasks in flight at virtual time 0s, more than the 1000000 a run may hold in memory (tasks arrive faster than they complete, or too many at once): run stopped by its budget\n",
 		"run", path)
+}
+
+// TestOutOpensOneSpool: with --out, 2 strategies × 600 replications run
+// under a limit of 64 open files, which one spool file per run (1,200 of
+// them, all open until tasks.csv was written) used to exceed with "too
+// many open files" once every simulation had finished.
+func TestOutOpensOneSpool(t *testing.T) {
+	path := writeWorkload(t, `name: many
+replications: 600
+tasks:
+  - name: request
+    count: 2
+    steps: [{cpu: 1ms}]
+strategies:
+  - {name: a, kind: blocking}
+  - {name: b, kind: event_loop}
+`)
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := subprocess(t, []string{"ASYNCSIM_NOFILE=64", "TMPDIR=" + t.TempDir()}, "run", path, "--out", out, "--jobs", "2", "--format", "csv")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("run --out under 64 open files: %v\n%s", err, b)
+	}
+	tasks, err := os.ReadFile(filepath.Join(out, "tasks.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(tasks), "\n"), "\n")
+	// A header, then 2 strategies × 600 replications × 2 tasks, in the
+	// contract's order: by strategy, then replication.
+	if len(lines) != 1+2*600*2 {
+		t.Fatalf("tasks.csv has %d lines; want %d", len(lines), 1+2*600*2)
+	}
+	for i, line := range lines[1:] {
+		run, task := i/2, i%2
+		want := fmt.Sprintf("%s,%d,%d,request,", []string{"a", "b"}[run/600], run%600, task)
+		if !strings.HasPrefix(line, want) {
+			t.Fatalf("tasks.csv line %d = %q; want it to start %q", i+2, line, want)
+		}
+	}
 }

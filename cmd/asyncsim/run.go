@@ -108,7 +108,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer spool.remove()
-		opts.OnTask = spool.hook(opts.OnTask)
+		opts.OnTask, opts.Done = spool.hook(opts.OnTask), spool.done
 	}
 	res, err := experiment.Run(spec, opts)
 	if err != nil {
