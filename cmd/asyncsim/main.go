@@ -138,6 +138,7 @@ Commands:
 Run 'asyncsim run' to compare the strategies on the default example, and
 'asyncsim help COMMAND' (or COMMAND --help) for a command's flags.
 
-Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input.
+Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input; 130 or
+143 when SIGINT or SIGTERM stopped a run.
 `)
 }

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // writeWorkload writes a workload file into a fresh directory.
@@ -110,6 +115,54 @@ strategies:
 		want := fmt.Sprintf("%s,%d,%d,request,", []string{"a", "b"}[run/600], run%600, task)
 		if !strings.HasPrefix(line, want) {
 			t.Fatalf("tasks.csv line %d = %q; want it to start %q", i+2, line, want)
+		}
+	}
+}
+
+// TestSignalStopsRunCleanly: SIGINT or SIGTERM during a run's simulations
+// stops it with a message and exit code 128 + the signal's number, and
+// leaves neither the task spool in $TMPDIR nor anything in the output
+// folder (a run used to die by the signal, leaving its spools).
+func TestSignalStopsRunCleanly(t *testing.T) {
+	path := writeWorkload(t, billion)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		tmp, out := t.TempDir(), filepath.Join(t.TempDir(), "out")
+		// Budgeted, so that a run the signal fails to stop ends by itself.
+		cmd := subprocess(t, []string{"TMPDIR=" + tmp}, "run", path, "--out", out, "--max-events", "500000000")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Wait for the spool, created as the simulations start.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if spools, _ := filepath.Glob(filepath.Join(tmp, "asyncsim-tasks-*")); len(spools) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("no spool in %s after 10 s", tmp)
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 128+int(sig) {
+			t.Errorf("%v: run ended with %v; want exit code %d", sig, err, 128+int(sig))
+		}
+		want := "asyncsim: run: interrupted by " + map[syscall.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[sig] +
+			": stopped, temporary files removed\n"
+		if stderr.String() != want {
+			t.Errorf("%v: stderr %q; want %q", sig, stderr.String(), want)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Errorf("%v: left %s in $TMPDIR", sig, left[0].Name())
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%v: an interrupted run created %s", sig, out)
 		}
 	}
 }

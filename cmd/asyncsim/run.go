@@ -96,6 +96,8 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 		return usageError{err}
 	}
 	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents, Until: until}
+	in := watchSignals("run", stderr)
+	defer in.release()
 	var recs []*timeline.Recorder
 	var spool *taskSpool
 	if outSet {
@@ -107,6 +109,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 		if spool, err = newTaskSpool(spec, names); err != nil {
 			return err
 		}
+		in.onInterrupt(func() { spool.remove() })
 		defer spool.remove()
 		opts.OnTask, opts.Done = spool.hook(opts.OnTask), spool.done
 	}
@@ -115,10 +118,10 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if outSet {
-		if err := writeOutputs(*out, res, spool); err != nil {
+		if err := writeOutputs(*out, res, spool, in); err != nil {
 			return err
 		}
-		if err := writeFigureOutputs(*out, res, recs, fig, *jobs); err != nil {
+		if err := in.write(func() error { return writeFigureOutputs(*out, res, recs, fig, *jobs) }); err != nil {
 			return err
 		}
 	}
@@ -288,8 +291,8 @@ func writeFigureOutputs(dir string, res *experiment.Result, recs []*timeline.Rec
 }
 
 // writeOutputs writes the run's summaries and tasks.csv into dir, each
-// whole or not at all.
-func writeOutputs(dir string, res *experiment.Result, spool *taskSpool) error {
+// whole or not at all, and each while in keeps a signal waiting.
+func writeOutputs(dir string, res *experiment.Result, spool *taskSpool, in *interrupter) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -301,12 +304,14 @@ func writeOutputs(dir string, res *experiment.Result, spool *taskSpool) error {
 		{"summary.json", report.JSON},
 	}
 	for _, f := range files {
-		err := atomicfile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, res) })
+		err := in.write(func() error {
+			return atomicfile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, res) })
+		})
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
 	}
-	if err := spool.writeTo(dir); err != nil {
+	if err := in.write(func() error { return spool.writeTo(dir, in.interrupted) }); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	return nil

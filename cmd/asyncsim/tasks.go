@@ -120,8 +120,9 @@ func (rs *runSpool) flush() {
 }
 
 // writeTo writes tasks.csv into dir, whole or not at all. It must be
-// called after every run is done.
-func (t *taskSpool) writeTo(dir string) error {
+// called after every run is done. It gives up with errInterrupted when
+// stop reports true.
+func (t *taskSpool) writeTo(dir string, stop func() bool) error {
 	if t.err != nil {
 		return t.err
 	}
@@ -134,6 +135,9 @@ func (t *taskSpool) writeTo(dir string) error {
 		}
 		for _, segs := range t.chunks {
 			for _, sg := range segs {
+				if stop() {
+					return errInterrupted
+				}
 				if _, err := io.Copy(w, io.NewSectionReader(t.f, sg.off, sg.n)); err != nil {
 					return err
 				}
