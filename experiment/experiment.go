@@ -78,6 +78,19 @@ func (e *RunError) Error() string {
 // Unwrap returns the run's error.
 func (e *RunError) Unwrap() error { return e.Err }
 
+// WarmupError is the error of a run in which every task arrived before
+// the warm-up ended: no task was counted, so no statistic measures
+// anything.
+type WarmupError struct {
+	Warmup sim.Time
+	// Tasks is the number of tasks the run simulated.
+	Tasks int64
+}
+
+func (e *WarmupError) Error() string {
+	return fmt.Sprintf("all %d tasks arrived before the warm-up ended at %v: no task was counted, nothing was measured", e.Tasks, e.Warmup)
+}
+
 // Select returns the strategies of spec named in names (all when names is
 // empty), in the workload's order, or an error naming an unknown one.
 func Select(spec *workloads.Spec, names []string) ([]strategies.Config, error) {
@@ -156,8 +169,13 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
+		if err == nil && r.Tasks == 0 && spec.Tasks() > 0 {
+			err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
+		}
 		if err != nil {
 			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
+		} else if rep > 0 {
+			r.Contexts = nil // only replication 0's are kept: they may be millions
 		}
 		outcomes[i].res, outcomes[i].err = r, err
 	}

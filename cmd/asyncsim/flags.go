@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -165,5 +166,33 @@ func suggestion(word string, candidates []string) string {
 func isInputError(err error) bool {
 	var list workloads.ErrorList
 	var one *workloads.Error
-	return errors.As(err, &list) || errors.As(err, &one)
+	var work *workloads.WorkError
+	return errors.As(err, &list) || errors.As(err, &one) || errors.As(err, &work)
+}
+
+// addMaxWorkFlag adds --max-work to fs and returns where its value goes.
+func addMaxWorkFlag(fs *flagSet) *float64 {
+	n := new(float64)
+	*n = workloads.DefaultMaxWork
+	fs.Var(maxWorkFlag{n}, "max-work", "refuse a workload estimated to need more than `N` steps and GIL hand-overs, over all its runs")
+	return n
+}
+
+// maxWorkFlag is --max-work N: a positive number, such as 1e10.
+type maxWorkFlag struct{ n *float64 }
+
+func (f maxWorkFlag) String() string {
+	if f.n == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f.n, 'g', -1, 64)
+}
+
+func (f maxWorkFlag) Set(v string) error {
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(n > 0) || math.IsInf(n, 1) {
+		return fmt.Errorf("want a positive number of steps like 1e10, got %q", v)
+	}
+	*f.n = n
+	return nil
 }

@@ -21,10 +21,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"asyncsim/sim"
+	"asyncsim/workloads"
 )
 
 // Exit codes of the output contract.
@@ -118,6 +121,11 @@ func message(err error) string {
 	if errors.As(err, &he) {
 		msg = strings.Replace(msg, he.Error(), fmt.Sprintf("virtual time would pass --until %v with %d tasks in flight: %v",
 			he.Until, he.InFlight, sim.ErrBudget), 1)
+	}
+	var we *workloads.WorkError
+	if errors.As(err, &we) {
+		msg = strings.Replace(msg, we.Error(), fmt.Sprintf("%s; --max-work %s would allow it",
+			we.Error(), strconv.FormatFloat(math.Ceil(we.Work.Total()), 'g', 3, 64)), 1)
 	}
 	return msg
 }

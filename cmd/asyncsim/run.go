@@ -46,6 +46,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
 	var until sim.Time
 	fs.Var(durationFlag{&until}, "until", "stop a run whose virtual time passes `DURATION` (0: no limit)")
+	maxWork := addMaxWorkFlag(fs)
 	var window windowFlag
 	fs.Var(&window, "timeline-window", "draw timelines and write trace.json for the virtual time `FROM:TO` (e.g. 0s:2s; either may be left out; default: the start of the run, until 40 tasks completed)")
 	fig := addFigureFlags(fs)
@@ -94,6 +95,9 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	cfgs, err := experiment.Select(spec, only)
 	if err != nil {
 		return usageError{err}
+	}
+	if err := workloads.CheckBudget(spec, cfgs, workloads.Limits{Until: until, MaxEvents: *maxEvents}, *maxWork); err != nil {
+		return err
 	}
 	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents, Until: until}
 	in := watchSignals("run", stderr)
