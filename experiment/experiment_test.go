@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"testing"
@@ -199,3 +200,25 @@ func TestBudget(t *testing.T) {
 		t.Fatal("Run with Until 1s succeeded; want a budget error")
 	}
 }
+
+// TestWarmupAfterEveryArrival: a run in which no task arrives after the
+// warm-up is an error naming the run, not a row of zeros.
+func TestWarmupAfterEveryArrival(t *testing.T) {
+	spec := parse(t, `name: w
+warmup: 1s
+tasks:
+  - {name: a, count: 5, arrival: {interarrival: {exp: 1ms}}, steps: [{cpu: 1ms}]}
+strategies: [{name: sync, kind: blocking}]
+`)
+	_, err := Run(spec, Options{})
+	var re *RunError
+	var we *WarmupError
+	if !errors.As(err, &re) || re.Strategy != "sync" || re.Replication != 0 ||
+		!errors.As(err, &we) || *we != (WarmupError{Warmup: sim.Second, Tasks: 5}) {
+		t.Fatalf("Run = %#v; want a RunError of sync, replication 0, with a WarmupError{1s, 5}", err)
+	}
+	if want := "strategy sync, replication 0: all 5 tasks arrived before the warm-up ended at 1s: no task was counted, nothing was measured"; err.Error() != want {
+		t.Errorf("Run error %q; want %q", err, want)
+	}
+}
+

@@ -166,3 +166,40 @@ func TestSignalStopsRunCleanly(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmupAfterRandomArrivals: when the arrivals are random, a warm-up
+// after all of them shows only in the run, which fails (exit 1) instead
+// of printing a row of zeros with exit 0.
+func TestWarmupAfterRandomArrivals(t *testing.T) {
+	path := writeWorkload(t, `name: warm
+warmup: 1h
+tasks:
+  - name: request
+    count: 100
+    arrival: {interarrival: {exp: 10ms}}
+    steps: [{cpu: 1ms}]
+strategies:
+  - {name: sync, kind: blocking}
+`)
+	if code, out, errOut := asyncsim(t, "validate", path); code != 0 || !strings.Contains(out, ": ok: ") {
+		t.Errorf("validate: exit %d, stdout %q, stderr %q; want ok", code, out, errOut)
+	}
+	failsWith(t, "asyncsim: strategy sync, replication 0: all 100 tasks arrived before the warm-up ended at 1h0m0s: no task was counted, nothing was measured\n", "run", path)
+}
+
+// TestMaxWork: --max-work raises the budget, --max-events and --until
+// lower the estimate, and validate reports it.
+func TestMaxWork(t *testing.T) {
+	code, out, errOut := asyncsim(t, "validate", "testdata/bad/too-much-work.yaml", "--max-work", "1e12")
+	if code != 0 || out != "testdata/bad/too-much-work.yaml: ok: workload web, 1 task class, 100000000 tasks per replication, 1 strategy; about 1e+12 steps to simulate in 10000 runs (strategies × replications)\n" {
+		t.Errorf("validate --max-work 1e12: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// Within the budget once each run stops after 100000 events, or 1 s.
+	failsWith(t, "more than --max-events 100000 events", "run", "testdata/bad/too-much-gil-work.yaml", "--max-events", "100000")
+	failsWith(t, "virtual time would pass --until 1s", "run", "testdata/bad/too-much-work.yaml", "--until", "1s", "--replications", "1")
+	var cases []usageCase
+	for _, v := range []string{"0", "-1", "x", "Inf", "NaN"} {
+		cases = append(cases, usageCase{[]string{"run", "--max-work", v}, `invalid value "` + v + `" for flag --max-work: want a positive number of steps like 1e10`})
+	}
+	expectUsageErrors(t, cases)
+}
