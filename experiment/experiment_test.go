@@ -221,4 +221,3 @@ strategies: [{name: sync, kind: blocking}]
 		t.Errorf("Run error %q; want %q", err, want)
 	}
 }
-
