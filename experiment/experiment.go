@@ -179,7 +179,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		}
 		outcomes[i].res, outcomes[i].err = r, err
 	}
-	ForEach(len(outcomes), opts.Jobs, runOne)
+	ForEach(len(outcomes), jobsFor(cfgs, opts.Jobs), runOne)
 
 	for si, c := range cfgs {
 		sr := StrategyResult{Config: c}
@@ -202,6 +202,29 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		res.Strategies[si] = sr
 	}
 	return res, nil
+}
+
+// MaxContextsInFlight bounds the contexts of the runs Run has going on at
+// once: each costs a few hundred bytes in its run, so that strategies of
+// a million threads run one at a time, however many jobs are asked for,
+// rather than a million threads per job. Results never depend on it.
+const MaxContextsInFlight = 2_000_000
+
+// jobsFor returns how many of the runs of cfgs may go on at once: jobs
+// (one per CPU when 0), fewer if their contexts would pass
+// MaxContextsInFlight.
+func jobsFor(cfgs []strategies.Config, jobs int) int {
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	var most int64
+	for _, c := range cfgs {
+		most = max(most, workloads.Contexts(c))
+	}
+	if most > 0 {
+		jobs = int(min(int64(jobs), max(1, MaxContextsInFlight/most)))
+	}
+	return jobs
 }
 
 // ForEach calls f(0), ..., f(n-1), at most jobs at a time (one per CPU when

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"asyncsim/sim"
+	"asyncsim/strategies"
 	"asyncsim/workloads"
 )
 
@@ -219,5 +220,30 @@ strategies: [{name: sync, kind: blocking}]
 	}
 	if want := "strategy sync, replication 0: all 5 tasks arrived before the warm-up ended at 1s: no task was counted, nothing was measured"; err.Error() != want {
 		t.Errorf("Run error %q; want %q", err, want)
+	}
+}
+
+// TestJobsForContexts: the runs of strategies of many contexts go on
+// fewer at a time, so that --jobs does not multiply their memory.
+func TestJobsForContexts(t *testing.T) {
+	cfg := func(threads int) strategies.Config {
+		return strategies.Config{Name: "t", Kind: strategies.KindThreaded, Threads: threads}
+	}
+	tests := []struct {
+		cfgs []strategies.Config
+		jobs int
+		want int
+	}{
+		{[]strategies.Config{cfg(32)}, 8, 8},
+		{[]strategies.Config{cfg(0)}, 8, 8}, // a thread per task: bounded by the tasks in flight
+		{[]strategies.Config{cfg(32), cfg(1_000_000)}, 8, 2},
+		{[]strategies.Config{cfg(1_000_000)}, 1, 1},
+		{[]strategies.Config{{Name: "l", Kind: strategies.KindEventLoop, Loops: 1000, Executor: 999}}, 8, 2},
+		{[]strategies.Config{cfg(MaxContextsInFlight)}, 8, 1},
+	}
+	for _, tt := range tests {
+		if got := jobsFor(tt.cfgs, tt.jobs); got != tt.want {
+			t.Errorf("jobsFor(%+v, %d) = %d; want %d", tt.cfgs, tt.jobs, got, tt.want)
+		}
 	}
 }
