@@ -153,9 +153,10 @@ func approx(x float64) string {
 // CheckBudget returns an error if simulating s under cfgs exceeds what a
 // run may do: a *WorkError when its estimated work is more than maxWork,
 // an *Error when there are more than MaxStrategies strategies or one
-// starts with more than MaxContexts contexts, or when the warm-up ends
-// after every task has arrived, which the arrivals (when they are not
-// random) show before anything runs.
+// starts with more than MaxContexts contexts, when a class's tasks arrive
+// all at once holding more than a run may have in flight, or when the
+// warm-up ends after every task has arrived, which the arrivals (when
+// they are not random) show before anything runs.
 func CheckBudget(s *Spec, cfgs []strategies.Config, lim Limits, maxWork float64) error {
 	if len(s.Strategies) > MaxStrategies {
 		line, col := s.position("strategies", -1)
@@ -169,6 +170,11 @@ func CheckBudget(s *Spec, cfgs []strategies.Config, lim Limits, maxWork float64)
 				Msg: fmt.Sprintf("strategy %s would start %d contexts (loops × (1 + executor)), more than %d", c.Name, n, MaxContexts)}
 		}
 	}
+	for i := range s.Classes {
+		if err := s.checkBurst(i); err != nil {
+			return err
+		}
+	}
 	if last, ok := s.LastArrival(); ok && s.Warmup > last {
 		line, col := s.position("warmup", -1)
 		return &Error{File: s.File, Line: line, Col: col,
@@ -179,6 +185,29 @@ func CheckBudget(s *Spec, cfgs []strategies.Config, lim Limits, maxWork float64)
 		return &WorkError{File: s.File, Line: line, Col: col, Work: w, Limit: maxWork}
 	}
 	return nil
+}
+
+// checkBurst refuses a class whose tasks arrive all at once (open
+// arrivals without a gap, or the clients' first requests) holding more
+// tasks or steps than a run may have in flight (sim.DefaultMaxInFlight):
+// every run of it would fill its memory up to that bound and stop.
+func (s *Spec) checkBurst(i int) error {
+	c := &s.Classes[i]
+	n := int64(c.Count)
+	switch {
+	case c.Clients != nil:
+		n = int64(c.Clients.Count)
+	case c.Interarrival != nil && !(c.Interarrival.kind == distConst && c.Interarrival.d1 == 0):
+		return nil
+	}
+	steps := n * expandedSteps(c.Steps) // at most 10^6 × 10^9: no overflow
+	maxSteps := int64(sim.DefaultMaxInFlight) * sim.StepsPerTaskInFlight
+	if n <= sim.DefaultMaxInFlight && steps <= maxSteps {
+		return nil
+	}
+	line, col := s.position("tasks", i)
+	return &Error{File: s.File, Line: line, Col: col, Msg: fmt.Sprintf("class %s: %d tasks arrive at once with %d steps between them, more than a run may hold in flight (%d tasks, %d steps)",
+		c.Name, n, steps, sim.DefaultMaxInFlight, maxSteps)}
 }
 
 // LastArrival returns the instant of the workload's last arrival when the

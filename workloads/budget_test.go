@@ -121,6 +121,12 @@ func TestCheckBudget(t *testing.T) {
 			"clients: {count: 5, requests: 4}", "clients: {count: 5, requests: 1}", 1), DefaultMaxWork, ""},
 		{"contexts", strings.Replace(budgetWorkload, "{name: sync, kind: blocking}", "{name: sync, kind: blocking}\n  - {name: loops, kind: event_loop, loops: 1000, executor: 1000}", 1), DefaultMaxWork,
 			"13:5: strategy loops would start 1001000 contexts (loops × (1 + executor)), more than 1000000"},
+		// 100 tasks at once of 2 steps each: 200 steps in flight, fine;
+		// then clients (whose first requests come at once) of a million
+		// steps each.
+		{"burst within", strings.Replace(budgetWorkload, "arrival: {start: 10ms, interarrival: 1ms}", "arrival: {start: 10ms}", 1), DefaultMaxWork, ""},
+		{"burst", strings.Replace(budgetWorkload, "{count: 5, requests: 4}\n    steps: [{cpu: 1ms}]", "{count: 65, requests: 1}\n    steps: [{repeat: 1000000, steps: [{cpu: 1us}]}]", 1), DefaultMaxWork,
+			"8:5: class closed: 65 tasks arrive at once with 65000000 steps between them, more than a run may hold in flight (1000000 tasks, 64000000 steps)"},
 		{"strategies", strings.Replace(budgetWorkload, "  - {name: sync, kind: blocking}\n",
 			strings.Repeat("  - {kind: blocking, name: s@}\n", 100), 1), DefaultMaxWork,
 			"12:3: too many strategies: 101, more than 100"},

@@ -60,14 +60,11 @@ func TestHugeWorkloadStopsAtBudget(t *testing.T) {
 	failsWith(t, "strategy sync, replication 0: more than --max-events 100000 events, at virtual time ", "run", path, "--max-events", "100000")
 }
 
-// TestBurstStopsAtInFlightCap: a million and one tasks arriving at once
-// would hold more tasks in flight than a run may (sim.DefaultMaxInFlight),
-// so the run stops with a message instead of growing its memory without
-// bound. It takes about a second and 300 MB.
-func TestBurstStopsAtInFlightCap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("simulates a million arrivals")
-	}
+// TestBurstRefused: a million and one tasks arriving at once would hold
+// more tasks in flight than a run may (sim.DefaultMaxInFlight); every run
+// of them would fill its memory up to that bound and stop, so the
+// workload is refused before anything runs.
+func TestBurstRefused(t *testing.T) {
 	path := writeWorkload(t, `name: burst
 tasks:
   - name: request
@@ -76,7 +73,31 @@ tasks:
 strategies:
   - {name: sync, kind: blocking}
 `)
-	failsWith(t, "asyncsim: strategy sync, replication 0: 1000001 tasks in flight at virtual time 0s, more than the 1000000 a run may hold in memory (tasks arrive faster than they complete, or too many at once): run stopped by its budget\n",
+	expectUsageErrors(t, []usageCase{{[]string{"run", path, "--out", filepath.Join(t.TempDir(), "out")},
+		path + ":3:5: class request: 1000001 tasks arrive at once with 1000001 steps between them, more than a run may hold in flight (1000000 tasks, 64000000 steps)\n"}})
+}
+
+// TestOverloadStopsAtInFlightCap: under an overload the tasks in flight
+// grow until the run holds more than it may (sim.DefaultMaxInFlight),
+// and the run stops with a message instead of growing its memory without
+// bound. One arrival per µs, each served in 1 ms by one worker: just after
+// the arrival at k µs (arrivals win ties), k+1 tasks have arrived and
+// ⌊(k−1)/1000⌋ completed, which first exceeds a million at k = 1,001,000:
+// 1,000,001 in flight at 1.001 s. It takes about a second and 300 MB.
+func TestOverloadStopsAtInFlightCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a million arrivals")
+	}
+	path := writeWorkload(t, `name: overload
+tasks:
+  - name: request
+    count: 2000000
+    arrival: {interarrival: 1us}
+    steps: [{cpu: 1ms}]
+strategies:
+  - {name: sync, kind: blocking}
+`)
+	failsWith(t, "asyncsim: strategy sync, replication 0: 1000001 tasks in flight at virtual time 1.001s, more than the 1000000 a run may hold in memory (tasks arrive faster than they complete, or too many at once): run stopped by its budget\n",
 		"run", path)
 }
 
