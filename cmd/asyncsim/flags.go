@@ -52,14 +52,12 @@ func (fs *flagSet) printUsage() {
 			b.WriteString(" " + name)
 		}
 		b.WriteString("\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t"))
-		switch f.DefValue {
-		case "", "0", "false":
-		default:
-			if _, ok := f.Value.(interface{ IsBoolFlag() bool }); ok || f.DefValue[0] >= '0' && f.DefValue[0] <= '9' {
+		if _, err := strconv.ParseFloat(f.DefValue, 64); err == nil || f.DefValue == "true" {
+			if f.DefValue != "0" {
 				fmt.Fprintf(&b, " (default %s)", f.DefValue)
-			} else {
-				fmt.Fprintf(&b, " (default %q)", f.DefValue)
 			}
+		} else if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(&b, " (default %q)", f.DefValue)
 		}
 		b.WriteString("\n")
 	})

@@ -297,6 +297,10 @@ func writeFigureOutputs(dir string, res *experiment.Result, recs []*timeline.Rec
 // writeOutputs writes the run's summaries and tasks.csv into dir, each
 // whole or not at all, and each while in keeps a signal waiting.
 func writeOutputs(dir string, res *experiment.Result, spool *taskSpool, in *interrupter) error {
+	if _, err := os.Stat(dir); os.IsNotExist(err) {
+		// Removed if a signal stops the run before anything is in it.
+		in.onInterrupt(func() { os.Remove(dir) })
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
