@@ -32,6 +32,10 @@ type Options struct {
 	// strategy (index in the result) and replication, or nil to call none.
 	// Like Recorder, it is called from the run's own goroutine.
 	OnTask func(strategy, replication int) func(sim.TaskRecord)
+	// Done, if set, is called when the simulation of the given strategy
+	// and replication has returned, successfully or not, after its last
+	// OnTask call, from the run's own goroutine.
+	Done func(strategy, replication int)
 	// Context, if set, stops the Run once it is done: the runs not yet
 	// started are skipped (those under way finish), and Run returns the
 	// context's error.
@@ -61,6 +65,35 @@ type StrategyResult struct {
 type Result struct {
 	Spec       *workloads.Spec
 	Strategies []StrategyResult
+}
+
+// RunError is the error of one run of a Run: which strategy and
+// replication failed, and why (for a run stopped by its budget, a
+// *sim.EventBudgetError, *sim.HorizonError or *sim.InFlightError).
+type RunError struct {
+	Strategy    string
+	Replication int
+	Err         error
+}
+
+func (e *RunError) Error() string {
+	return fmt.Sprintf("strategy %s, replication %d: %v", e.Strategy, e.Replication, e.Err)
+}
+
+// Unwrap returns the run's error.
+func (e *RunError) Unwrap() error { return e.Err }
+
+// WarmupError is the error of a run in which every task arrived before
+// the warm-up ended: no task was counted, so no statistic measures
+// anything.
+type WarmupError struct {
+	Warmup sim.Time
+	// Tasks is the number of tasks the run simulated.
+	Tasks int64
+}
+
+func (e *WarmupError) Error() string {
+	return fmt.Sprintf("all %d tasks arrived before the warm-up ended at %v: no task was counted, nothing was measured", e.Tasks, e.Warmup)
 }
 
 // Select returns the strategies of spec named in names (all when names is
@@ -142,12 +175,20 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			cfg.Recorder = opts.Recorder(si, rep)
 		}
 		r, err := sim.Run(spec.Source(rep), strat, cfg)
+		if opts.Done != nil {
+			opts.Done(si, rep)
+		}
+		if err == nil && r.Tasks == 0 && spec.Tasks() > 0 {
+			err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
+		}
 		if err != nil {
-			err = fmt.Errorf("strategy %s, replication %d: %w", cfgs[si].Name, rep, err)
+			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
+		} else if rep > 0 {
+			r.Contexts = nil // only replication 0's are kept: they may be millions
 		}
 		outcomes[i].res, outcomes[i].err = r, err
 	}
-	ForEach(len(outcomes), opts.Jobs, runOne)
+	ForEach(len(outcomes), jobsFor(cfgs, opts.Jobs), runOne)
 
 	for si, c := range cfgs {
 		sr := StrategyResult{Config: c}
@@ -170,6 +211,29 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		res.Strategies[si] = sr
 	}
 	return res, nil
+}
+
+// MaxContextsInFlight bounds the contexts of the runs Run has going on at
+// once: each costs a few hundred bytes in its run, so that strategies of
+// a million threads run one at a time, however many jobs are asked for,
+// rather than a million threads per job. Results never depend on it.
+const MaxContextsInFlight = 2_000_000
+
+// jobsFor returns how many of the runs of cfgs may go on at once: jobs
+// (one per CPU when 0), fewer if their contexts would pass
+// MaxContextsInFlight.
+func jobsFor(cfgs []strategies.Config, jobs int) int {
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	var most int64
+	for _, c := range cfgs {
+		most = max(most, workloads.Contexts(c))
+	}
+	if most > 0 {
+		jobs = int(min(int64(jobs), max(1, MaxContextsInFlight/most)))
+	}
+	return jobs
 }
 
 // ForEach calls f(0), ..., f(n-1), at most jobs at a time (one per CPU when

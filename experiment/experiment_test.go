@@ -1,11 +1,13 @@
 package experiment
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"testing"
 
 	"asyncsim/sim"
+	"asyncsim/strategies"
 	"asyncsim/workloads"
 )
 
@@ -197,5 +199,51 @@ func TestBudget(t *testing.T) {
 	_, err = Run(spec, Options{Until: sim.Second})
 	if err == nil {
 		t.Fatal("Run with Until 1s succeeded; want a budget error")
+	}
+}
+
+// TestWarmupAfterEveryArrival: a run in which no task arrives after the
+// warm-up is an error naming the run, not a row of zeros.
+func TestWarmupAfterEveryArrival(t *testing.T) {
+	spec := parse(t, `name: w
+warmup: 1s
+tasks:
+  - {name: a, count: 5, arrival: {interarrival: {exp: 1ms}}, steps: [{cpu: 1ms}]}
+strategies: [{name: sync, kind: blocking}]
+`)
+	_, err := Run(spec, Options{})
+	var re *RunError
+	var we *WarmupError
+	if !errors.As(err, &re) || re.Strategy != "sync" || re.Replication != 0 ||
+		!errors.As(err, &we) || *we != (WarmupError{Warmup: sim.Second, Tasks: 5}) {
+		t.Fatalf("Run = %#v; want a RunError of sync, replication 0, with a WarmupError{1s, 5}", err)
+	}
+	if want := "strategy sync, replication 0: all 5 tasks arrived before the warm-up ended at 1s: no task was counted, nothing was measured"; err.Error() != want {
+		t.Errorf("Run error %q; want %q", err, want)
+	}
+}
+
+// TestJobsForContexts: the runs of strategies of many contexts go on
+// fewer at a time, so that --jobs does not multiply their memory.
+func TestJobsForContexts(t *testing.T) {
+	cfg := func(threads int) strategies.Config {
+		return strategies.Config{Name: "t", Kind: strategies.KindThreaded, Threads: threads}
+	}
+	tests := []struct {
+		cfgs []strategies.Config
+		jobs int
+		want int
+	}{
+		{[]strategies.Config{cfg(32)}, 8, 8},
+		{[]strategies.Config{cfg(0)}, 8, 8}, // a thread per task: bounded by the tasks in flight
+		{[]strategies.Config{cfg(32), cfg(1_000_000)}, 8, 2},
+		{[]strategies.Config{cfg(1_000_000)}, 1, 1},
+		{[]strategies.Config{{Name: "l", Kind: strategies.KindEventLoop, Loops: 1000, Executor: 999}}, 8, 2},
+		{[]strategies.Config{cfg(MaxContextsInFlight)}, 8, 1},
+	}
+	for _, tt := range tests {
+		if got := jobsFor(tt.cfgs, tt.jobs); got != tt.want {
+			t.Errorf("jobsFor(%+v, %d) = %d; want %d", tt.cfgs, tt.jobs, got, tt.want)
+		}
 	}
 }

@@ -1,12 +1,13 @@
 package report
 
 import (
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	"asyncsim/experiment"
 	"asyncsim/sim"
@@ -45,23 +46,36 @@ func Values(s *experiment.StrategyResult) []string {
 // "NaN", "+Inf" or "-Inf".
 func Number(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
-// CSV writes the summary rows with a header.
+// CSV writes the summary rows with a header, each name through CSVCell.
 func CSV(w io.Writer, res *experiment.Result) error {
 	cw := csv.NewWriter(w)
 	cw.Write(Columns(res.Spec.Replications))
 	for i := range res.Strategies {
-		cw.Write(Values(&res.Strategies[i]))
+		vals := Values(&res.Strategies[i])
+		vals[0] = CSVCell(vals[0])
+		cw.Write(vals)
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
 // JSON writes {"workload", "seed", "replications", "results": [row, ...]},
-// each row a flat object whose keys are Columns in that order.
+// each row a flat object whose keys are Columns in that order, on a line
+// of its own. Every key and value is encoded by encoding/json; only the
+// layout and the order of the keys, which the output contract fixes, are
+// this function's.
 func JSON(w io.Writer, res *experiment.Result) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "{\n  \"workload\": %s,\n  \"seed\": %d,\n  \"replications\": %d,\n  \"results\": [",
-		quote(res.Spec.Name), res.Spec.Seed, res.Spec.Replications)
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	head := []member{{"workload", res.Spec.Name}, {"seed", res.Spec.Seed}, {"replications", res.Spec.Replications}}
+	for _, m := range head {
+		b.WriteString("  ")
+		if err := m.encode(&b); err != nil {
+			return err
+		}
+		b.WriteString(",\n")
+	}
+	b.WriteString(`  "results": [`)
 	cols := Columns(res.Spec.Replications)
 	for i := range res.Strategies {
 		if i > 0 {
@@ -72,42 +86,67 @@ func JSON(w io.Writer, res *experiment.Result) error {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(quote(cols[j]))
-			b.WriteString(": ")
-			if j < 2 {
-				b.WriteString(quote(v))
-			} else {
-				b.WriteString(jsonNumber(v))
+			m := member{cols[j], v}
+			if j >= 2 {
+				m.value = jsonNumber(v)
+			}
+			if err := m.encode(&b); err != nil {
+				return err
 			}
 		}
 		b.WriteString("}")
 	}
 	b.WriteString("\n  ]\n}\n")
-	_, err := io.WriteString(w, b.String())
+	_, err := w.Write(b.Bytes())
 	return err
 }
 
-func jsonNumber(s string) string {
-	switch s {
-	case "NaN", "+Inf", "-Inf":
-		return "null"
-	}
-	return s
+// member is one key and value of a JSON object.
+type member struct {
+	key   string
+	value any
 }
 
-func quote(s string) string { return strconv.Quote(s) }
+// encode appends "key": value, each encoded by encoding/json (without
+// its escaping of <, > and &, which JSON does not need).
+func (m member) encode(b *bytes.Buffer) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	for i, v := range []any{m.key, m.value} {
+		if i > 0 {
+			b.WriteString(": ")
+		}
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("report: %s: %w", m.key, err)
+		}
+		b.Truncate(b.Len() - 1) // the newline Encode ends with
+	}
+	return nil
+}
+
+// jsonNumber returns a number formatted by Number as a JSON number, which
+// encoding/json checks and writes as it is, or nil (null) for a
+// non-finite one.
+func jsonNumber(s string) any {
+	switch s {
+	case "NaN", "+Inf", "-Inf":
+		return nil
+	}
+	return json.Number(s)
+}
 
 // TasksHeader is the header of tasks.csv.
 var TasksHeader = []string{"strategy", "replication", "task", "class", "arrival_s", "start_s", "completion_s", "latency_s", "counted"}
 
 // TaskRow fills row (of len(TasksHeader)) with one task's record:
 // strategy, replication, task (its index in its class), class, arrival_s,
-// start_s, completion_s, latency_s, counted (false for warm-up tasks).
+// start_s, completion_s, latency_s, counted (false for warm-up tasks);
+// the names pass through CSVCell.
 func TaskRow(row []string, strategy string, replication int, class string, t sim.TaskRecord) {
-	row[0] = strategy
+	row[0] = CSVCell(strategy)
 	row[1] = strconv.Itoa(replication)
 	row[2] = strconv.FormatInt(t.Index, 10)
-	row[3] = class
+	row[3] = CSVCell(class)
 	row[4] = t.Arrival.FormatSeconds()
 	row[5] = t.Start.FormatSeconds()
 	row[6] = t.Completion.FormatSeconds()

@@ -105,6 +105,15 @@ func TestTableAlignsColumns(t *testing.T) {
 			t.Errorf("row %q is %d runes wide; header is %d", l, len([]rune(l)), width)
 		}
 	}
+	// Each row names its strategy's kind, under KIND.
+	if f := strings.Fields(lines[3]); len(f) < 3 || f[1] != "KIND" || f[2] != "TASKS" {
+		t.Errorf("header %q; want STRATEGY KIND TASKS ...", lines[3])
+	}
+	for _, l := range lines[4:6] {
+		if f := strings.Fields(l); len(f) < 2 || f[1] != "blocking" {
+			t.Errorf("row %q does not give the kind blocking second", l)
+		}
+	}
 	if strings.Contains(lines[3], "GIL WAIT") || strings.Contains(lines[3], "LOOP BLOCKED") {
 		t.Errorf("header %q shows a column no strategy needs", lines[3])
 	}

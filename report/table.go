@@ -51,8 +51,10 @@ var tableColumns = []column{
 }
 
 // Table writes the results for people: a heading naming the workload, one
-// aligned row per strategy with units (each mean followed by ± its 95%
-// confidence half-width when there are replications), and a verdict.
+// aligned row per strategy, with its kind, the counted tasks (their mean
+// over the replications, rounded) and each statistic with its unit (each
+// mean followed by ± its 95% confidence half-width when there are
+// replications), and a verdict.
 func Table(w io.Writer, res *experiment.Result) error {
 	spec := res.Spec
 	reps := "1 replication"
@@ -76,20 +78,20 @@ func Table(w io.Writer, res *experiment.Result) error {
 			cols = append(cols, c)
 		}
 	}
-	header := []string{"STRATEGY", "TASKS"}
+	header := []string{"STRATEGY", "KIND", "TASKS"}
 	for _, c := range cols {
 		header = append(header, c.title)
 	}
 	rows := [][]string{header}
 	for _, s := range res.Strategies {
 		a := &s.Aggregate
-		row := []string{s.Config.Name, strconv.FormatInt(a.Tasks, 10)}
+		row := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
 		for _, c := range cols {
 			row = append(row, c.format.cell(a.Mean[c.metric], a.CI95[c.metric], a.Replications > 1))
 		}
 		rows = append(rows, row)
 	}
-	if err := WriteAligned(w, rows, 1); err != nil {
+	if err := WriteAligned(w, rows, 2); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "\n%s\n", Verdict(res))

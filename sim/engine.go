@@ -102,11 +102,11 @@ type Config struct {
 	Cores int
 	// Warmup leaves tasks arriving before it out of the statistics.
 	Warmup Time
-	// MaxEvents stops the run with ErrBudget after this many events; 0 is
-	// no limit.
+	// MaxEvents stops the run with an *EventBudgetError after this many
+	// events; 0 is no limit.
 	MaxEvents int64
-	// Until stops the run with ErrBudget when virtual time would pass it; 0
-	// is no limit.
+	// Until stops the run with a *HorizonError when virtual time would
+	// pass it; 0 is no limit.
 	Until Time
 	// OnTask, if set, is called for every completed task.
 	OnTask func(TaskRecord)
@@ -114,8 +114,8 @@ type Config struct {
 	Recorder Recorder
 	// ExpectedTasks, if known, sizes the latency store up front.
 	ExpectedTasks int64
-	// MaxInFlight stops the run with ErrBudget when more tasks than this
-	// are in flight at once (arrived and not finished), or more than
+	// MaxInFlight stops the run with an *InFlightError when more tasks
+	// than this are in flight at once (arrived and not finished), or more than
 	// StepsPerTaskInFlight times as many of their steps. Every task in
 	// flight holds memory (a few hundred bytes, a thread's more under a
 	// thread per task, 16 bytes a step), so this bounds a run's memory:
@@ -133,9 +133,70 @@ const DefaultMaxInFlight = 1_000_000
 // Config.MaxInFlight.
 const StepsPerTaskInFlight = 64
 
-// ErrBudget is returned, wrapped, when a run exceeds Config.MaxEvents,
-// Config.Until or Config.MaxInFlight.
+// ErrBudget is what every budget error wraps: errors.Is(err, ErrBudget)
+// reports whether a run was stopped by Config.MaxEvents, Config.Until or
+// Config.MaxInFlight. The errors themselves are an *EventBudgetError, a
+// *HorizonError or an *InFlightError, carrying their numbers.
 var ErrBudget = errors.New("run stopped by its budget")
+
+// EventBudgetError is the error of a run that needed more than
+// Config.MaxEvents events.
+type EventBudgetError struct {
+	// Limit is Config.MaxEvents.
+	Limit int64
+	// At is the virtual time the run had reached: that of the last event
+	// within the limit.
+	At Time
+}
+
+func (e *EventBudgetError) Error() string {
+	return fmt.Sprintf("more than %d events, at virtual time %v: %v", e.Limit, e.At, ErrBudget)
+}
+
+// Unwrap returns ErrBudget.
+func (e *EventBudgetError) Unwrap() error { return ErrBudget }
+
+// HorizonError is the error of a run whose virtual time would pass
+// Config.Until.
+type HorizonError struct {
+	// Until is Config.Until.
+	Until Time
+	// InFlight is the number of tasks in flight (arrived, not finished)
+	// when the run stopped.
+	InFlight int
+}
+
+func (e *HorizonError) Error() string {
+	return fmt.Sprintf("virtual time would pass %v with %d tasks in flight: %v", e.Until, e.InFlight, ErrBudget)
+}
+
+// Unwrap returns ErrBudget.
+func (e *HorizonError) Unwrap() error { return ErrBudget }
+
+// InFlightError is the error of a run that held more tasks, or more of
+// their steps, in flight at once than Config.MaxInFlight allows.
+type InFlightError struct {
+	// Steps is true when the steps in flight passed their limit
+	// (StepsPerTaskInFlight per task of the limit), false for the tasks.
+	Steps bool
+	// N is the number of tasks, or steps, in flight, and Limit the most
+	// allowed.
+	N, Limit int64
+	// At is the virtual time at which the limit was passed.
+	At Time
+}
+
+func (e *InFlightError) Error() string {
+	what := "tasks"
+	if e.Steps {
+		what = "steps of tasks"
+	}
+	return fmt.Sprintf("%d %s in flight at virtual time %v, more than the %d a run may hold in memory "+
+		"(tasks arrive faster than they complete, or too many at once): %v", e.N, what, e.At, e.Limit, ErrBudget)
+}
+
+// Unwrap returns ErrBudget.
+func (e *InFlightError) Unwrap() error { return ErrBudget }
 
 // Engine kinds of event, above those a strategy may use.
 const (
@@ -313,11 +374,11 @@ func (e *Engine) loop() error {
 			if at == never {
 				break
 			}
-			return fmt.Errorf("virtual time would pass --until %v with %d tasks in flight: %w", e.cfg.Until, e.inFlight, ErrBudget)
+			return &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
 		}
 		e.events++
 		if e.events > e.maxEvents {
-			return fmt.Errorf("more than --max-events %d events, at virtual time %v: %w", e.cfg.MaxEvents, e.now, ErrBudget)
+			return &EventBudgetError{Limit: e.cfg.MaxEvents, At: e.now}
 		}
 		e.now = at
 		switch from {
@@ -361,12 +422,10 @@ func (e *Engine) loop() error {
 // overflow is the error of a run that holds more tasks, or steps, in
 // flight than Config.MaxInFlight allows.
 func (e *Engine) overflow() error {
-	what, n, limit := "tasks", int64(e.inFlight), int64(e.maxInFlight)
-	if n <= limit {
-		what, n, limit = "steps of tasks", e.inFlightSteps, e.maxInFlightSteps
+	if n, limit := int64(e.inFlight), int64(e.maxInFlight); n > limit {
+		return &InFlightError{N: n, Limit: limit, At: e.now}
 	}
-	return fmt.Errorf("%d %s in flight at virtual time %v, more than the %d a run may hold in memory "+
-		"(tasks arrive faster than they complete, or too many at once): %w", n, what, e.now, limit, ErrBudget)
+	return &InFlightError{Steps: true, N: e.inFlightSteps, Limit: e.maxInFlightSteps, At: e.now}
 }
 
 // The time integrals (of waiting and blocked contexts, and of counted

@@ -90,3 +90,53 @@ func TestMaxInFlight(t *testing.T) {
 		})
 	}
 }
+
+// TestBudgetErrors checks that each budget stops a run with its typed
+// error, carrying the numbers the command line words, and wrapping
+// ErrBudget.
+func TestBudgetErrors(t *testing.T) {
+	const ms = sim.Millisecond
+	run := func(cfg sim.Config) error {
+		s, err := strategies.New(strategies.Config{Name: "worker", Kind: strategies.KindBlocking, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Ten tasks of 2 ms each, one per ms: one worker finishes the
+		// last at 20 ms, after 20 events (10 arrivals, 10 completions).
+		_, err = sim.Run(cpuTasks(10, 1, 2*ms, ms), s, cfg)
+		return err
+	}
+	if err := run(sim.Config{Cores: 1, MaxEvents: 20, Until: 20 * ms}); err != nil {
+		t.Fatalf("Run within both budgets = %v; want success", err)
+	}
+	err := run(sim.Config{Cores: 1, MaxEvents: 19})
+	var eb *sim.EventBudgetError
+	// In time order the events are the arrivals at 0, 1, ..., 9 ms and
+	// the completions at 2, 4, ..., 20 ms: the 19th is the completion at
+	// 18 ms, where the run stands when the 20th would exceed the budget.
+	if !errors.As(err, &eb) || *eb != (sim.EventBudgetError{Limit: 19, At: 18 * ms}) || !errors.Is(err, sim.ErrBudget) {
+		t.Errorf("MaxEvents 19: Run = %#v; want an EventBudgetError{19, 18ms} wrapping ErrBudget", err)
+	}
+	if eb != nil && eb.Error() != "more than 19 events, at virtual time 18ms: run stopped by its budget" {
+		t.Errorf("EventBudgetError says %q", eb.Error())
+	}
+	// Past 19 ms: the completion at 20 ms would pass it with one task,
+	// the last, in flight.
+	err = run(sim.Config{Cores: 1, Until: 19 * ms})
+	var he *sim.HorizonError
+	if !errors.As(err, &he) || *he != (sim.HorizonError{Until: 19 * ms, InFlight: 1}) || !errors.Is(err, sim.ErrBudget) {
+		t.Errorf("Until 19ms: Run = %#v; want a HorizonError{19ms, 1} wrapping ErrBudget", err)
+	}
+	if he != nil && he.Error() != "virtual time would pass 19ms with 1 tasks in flight: run stopped by its budget" {
+		t.Errorf("HorizonError says %q", he.Error())
+	}
+	err = runWorker(t, cpuTasks(11, 1, ms, 0), 10)
+	var fe *sim.InFlightError
+	if !errors.As(err, &fe) || *fe != (sim.InFlightError{N: 11, Limit: 10}) {
+		t.Errorf("MaxInFlight 10: Run = %#v; want an InFlightError{N: 11, Limit: 10}", err)
+	}
+	err = runWorker(t, cpuTasks(2, 100, ms, 0), 2)
+	if !errors.As(err, &fe) || *fe != (sim.InFlightError{Steps: true, N: 200, Limit: 128}) {
+		t.Errorf("MaxInFlight 2, 200 steps: Run = %#v; want an InFlightError{Steps, 200, 128}", err)
+	}
+}

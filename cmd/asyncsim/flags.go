@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,11 +34,34 @@ func newFlagSet(name, usage string, stdout io.Writer) *flagSet {
 	return &flagSet{fs, usage, stdout}
 }
 
+// printUsage prints the command's usage text, then its flags as the
+// README writes them, with two dashes; a command without flags has no
+// "Flags:" heading.
 func (fs *flagSet) printUsage() {
-	fmt.Fprintf(fs.stdout, "%s\n\nFlags:\n", strings.TrimSpace(fs.usage))
-	fs.SetOutput(fs.stdout)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(fs.usage) + "\n")
+	first := true
+	fs.VisitAll(func(f *flag.Flag) {
+		if first {
+			b.WriteString("\nFlags:\n")
+			first = false
+		}
+		b.WriteString("  --" + f.Name)
+		name, usage := flag.UnquoteUsage(f)
+		if name != "" {
+			b.WriteString(" " + name)
+		}
+		b.WriteString("\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if _, err := strconv.ParseFloat(f.DefValue, 64); err == nil || f.DefValue == "true" {
+			if f.DefValue != "0" {
+				fmt.Fprintf(&b, " (default %s)", f.DefValue)
+			}
+		} else if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(&b, " (default %q)", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	io.WriteString(fs.stdout, b.String())
 }
 
 // parse parses args allowing flags before, between and after positional
@@ -48,7 +74,7 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 				fs.printUsage()
 				return nil, errHelp
 			}
-			return nil, usagef("%s: %v (see 'asyncsim %s --help')", fs.Name(), err, fs.Name())
+			return nil, usagef("%s: %s (see 'asyncsim %s --help')", fs.Name(), fs.describe(err), fs.Name())
 		}
 		if fs.NArg() == 0 {
 			return positional, nil
@@ -56,6 +82,54 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+}
+
+// singleDash matches a flag as the flag package's messages name it.
+var singleDash = regexp.MustCompile(`(^|[ :])-([a-z])`)
+
+// describe words an error of the flag package as the README names flags,
+// with two dashes, and suggests the nearest flag for an unknown one.
+func (fs *flagSet) describe(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		msg = "unknown flag --" + name
+		// Suggestion words its answer for a YAML key: ; did you mean "x"?
+		if s := suggestion(name, names); s != "" {
+			msg += "; did you mean --" + strings.TrimSuffix(strings.TrimPrefix(s, `; did you mean "`), `"?`) + "?"
+		}
+		return msg
+	}
+	return singleDash.ReplaceAllString(msg, "$1--$2")
+}
+
+// jobsFlag is --jobs N: how many simulations, points or figures go at
+// once. N must be at least 1; left out, it is one per CPU (0 inside).
+type jobsFlag struct{ n *int }
+
+// addJobsFlag adds --jobs to fs, with usage (which should say that the
+// default is one per CPU), and returns where its value goes.
+func addJobsFlag(fs *flagSet, usage string) *int {
+	n := new(int)
+	fs.Var(jobsFlag{n}, "jobs", usage)
+	return n
+}
+
+func (j jobsFlag) String() string {
+	if j.n == nil || *j.n == 0 {
+		return ""
+	}
+	return strconv.Itoa(*j.n)
+}
+
+func (j jobsFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return fmt.Errorf("want a number of jobs, at least 1, got %q (leave --jobs out for one per CPU)", v)
+	}
+	*j.n = n
+	return nil
 }
 
 // stringList is a repeatable string flag.
@@ -90,5 +164,33 @@ func suggestion(word string, candidates []string) string {
 func isInputError(err error) bool {
 	var list workloads.ErrorList
 	var one *workloads.Error
-	return errors.As(err, &list) || errors.As(err, &one)
+	var work *workloads.WorkError
+	return errors.As(err, &list) || errors.As(err, &one) || errors.As(err, &work)
+}
+
+// addMaxWorkFlag adds --max-work to fs and returns where its value goes.
+func addMaxWorkFlag(fs *flagSet) *float64 {
+	n := new(float64)
+	*n = workloads.DefaultMaxWork
+	fs.Var(maxWorkFlag{n}, "max-work", "refuse a workload estimated to need more than `N` steps and GIL hand-overs, over all its runs")
+	return n
+}
+
+// maxWorkFlag is --max-work N: a positive number, such as 1e10.
+type maxWorkFlag struct{ n *float64 }
+
+func (f maxWorkFlag) String() string {
+	if f.n == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f.n, 'g', -1, 64)
+}
+
+func (f maxWorkFlag) Set(v string) error {
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(n > 0) || math.IsInf(n, 1) {
+		return fmt.Errorf("want a positive number of steps like 1e10, got %q", v)
+	}
+	*f.n = n
+	return nil
 }

@@ -22,9 +22,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
+	"strings"
 
+	"asyncsim/sim"
 	"asyncsim/strategies"
+	"asyncsim/workloads"
 )
 
 // strategiesHelp is 'asyncsim help strategies': the strategies' reference
@@ -105,12 +110,34 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "asyncsim: %v\n", err)
+	fmt.Fprintf(stderr, "asyncsim: %s\n", message(err))
 	var ue usageError
 	if errors.As(err, &ue) || isInputError(err) {
 		return exitUsage
 	}
 	return exitRun
+}
+
+// message returns err's text in the command line's words: the budgets
+// the core reports as typed errors are named by the flags that set them.
+func message(err error) string {
+	msg := err.Error()
+	var eb *sim.EventBudgetError
+	if errors.As(err, &eb) {
+		msg = strings.Replace(msg, eb.Error(), fmt.Sprintf("more than --max-events %d events, at virtual time %v: %v",
+			eb.Limit, eb.At, sim.ErrBudget), 1)
+	}
+	var he *sim.HorizonError
+	if errors.As(err, &he) {
+		msg = strings.Replace(msg, he.Error(), fmt.Sprintf("virtual time would pass --until %v with %d tasks in flight: %v",
+			he.Until, he.InFlight, sim.ErrBudget), 1)
+	}
+	var we *workloads.WorkError
+	if errors.As(err, &we) {
+		msg = strings.Replace(msg, we.Error(), fmt.Sprintf("%s; --max-work %s would allow it",
+			we.Error(), strconv.FormatFloat(math.Ceil(we.Work.Total()), 'g', 3, 64)), 1)
+	}
+	return msg
 }
 
 func mainUsage(w io.Writer) {
@@ -130,6 +157,7 @@ Run 'asyncsim run' to compare the strategies on the default example,
 'asyncsim help COMMAND' (or COMMAND --help) for a command's flags, and
 'asyncsim help strategies' for the strategies' parameters.
 
-Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input.
+Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input; 130 or
+143 when SIGINT or SIGTERM stopped a run.
 `)
 }

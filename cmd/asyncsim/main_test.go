@@ -4,15 +4,46 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"asyncsim/workloads"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestMain runs the command line itself, with the arguments of the test
+// binary, when the environment has ASYNCSIM_AS_COMMAND=1: tests re-execute
+// their binary that way to run asyncsim as a process of its own (see
+// subprocess), under a limit of ASYNCSIM_NOFILE open files if that is set.
+func TestMain(m *testing.M) {
+	if os.Getenv("ASYNCSIM_AS_COMMAND") == "1" {
+		if n, err := strconv.ParseUint(os.Getenv("ASYNCSIM_NOFILE"), 10, 64); err == nil {
+			if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				fmt.Fprintln(os.Stderr, "setrlimit:", err)
+				os.Exit(3)
+			}
+		}
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// subprocess returns asyncsim with args as a process of its own: this test
+// binary, run as the command line by TestMain, with env added to its
+// environment.
+func subprocess(t *testing.T, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "ASYNCSIM_AS_COMMAND=1"), env...)
+	return cmd
+}
 
 // asyncsim runs the command line in-process and returns its exit code and
 // output.
@@ -158,7 +189,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--format", "jsno"}, `unknown --format "jsno"; did you mean "json"?`},
 		{[]string{"run", "--replications", "0"}, "--replications must be between 1 and"},
 		{[]string{"run", "--until", "soon"}, "want a non-negative duration"},
-		{[]string{"run", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"run", "--bogus"}, "run: unknown flag --bogus (see 'asyncsim run --help')"},
 		{[]string{"rnu"}, `unknown command "rnu"; did you mean "run"?`},
 		{[]string{"examples", "tornad"}, `no example named "tornad"; did you mean "tornado"?`},
 		{[]string{"validate"}, "name at least one workload file"},
@@ -189,6 +220,55 @@ func expectUsageErrors(t *testing.T, cases []usageCase) {
 		if stdout != "" {
 			t.Errorf("%v: printed %q on stdout; want nothing", tt.args, stdout)
 		}
+	}
+}
+
+// TestFlagErrors: an unknown flag gets the nearest flag's name, every
+// message names flags with two dashes, --jobs takes at least 1 in every
+// command that has it, and --out must name a folder.
+func TestFlagErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []usageCase{
+		{[]string{"run", "--replication", "3"}, "run: unknown flag --replication; did you mean --replications? (see 'asyncsim run --help')"},
+		{[]string{"sweep", "--dry-rn"}, "unknown flag --dry-rn; did you mean --dry-run?"},
+		{[]string{"run", "--until"}, "flag needs an argument: --until"},
+		{[]string{"run", "--until", "soon"}, `invalid value "soon" for flag --until: `},
+		{[]string{"run", "--out", ""}, "run: --out needs a directory name, got an empty one"},
+		{[]string{"run", "--out", file}, "run: --out " + file + " exists and is not a directory"},
+	}
+	for _, cmd := range []string{"run", "sweep", "selfcheck", "plot"} {
+		for _, n := range []string{"0", "-1", "x"} {
+			cases = append(cases, usageCase{[]string{cmd, "--jobs", n},
+				`invalid value "` + n + `" for flag --jobs: want a number of jobs, at least 1, got "` + n + `" (leave --jobs out for one per CPU)`})
+		}
+	}
+	expectUsageErrors(t, cases)
+	if got, _ := os.ReadFile(file); len(got) != 0 {
+		t.Errorf("run --out FILE wrote into the file")
+	}
+}
+
+// TestHelpFlags: help lists flags as the README writes them, with two
+// dashes, and a command without flags prints no "Flags:" heading.
+func TestHelpFlags(t *testing.T) {
+	_, out, _ := asyncsim(t, "run", "--help")
+	for _, want := range []string{"\nFlags:\n", "\n  --format FORMAT\n    \toutput FORMAT: table, json or csv (default \"table\")\n", "\n  --jobs N\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run --help lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\n  -f") || strings.Contains(out, "\n  -j") {
+		t.Errorf("run --help lists a flag with one dash:\n%s", out)
+	}
+	var b bytes.Buffer
+	if _, err := newFlagSet("none", "\nUsage: none\n", &b).parse([]string{"--help"}); err != errHelp {
+		t.Fatalf("--help: %v", err)
+	}
+	if b.String() != "Usage: none\n" {
+		t.Errorf("--help of a command without flags: %q; want its usage alone", b.String())
 	}
 }
 

@@ -56,7 +56,7 @@ func runFigures(dir fs.FS) ([]plots.Figure, error) {
 
 func plotCommand(args []string, stdout, stderr io.Writer) error {
 	flags := newFlagSet("plot", plotUsage, stdout)
-	jobs := flags.Int("jobs", 0, "draw `N` figures at once (default: one per CPU)")
+	jobs := addJobsFlag(flags, "draw `N` figures at once (default: one per CPU)")
 	fig := addFigureFlags(flags)
 	pos, err := flags.parse(args)
 	if err != nil {

@@ -42,10 +42,11 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("replications", 0, "run `N` replications instead of the workload's number")
 	var only stringList
 	fs.Var(&only, "strategy", "run only the strategy of this `NAME` (repeatable)")
-	jobs := fs.Int("jobs", 0, "run `N` simulations at once (default: one per CPU)")
+	jobs := addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
 	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
 	var until sim.Time
 	fs.Var(durationFlag{&until}, "until", "stop a run whose virtual time passes `DURATION` (0: no limit)")
+	maxWork := addMaxWorkFlag(fs)
 	var window windowFlag
 	fs.Var(&window, "timeline-window", "draw timelines and write trace.json for the virtual time `FROM:TO` (e.g. 0s:2s; either may be left out; default: the start of the run, until 40 tasks completed)")
 	fig := addFigureFlags(fs)
@@ -65,11 +66,17 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	seedSet, repsSet := false, false
+	seedSet, repsSet, outSet := false, false, false
 	fs.Visit(func(f *flag.Flag) {
 		seedSet = seedSet || f.Name == "seed"
 		repsSet = repsSet || f.Name == "replications"
+		outSet = outSet || f.Name == "out"
 	})
+	if outSet {
+		if err := checkOutDir("run", *out); err != nil {
+			return err
+		}
+	}
 	if seedSet {
 		spec.Seed = *seed
 	}
@@ -89,10 +96,15 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if err := workloads.CheckBudget(spec, cfgs, workloads.Limits{Until: until, MaxEvents: *maxEvents}, *maxWork); err != nil {
+		return err
+	}
 	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents, Until: until}
+	in := watchSignals("run", stderr)
+	defer in.release()
 	var recs []*timeline.Recorder
 	var spool *taskSpool
-	if *out != "" {
+	if outSet {
 		recs = recordFigures(spec, len(cfgs), window, &opts)
 		names := make([]string, len(cfgs))
 		for i, c := range cfgs {
@@ -101,18 +113,19 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 		if spool, err = newTaskSpool(spec, names); err != nil {
 			return err
 		}
+		in.onInterrupt(func() { spool.remove() })
 		defer spool.remove()
-		opts.OnTask = spool.hook(opts.OnTask)
+		opts.OnTask, opts.Done = spool.hook(opts.OnTask), spool.done
 	}
 	res, err := experiment.Run(spec, opts)
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		if err := writeOutputs(*out, res, spool); err != nil {
+	if outSet {
+		if err := writeOutputs(*out, res, spool, in); err != nil {
 			return err
 		}
-		if err := writeFigureOutputs(*out, res, recs, fig, *jobs); err != nil {
+		if err := in.write(func() error { return writeFigureOutputs(*out, res, recs, fig, *jobs) }); err != nil {
 			return err
 		}
 	}
@@ -140,6 +153,18 @@ func loadWorkload(pos []string) (*workloads.Spec, error) {
 		return nil, usageError{err}
 	}
 	return spec, nil
+}
+
+// checkOutDir refuses an --out that cannot be an output folder: an empty
+// name, or one that exists and is not a directory.
+func checkOutDir(cmd, dir string) error {
+	if dir == "" {
+		return usagef("%s: --out needs a directory name, got an empty one", cmd)
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return usagef("%s: --out %s exists and is not a directory", cmd, dir)
+	}
+	return nil
 }
 
 // windowFlag is --timeline-window FROM:TO, in Go duration syntax.
@@ -270,8 +295,12 @@ func writeFigureOutputs(dir string, res *experiment.Result, recs []*timeline.Rec
 }
 
 // writeOutputs writes the run's summaries and tasks.csv into dir, each
-// whole or not at all.
-func writeOutputs(dir string, res *experiment.Result, spool *taskSpool) error {
+// whole or not at all, and each while in keeps a signal waiting.
+func writeOutputs(dir string, res *experiment.Result, spool *taskSpool, in *interrupter) error {
+	if _, err := os.Stat(dir); os.IsNotExist(err) {
+		// Removed if a signal stops the run before anything is in it.
+		in.onInterrupt(func() { os.Remove(dir) })
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -283,12 +312,14 @@ func writeOutputs(dir string, res *experiment.Result, spool *taskSpool) error {
 		{"summary.json", report.JSON},
 	}
 	for _, f := range files {
-		err := atomicfile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, res) })
+		err := in.write(func() error {
+			return atomicfile.Write(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, res) })
+		})
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
 	}
-	if err := spool.writeTo(dir); err != nil {
+	if err := in.write(func() error { return spool.writeTo(dir, in.interrupted) }); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	return nil

@@ -26,16 +26,13 @@ func selfcheckCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("selfcheck", selfcheckUsage, stdout)
 	quick := fs.Bool("quick", false, "run the short form: fewer tasks and replications, wider intervals")
 	markdown := fs.String("markdown", "", "also write the report as Markdown to `FILE` (the project's is docs/validation.md)")
-	jobs := fs.Int("jobs", 0, "run `N` simulations at once (default: one per CPU); results never depend on it")
+	jobs := addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usagef("selfcheck: takes no arguments, got %q", pos)
-	}
-	if *jobs < 0 {
-		return usagef("selfcheck: --jobs must not be negative")
 	}
 	rep, err := validation.Run(validation.Options{Quick: *quick, Jobs: *jobs})
 	if err != nil {

@@ -39,8 +39,8 @@ func TestSelfcheckUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"selfcheck", "extra"}, `selfcheck: takes no arguments, got ["extra"]`},
-		{[]string{"selfcheck", "--jobs", "-1"}, "--jobs must not be negative"},
-		{[]string{"selfcheck", "--quik"}, "flag provided but not defined: -quik"},
+		{[]string{"selfcheck", "--jobs", "-1"}, `invalid value "-1" for flag --jobs: want a number of jobs, at least 1`},
+		{[]string{"selfcheck", "--quik"}, "unknown flag --quik; did you mean --quick?"},
 	} {
 		code, stdout, stderr := asyncsim(t, tt.args...)
 		if code != 2 || !strings.Contains(stderr, tt.want) || stdout != "" {

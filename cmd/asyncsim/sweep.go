@@ -46,7 +46,7 @@ Kubernetes Indexed Jobs).
 func sweepCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sweep", sweepUsage, stdout)
 	out := fs.String("out", "", "write the results into `DIR` (required to run)")
-	jobs := fs.Int("jobs", 0, "run `N` points at once (default: one per CPU); results never depend on it")
+	jobs := addJobsFlag(fs, "run `N` points at once (default: one per CPU); results never depend on it")
 	resume := fs.Bool("resume", false, "keep the points already complete in DIR and run only the others")
 	restart := fs.Bool("restart", false, "discard DIR's journal and any other sweep's files there, and start over")
 	quiet := fs.Bool("quiet", false, "show no progress bar (there is none when stderr is not a terminal)")
@@ -82,8 +82,6 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 		return usagef("sweep: name a sweep file or an example sweep (see 'asyncsim sweep --list')")
 	case len(pos) > 1:
 		return usagef("sweep: one sweep at a time, got %d: %v", len(pos), pos)
-	case *jobs < 0:
-		return usagef("sweep: --jobs must not be negative")
 	case *resume && *restart:
 		return usagef("sweep: --resume keeps the finished points, --restart discards them: choose one")
 	case *out == "" && !*dryRun:

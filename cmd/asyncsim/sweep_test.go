@@ -172,7 +172,7 @@ func TestSweepBadInput(t *testing.T) {
 		{[]string{"sweep", "a", "b", "--out", out}, "one sweep at a time"},
 		{[]string{"sweep", "pool-size", "--out", out, "--shard", "4/4"}, "--shard wants K/N with 0 <= K < N"},
 		{[]string{"sweep", "pool-size", "--out", out, "--shard", "x"}, "--shard wants K/N"},
-		{[]string{"sweep", "pool-size", "--out", out, "--jobs", "-1"}, "--jobs must not be negative"},
+		{[]string{"sweep", "pool-size", "--out", out, "--jobs", "-1"}, `invalid value "-1" for flag --jobs: want a number of jobs, at least 1`},
 		{[]string{"sweep", "--show", "hockey"}, `no example sweep named "hockey"`},
 		{[]string{"merge"}, "name one folder"},
 		{[]string{"merge", t.TempDir()}, "no shard files"},

@@ -11,11 +11,14 @@ const validateUsage = `
 Usage: asyncsim validate FILE|EXAMPLE...
 
 Loads and checks each workload without running it, and prints every
-problem found as FILE:LINE:COL: message. Exits 2 if any is invalid.
+problem found as FILE:LINE:COL: message, or the work it would take to
+simulate (see --max-work). Exits 2 if any is invalid, or needs more work
+than --max-work allows.
 `
 
 func validateCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("validate", validateUsage, stdout)
+	maxWork := addMaxWorkFlag(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -26,6 +29,9 @@ func validateCommand(args []string, stdout, stderr io.Writer) error {
 	var failed error
 	for _, p := range pos {
 		spec, err := workloads.Load(p)
+		if err == nil {
+			err = workloads.CheckBudget(spec, spec.Strategies, workloads.Limits{}, *maxWork)
+		}
 		if err != nil {
 			if !isInputError(err) {
 				err = usageError{err}
@@ -33,13 +39,14 @@ func validateCommand(args []string, stdout, stderr io.Writer) error {
 			if failed == nil {
 				failed = err
 			} else {
-				fmt.Fprintf(stderr, "asyncsim: %v\n", err)
+				fmt.Fprintf(stderr, "asyncsim: %s\n", message(err))
 			}
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok: workload %s, %s, %s per replication, %s\n", p, spec.Name,
+		work := workloads.EstimateWork(spec, spec.Strategies, workloads.Limits{})
+		fmt.Fprintf(stdout, "%s: ok: workload %s, %s, %s per replication, %s; %s\n", p, spec.Name,
 			plural(len(spec.Classes), "task class", "task classes"), plural(int(spec.Tasks()), "task", "tasks"),
-			plural(len(spec.Strategies), "strategy", "strategies"))
+			plural(len(spec.Strategies), "strategy", "strategies"), work.Describe())
 	}
 	return failed
 }
