@@ -42,6 +42,27 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", s)
 }
 
+// Bounds of a figure's size in pixels: each side from MinSide to MaxSide,
+// and at most MaxPixels in all. A PNG figure is drawn on an RGBA image of
+// four bytes a pixel, so MaxPixels bounds one figure's image to 100 MB.
+const (
+	MinSide   = 100
+	MaxSide   = 8000
+	MaxPixels = 25_000_000
+)
+
+// CheckSize reports an error unless widthPx×heightPx is within the
+// bounds MinSide, MaxSide and MaxPixels.
+func CheckSize(widthPx, heightPx int) error {
+	if widthPx < MinSide || heightPx < MinSide || widthPx > MaxSide || heightPx > MaxSide {
+		return fmt.Errorf("plots: figure size %dx%d out of range (%d to %d pixels a side)", widthPx, heightPx, MinSide, MaxSide)
+	}
+	if widthPx*heightPx > MaxPixels {
+		return fmt.Errorf("plots: figure size %dx%d is %d pixels, more than %d", widthPx, heightPx, widthPx*heightPx, MaxPixels)
+	}
+	return nil
+}
+
 // DPI is the resolution at which a figure's pixels map to its physical
 // size: WidthPx×HeightPx pixels are 8×5⅓ inches, with fonts sized for
 // print. SVG and PDF figures have the same physical size.
@@ -70,11 +91,12 @@ type Figure struct {
 func (f Figure) FileName(format Format) string { return f.Name + "." + string(format) }
 
 // Render draws the figure as a file of the given format, widthPx×heightPx
-// pixels (PNG) or the same size at DPI (SVG, PDF). The same figure always
-// renders to the same bytes on one platform.
+// pixels (PNG) or the same size at DPI (SVG, PDF), within the bounds of
+// CheckSize. The same figure always renders to the same bytes on one
+// platform.
 func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err error) {
-	if widthPx < 100 || heightPx < 100 || widthPx > 20000 || heightPx > 20000 {
-		return nil, fmt.Errorf("plots: figure size %dx%d out of range (100 to 20000 pixels a side)", widthPx, heightPx)
+	if err := CheckSize(widthPx, heightPx); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if p := recover(); p != nil {

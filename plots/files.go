@@ -208,8 +208,6 @@ func taskSpans(tl *timeline.Timeline) []span {
 	return out
 }
 
-func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-
 // sigDigits is the precision of the means in utilization.csv.
 const sigDigits = 6
 

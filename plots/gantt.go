@@ -4,8 +4,6 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
-	"unicode"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -44,40 +42,32 @@ var stateLabels = map[sim.State]string{
 // of its timeline window: above, one row per context (the first
 // MaxContextRows), bars coloured by state and idle time left blank;
 // below, one row per task (the first MaxTaskRows by arrival), light while
-// queued and dark while in service. Its name is "timeline-" and the
-// strategy's name, with characters unsafe in file names replaced.
+// queued and dark while in service. Its name is TimelineNames' for the
+// run's strategies.
 func TimelineFigure(r *Run, i int) Figure {
-	return Figure{Name: "timeline-" + fileSafe(r.Strategies[i].Name), Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
+	return timelineFigure(r, i, TimelineNames(strategyNames(r))[i])
+}
+
+func timelineFigure(r *Run, i int, name string) Figure {
+	return Figure{Name: name, Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
 }
 
 // RunFigures returns every figure of a run: makespan, latency,
-// utilization and one timeline per strategy. Timeline figures of
-// strategies whose names map to the same file name get numbered.
+// utilization and one timeline per strategy, named by TimelineNames.
 func RunFigures(r *Run) []Figure {
 	figs := []Figure{MakespanFigure(r), LatencyFigure(r), UtilizationFigure(r)}
-	seen := map[string]int{}
-	for i := range r.Strategies {
-		f := TimelineFigure(r, i)
-		if n := seen[f.Name]; n > 0 {
-			seen[f.Name]++
-			f.Name += "-" + itoa(n+1)
-		} else {
-			seen[f.Name] = 1
-		}
-		figs = append(figs, f)
+	for i, name := range TimelineNames(strategyNames(r)) {
+		figs = append(figs, timelineFigure(r, i, name))
 	}
 	return figs
 }
 
-// fileSafe keeps letters, digits and . _ + - and replaces anything else
-// by '_'.
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._+-", r) {
-			return r
-		}
-		return '_'
-	}, s)
+func strategyNames(r *Run) []string {
+	names := make([]string, len(r.Strategies))
+	for i, s := range r.Strategies {
+		names[i] = s.Name
+	}
+	return names
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

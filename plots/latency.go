@@ -15,7 +15,7 @@ import (
 // p99 marked, on a logarithmic time axis when the latencies span more than
 // two decades.
 func LatencyFigure(r *Run) Figure {
-	return Figure{Name: "latency", Draw: func(c draw.Canvas) { drawLatency(c, r) }}
+	return Figure{Name: LatencyName, Draw: func(c draw.Canvas) { drawLatency(c, r) }}
 }
 
 // Marks of the percentiles on the latency CDF.

@@ -15,7 +15,7 @@ import (
 // with its value; with several replications the bar is the mean and an
 // error bar shows the 95% confidence interval.
 func MakespanFigure(r *Run) Figure {
-	return Figure{Name: "makespan", Draw: func(c draw.Canvas) { drawMakespan(c, r) }}
+	return Figure{Name: MakespanName, Draw: func(c draw.Canvas) { drawMakespan(c, r) }}
 }
 
 func drawMakespan(c draw.Canvas, r *Run) {

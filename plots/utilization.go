@@ -19,7 +19,7 @@ import (
 // shared axes so that rows compare at a glance; from replication 0's time
 // bins merged to a common width, at most MaxPlotBins of them.
 func UtilizationFigure(r *Run) Figure {
-	return Figure{Name: "utilization", Draw: func(c draw.Canvas) { drawUtilization(c, r) }}
+	return Figure{Name: UtilizationName, Draw: func(c draw.Canvas) { drawUtilization(c, r) }}
 }
 
 // MaxPlotBins is the most time bins a line of the utilization figure

@@ -137,5 +137,5 @@ func Merge(dir string, figures bool) ([]string, error) {
 		return nil, &DirError{dir, "the shards' columns hold no varied path"}
 	}
 	t := &table{hdr: h, paths: cols[:nv], cols: cols, groups: all}
-	return t.write(dir, 0, figures)
+	return t.write(dir, 0, (&Options{NoFigures: !figures}).figureFormat())
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"asyncsim/experiment"
+	"asyncsim/figures"
 	"asyncsim/plots"
 	"asyncsim/timeline"
 	"asyncsim/workloads"
@@ -211,11 +212,11 @@ func BenchmarkMillionTaskFigures(b *testing.B) {
 		}
 	})
 	var res *experiment.Result
-	var recs []*timeline.Recorder
+	var rec *figures.Recording
 	b.Run("simulate+record", func(b *testing.B) {
 		for b.Loop() {
 			opts := experiment.Options{}
-			recs = recordFigures(spec, len(spec.Strategies), windowFlag{}, &opts)
+			rec = recordFigures(spec, len(spec.Strategies), windowFlag{}, &opts)
 			if res, err = experiment.Run(spec, opts); err != nil {
 				b.Fatal(err)
 			}
@@ -224,7 +225,7 @@ func BenchmarkMillionTaskFigures(b *testing.B) {
 	b.Run("figures", func(b *testing.B) {
 		var size int64
 		for b.Loop() {
-			r := figureRun(res, recs)
+			r := rec.Run(res)
 			var w countingWriter
 			for _, f := range plots.DataFiles() {
 				if err := f.Write(&w, r); err != nil {
