@@ -45,7 +45,7 @@ func PlotDir(dir, format string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
-	return t.writeFigures(dir, f, 0)
+	return t.writeFigures(dir, f, 0, false)
 }
 
 // figureFormat returns the format of the figures a finished sweep draws:
@@ -62,12 +62,12 @@ func (o *Options) figureFormat() plots.Format {
 
 // writeFigures draws t's figures into dir at the default size in format,
 // jobs at a time (0: one per CPU), each file whole or not at all, removes
-// the sweep figures in any format that it did not draw (those of an
-// earlier sweep in the folder), and returns the files written.
-func (t *table) writeFigures(dir string, format plots.Format, jobs int) ([]string, error) {
+// the sweep figures in that format (in any format, if allFormats: for
+// new results) that it did not draw, and returns the files written.
+func (t *table) writeFigures(dir string, format plots.Format, jobs int, allFormats bool) ([]string, error) {
 	style := figures.DefaultStyle
 	style.Format = format
-	files, err := figures.Write(dir, t.figures(), figures.Options{Style: style, Jobs: jobs, Set: figures.SweepSet, AllFormats: true})
+	files, err := figures.Write(dir, t.figures(), figures.Options{Style: style, Jobs: jobs, Set: figures.SweepSet, AllFormats: allFormats})
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}

@@ -34,8 +34,8 @@ type table struct {
 }
 
 // write writes sweep.csv, sweep.json and, unless format is "", the
-// figures in format (jobs at a time) into dir, and returns the files
-// written.
+// figures in format (jobs at a time) into dir, removing the sweep figures
+// of earlier results, and returns the files written.
 func (t *table) write(dir string, jobs int, format plots.Format) ([]string, error) {
 	outs := []struct {
 		name  string
@@ -55,7 +55,7 @@ func (t *table) write(dir string, jobs int, format plots.Format) ([]string, erro
 	if format == "" {
 		return files, nil
 	}
-	figs, err := t.writeFigures(dir, format, jobs)
+	figs, err := t.writeFigures(dir, format, jobs, true)
 	return append(files, figs...), err
 }
 

@@ -124,15 +124,24 @@ func addFigureFlags(fs *flagSet) *figureFlags {
 	return f
 }
 
-// check validates the flags' values.
-func (f *figureFlags) check(cmd string) error {
-	format, err := plots.ParseFormat(f.format)
+// figureFormat checks the value of cmd's --figure-format.
+func figureFormat(cmd, value string) (plots.Format, error) {
+	format, err := plots.ParseFormat(value)
 	if err != nil {
 		var names []string
 		for _, x := range plots.Formats() {
 			names = append(names, string(x))
 		}
-		return usagef("%s: unknown --figure-format %q%s (want png, svg or pdf)", cmd, f.format, suggestion(f.format, names))
+		return "", usagef("%s: unknown --figure-format %q%s (want png, svg or pdf)", cmd, value, suggestion(value, names))
+	}
+	return format, nil
+}
+
+// check validates the flags' values.
+func (f *figureFlags) check(cmd string) error {
+	format, err := figureFormat(cmd, f.format)
+	if err != nil {
+		return err
 	}
 	ws, hs, ok := strings.Cut(f.size, "x")
 	w, errW := strconv.Atoi(ws)

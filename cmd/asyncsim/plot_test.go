@@ -131,8 +131,8 @@ func TestFigureFlags(t *testing.T) {
 	if !strings.Contains(string(b), `"from_s": 0.5,`) || !strings.Contains(string(b), `"to_s": 2,`) {
 		t.Errorf("figures.json lacks the window 0.5 s to 2 s:\n%s", b)
 	}
-	if code, _, errOut := asyncsim(t, "plot", dir, "--figure-size", "640x480"); code != 0 {
-		t.Fatalf("plot: exit %d, stderr %s", code, errOut)
+	if code, stdout, errOut := asyncsim(t, "plot", dir, "--figure-size", "640x480"); code != 0 || stdout != "wrote 7 png figures to "+dir+"\n" {
+		t.Fatalf("plot: exit %d, stdout %q, stderr %s", code, stdout, errOut)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "makespan.png"))
 	img, err := png.Decode(bytes.NewReader(data))
