@@ -2,10 +2,12 @@ package plots
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"time"
 	"unicode/utf8"
 
@@ -111,7 +113,7 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 		img := image.NewRGBA(image.Rect(0, 0, widthPx, heightPx))
 		cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(DPI))
 		fill(cv, color.White)
-		f.Draw(draw.New(cv))
+		f.Draw(draw.New(finiteCanvas{cv}))
 		// Fast compression: PNG encoding is the serial tail of a sweep's
 		// figures and of a run's, and our flat-coloured figures compress
 		// well even so.
@@ -119,12 +121,12 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 	case SVG:
 		cv := svgCanvas{vgsvg.NewWith(vgsvg.UseWH(w, h), vgsvg.EmbedFonts(true))}
 		fill(cv, color.White)
-		f.Draw(draw.New(cv))
+		f.Draw(draw.New(finiteCanvas{cv}))
 		_, err = cv.WriteTo(&buf)
 	case PDF:
 		cv := pdfCanvas{vgpdf.New(w, h)}
 		fill(cv, color.White)
-		f.Draw(draw.New(cv))
+		f.Draw(draw.New(finiteCanvas{cv}))
 		_, err = cv.WriteTo(&buf)
 	default:
 		return nil, fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", format)
@@ -133,6 +135,56 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 		return nil, fmt.Errorf("plots: rendering %s: %w", f.Name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// errNotFinite is the panic of a finiteCanvas, which Render recovers.
+var errNotFinite = errors.New("a coordinate is not a finite number (is a label too long for the figure?)")
+
+// finiteCanvas refuses, by panicking with errNotFinite, to draw at
+// coordinates that are not finite numbers, on which the PNG rasterizer
+// would loop forever: a label too long for the figure leaves its plot a
+// negative width and NaN coordinates.
+type finiteCanvas struct{ vg.CanvasSizer }
+
+func mustBeFinite(xs ...vg.Length) {
+	for _, x := range xs {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			panic(errNotFinite)
+		}
+	}
+}
+
+func mustBeFinitePath(p vg.Path) {
+	for _, c := range p {
+		mustBeFinite(c.Pos.X, c.Pos.Y, c.Radius, vg.Length(c.Start), vg.Length(c.Angle))
+		for _, q := range c.Control {
+			mustBeFinite(q.X, q.Y)
+		}
+	}
+}
+
+// Stroke implements vg.Canvas.
+func (c finiteCanvas) Stroke(p vg.Path) {
+	mustBeFinitePath(p)
+	c.CanvasSizer.Stroke(p)
+}
+
+// Fill implements vg.Canvas.
+func (c finiteCanvas) Fill(p vg.Path) {
+	mustBeFinitePath(p)
+	c.CanvasSizer.Fill(p)
+}
+
+// FillString implements vg.Canvas.
+func (c finiteCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	mustBeFinite(pt.X, pt.Y)
+	c.CanvasSizer.FillString(f, pt, s)
+}
+
+// DrawImage implements vg.Canvas.
+func (c finiteCanvas) DrawImage(r vg.Rectangle, img image.Image) {
+	mustBeFinite(r.Min.X, r.Min.Y, r.Max.X, r.Max.Y)
+	c.CanvasSizer.DrawImage(r, img)
 }
 
 // svgCanvas sets bold text in Liberation Sans Bold under its own name, so

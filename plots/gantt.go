@@ -98,6 +98,9 @@ type gantt struct {
 func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	n := len(g.rows)
+	if c.Max.X <= c.Min.X || c.Max.Y <= c.Min.Y {
+		return // no room left by the labels
+	}
 	rowH := trY(1) - trY(0)
 	half := rowH * vg.Length(g.fill) / 2
 	stripe := color.Gray{0xf4}
@@ -210,7 +213,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	if tl == nil {
 		tl = &timeline.Timeline{}
 	}
-	title := r.Workload + " · " + s.Name + " (" + s.Kind + "): what each context and task does over time"
+	title := elide(r.Workload, c) + " · " + elide(s.Name, c) + " (" + s.Kind + "): what each context and task does over time"
 	c = header(c, title, windowText(tl)+"\n"+rowsText(tl))
 
 	span := tl.To - tl.From
@@ -232,7 +235,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		if len(ctx.Intervals) == 0 {
 			continue
 		}
-		row := grow{name: ctx.Name}
+		row := grow{name: elide(ctx.Name, c)}
 		for _, iv := range ctx.Intervals {
 			if iv.State == sim.Idle || iv.State > sim.Blocked {
 				continue
@@ -247,6 +250,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		if len(taskRows) == MaxTaskRows {
 			break
 		}
+		sp.name = elide(sp.name, c)
 		taskRows = append(taskRows, sp)
 		for _, b := range sp.spans {
 			present[b.kind] = true

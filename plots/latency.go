@@ -53,7 +53,7 @@ func drawLatency(c draw.Canvas, r *Run) {
 	}
 	var items []legendItem
 	for _, s := range r.Strategies {
-		items = append(items, legendItem{label: s.Name, color: StrategyColor(s.Color), kind: swatchLine, dashes: lineDashes(s.Color)})
+		items = append(items, legendItem{label: elide(s.Name, c), color: StrategyColor(s.Color), kind: swatchLine, dashes: lineDashes(s.Color)})
 	}
 	items = append(items,
 		legendItem{label: "p50", color: textColor, kind: swatchGlyph, glyph: p50Glyph},

@@ -41,7 +41,7 @@ func drawMakespan(c draw.Canvas, r *Run) {
 	bars.labelStyle.YAlign = draw.YCenter
 	names := make([]string, n)
 	for i, s := range r.Strategies {
-		names[n-1-i] = s.Name
+		names[n-1-i] = elide(s.Name, c)
 		label := formatSeconds(finite(s.Makespan))
 		if withCI {
 			label += " ± " + formatDuration(ciOf(s, true))

@@ -99,13 +99,13 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 		if d.StyleByColor && len(d.Styles) > 0 {
 			break
 		}
-		items = append(items, legendItem{label: name, color: StrategyColor(d.Colors[i]), kind: swatchLine})
+		items = append(items, legendItem{label: elide(name, c), color: StrategyColor(d.Colors[i]), kind: swatchLine})
 	}
 	for i, s := range d.Styles {
 		if d.StyleByColor {
-			items = append(items, legendItem{label: s, color: StrategyColor(i), kind: swatchLine})
+			items = append(items, legendItem{label: elide(s, c), color: StrategyColor(i), kind: swatchLine})
 		} else {
-			items = append(items, legendItem{label: s, color: mutedColor, kind: swatchGlyph, glyph: sweepGlyphs[i%len(sweepGlyphs)]})
+			items = append(items, legendItem{label: elide(s, c), color: mutedColor, kind: swatchGlyph, glyph: sweepGlyphs[i%len(sweepGlyphs)]})
 		}
 	}
 	c = legendRow(c, items)

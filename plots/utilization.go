@@ -124,7 +124,7 @@ func drawUtilization(c draw.Canvas, r *Run) {
 		dc := grid2[i][0].DataCanvas(cs[i][0])
 		sty := nameSty
 		sty.Color = StrategyColor(s.Color)
-		c.FillText(sty, vg.Point{X: dc.Min.X, Y: dc.Max.Y + 2}, s.Name)
+		c.FillText(sty, vg.Point{X: dc.Min.X, Y: dc.Max.Y + 2}, elide(s.Name, c))
 	}
 	// Headings over the two columns, aligned with their data areas.
 	for k, h := range []string{"CPU utilization (busy share of " + plural(int64(r.Cores), "core") + ")", "tasks in flight (arrived, not yet completed)"} {

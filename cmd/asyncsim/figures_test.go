@@ -135,3 +135,20 @@ func TestFigureSizeBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestLongNames checks that names as long as a workload allows (100
+// characters) are drawn, elided, at any figure size. Before, their labels
+// left the plots a negative width: a makeslice panic, or NaN coordinates
+// on which the PNG rasterizer looped forever.
+func TestLongNames(t *testing.T) {
+	long := strings.Repeat("W", 100)
+	src := "name: " + strings.Repeat("w", 100) + "\nmachine: {cores: 1}\ntasks:\n  - {name: " + long + ", count: 3, steps: [{cpu: 1ms}]}\n" +
+		"strategies:\n  - {name: " + long + ", kind: threaded, threads: 2}\n  - {name: " + long[1:] + "2, kind: event_loop}\n"
+	file := writeWorkload(t, src)
+	for _, size := range []string{"1200x800", "100x100", "200x200", "8000x100"} {
+		dir := filepath.Join(t.TempDir(), "out")
+		if code, _, stderr := asyncsim(t, "run", file, "--out", dir, "--figure-size", size); code != 0 {
+			t.Errorf("--figure-size %s: exit %d, stderr %s", size, code, stderr)
+		}
+	}
+}
