@@ -142,7 +142,7 @@ func sample() *Run {
 
 // files writes the run's data files and a summary.json into a file
 // system.
-func files(t *testing.T, r *Run) fstest.MapFS {
+func files(t testing.TB, r *Run) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, f := range DataFiles() {
