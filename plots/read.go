@@ -247,16 +247,20 @@ func readJSON(fsys fs.FS, name string, v any) ([]byte, error) {
 	d.UseNumber()
 	err = d.Decode(v)
 	if err == nil {
+		off := d.InputOffset()
 		if _, end := d.Token(); end != io.EOF {
-			return nil, fmt.Errorf("%s:%s: more data after the JSON value", name, position(data, d.InputOffset()))
+			for off < int64(len(data)) && strings.IndexByte(" \t\r\n", data[off]) >= 0 {
+				off++
+			}
+			return nil, fmt.Errorf("%s:%s: more data after the JSON value", name, position(data, off))
 		}
 		return data, nil
 	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &syntax):
-		return nil, fmt.Errorf("%s:%s: %v", name, position(data, syntax.Offset), err)
+	case errors.As(err, &syntax): // Offset is past the offending byte
+		return nil, fmt.Errorf("%s:%s: %v", name, position(data, syntax.Offset-1), err)
 	case errors.As(err, &typ):
 		return nil, fmt.Errorf("%s:%s: %v", name, position(data, typ.Offset), err)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
@@ -408,6 +412,9 @@ func readCSV(fsys fs.FS, name string, header []string, byName map[string]*Strate
 	wrap := func(err error) error {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
+			if pe.StartLine != pe.Line {
+				return fmt.Errorf("%s:%d:%d: %v (in the record from line %d)", name, pe.Line, pe.Column, pe.Err, pe.StartLine)
+			}
 			return fmt.Errorf("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
 		}
 		return fmt.Errorf("%s: %w", name, err)

@@ -152,3 +152,53 @@ func TestLongNames(t *testing.T) {
 		}
 	}
 }
+
+// TestPlotBadData checks that 'asyncsim plot' on damaged data files
+// answers with a positioned message and exit 2, and writes nothing (issue
+// 12, point 15: a colour of -1 was an index out of range with 4 of 7
+// figures written, a long row name a makeslice panic).
+func TestPlotBadData(t *testing.T) {
+	good := filepath.Join(t.TempDir(), "good")
+	if code, _, stderr := asyncsim(t, "run", writeWorkload(t, namedStrategies("a", "b")), "--out", good); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(good, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		file, old, new string
+		want           string
+	}{
+		{plots.FiguresJSON, `"color": 1`, `"color": -1`, `figures.json:26:16: strategy "b": color -1 is negative or too large`},
+		{plots.FiguresJSON, `"cores": 1,`, `"cores": 1,,`, `figures.json:4:14: invalid character ',' looking for beginning of object key string`},
+		{plots.FiguresJSON, "\n}\n", "\n}\n{}", `figures.json:41:1: more data after the JSON value`},
+		{plots.TimelineCSV, "b,context,loop-0,", "b,context," + strings.Repeat("x", 1<<20) + ",", `timeline.csv:8:11: row name is 1048576 characters long, more than 200`},
+		{plots.LatencyCSV, "a,0.001,1,", "a,0.001,1,\"", `latency.csv:7:13: extraneous or missing " in quoted-field (in the record from line 2)`},
+		{plots.UtilizationCSV, "a,0,", "a,NaN,", `utilization.csv:2:3: not a time in seconds: "NaN"`},
+		{plots.SummaryJSON, `"makespan_s": 0.003`, `"makespan_s": "x"`, `summary.json:6:71: strategy "a": makespan_s is not a number`},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		for _, name := range []string{plots.FiguresJSON, plots.SummaryJSON, plots.LatencyCSV, plots.UtilizationCSV, plots.TimelineCSV} {
+			data := read(name)
+			if name == tt.file {
+				if !strings.Contains(data, tt.old) {
+					t.Fatalf("%s lacks %q:\n%s", name, tt.old, data)
+				}
+				data = strings.Replace(data, tt.old, tt.new, 1)
+			}
+			os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644)
+		}
+		code, stdout, stderr := asyncsim(t, "plot", dir)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.want) || len(stderr) > 1000 {
+			t.Errorf("%s with %.40q: exit %d, stdout %q, stderr %.300q; want exit 2 and %q", tt.file, tt.new, code, stdout, stderr, tt.want)
+		}
+		if figs := figureNames(t, dir, "png"); len(figs) != 0 {
+			t.Errorf("%s with %.40q: wrote %v", tt.file, tt.new, figs)
+		}
+	}
+}
