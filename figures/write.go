@@ -100,7 +100,7 @@ func Write(dir string, figs []plots.Figure, opts Options) ([]string, error) {
 	for i, f := range figs {
 		name := f.FileName(st.Format)
 		if written[name] {
-			return nil, fmt.Errorf("figures: two figures named %s", name)
+			return nil, fmt.Errorf("figures: two %s figures named %s", opts.Set.Name, name)
 		}
 		written[name] = true
 		files[i] = filepath.Join(dir, name)

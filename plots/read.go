@@ -243,30 +243,45 @@ func readJSON(fsys fs.FS, name string, v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return data, decodeJSON(name, data, v)
+}
+
+// CheckJSON reports whether data, the contents of the file name, is one
+// well-formed JSON value, with an error naming the line and column of
+// the first fault ("sweep.json:3:7: invalid character ...").
+func CheckJSON(name string, data []byte) error {
+	var v any
+	return decodeJSON(name, data, &v)
+}
+
+// decodeJSON decodes data, the contents of the file name, into v; a
+// syntax or type error, or data after the value, names its line and
+// column.
+func decodeJSON(name string, data []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
-	err = d.Decode(v)
+	err := d.Decode(v)
 	if err == nil {
 		off := d.InputOffset()
 		if _, end := d.Token(); end != io.EOF {
 			for off < int64(len(data)) && strings.IndexByte(" \t\r\n", data[off]) >= 0 {
 				off++
 			}
-			return nil, fmt.Errorf("%s:%s: more data after the JSON value", name, position(data, off))
+			return fmt.Errorf("%s:%s: more data after the JSON value", name, position(data, off))
 		}
-		return data, nil
+		return nil
 	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax): // Offset is past the offending byte
-		return nil, fmt.Errorf("%s:%s: %v", name, position(data, syntax.Offset-1), err)
+		return fmt.Errorf("%s:%s: %v", name, position(data, syntax.Offset-1), err)
 	case errors.As(err, &typ):
-		return nil, fmt.Errorf("%s:%s: %v", name, position(data, typ.Offset), err)
+		return fmt.Errorf("%s:%s: %v", name, position(data, typ.Offset), err)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("%s:%s: unexpected end of JSON input", name, position(data, int64(len(data))))
+		return fmt.Errorf("%s:%s: unexpected end of JSON input", name, position(data, int64(len(data))))
 	}
-	return nil, fmt.Errorf("%s: %w", name, err)
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // position returns "line:column" (both from 1, the column in

@@ -22,6 +22,12 @@ var ErrNoSweep = fmt.Errorf("no %s: %w", JSONName, fs.ErrNotExist)
 // figures, one sweep-<metric> per plotted metric. For a folder with no
 // sweep.json it returns an error wrapping ErrNoSweep.
 func Figures(fsys fs.FS) ([]plots.Figure, error) {
+	// A syntax error with its position, before readTable's checks.
+	if data, err := fs.ReadFile(fsys, JSONName); err == nil {
+		if err := plots.CheckJSON(JSONName, data); err != nil {
+			return nil, fmt.Errorf("sweep: %w", err)
+		}
+	}
 	t, err := readTable(fsys)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -54,4 +55,20 @@ func FuzzFigures(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFiguresPositions checks that a malformed sweep.json is refused with
+// the line and column of the fault (issue 12, point 15).
+func TestFiguresPositions(t *testing.T) {
+	tests := []struct{ data, want string }{
+		{strings.Replace(figuresSeed, `"points": 4,`, `"points": 4,,`, 1), "sweep: sweep.json:4:15: invalid character ','"},
+		{figuresSeed + "x", "sweep: sweep.json:16:1: more data after the JSON value"},
+		{figuresSeed[:100], "sweep: sweep.json:6:21: unexpected end of JSON input"},
+	}
+	for _, tt := range tests {
+		_, err := Figures(fstest.MapFS{JSONName: &fstest.MapFile{Data: []byte(tt.data)}})
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Figures: %v; want %q", err, tt.want)
+		}
+	}
 }
