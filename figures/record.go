@@ -20,10 +20,6 @@ type Window struct {
 	Auto bool
 }
 
-// DefaultWindow is the window of a run that chose none: from the start
-// of the run until DefaultAutoTasks tasks have completed.
-var DefaultWindow = Window{Auto: true}
-
 // Recording records what the figures of one run need: replication 0 of
 // every selected strategy, for its timeline, its utilization series and
 // the trace.
