@@ -38,16 +38,11 @@ var stateLabels = map[sim.State]string{
 	sim.Idle:    "idle",
 }
 
-// TimelineFigure returns the timeline figure of strategy i, a Gantt chart
+// timelineFigure returns the timeline figure of strategy i, a Gantt chart
 // of its timeline window: above, one row per context (the first
 // MaxContextRows), bars coloured by state and idle time left blank;
 // below, one row per task (the first MaxTaskRows by arrival), light while
-// queued and dark while in service. Its name is TimelineNames' for the
-// run's strategies.
-func TimelineFigure(r *Run, i int) Figure {
-	return timelineFigure(r, i, TimelineNames(strategyNames(r))[i])
-}
-
+// queued and dark while in service.
 func timelineFigure(r *Run, i int, name string) Figure {
 	return Figure{Name: name, Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
 }
