@@ -21,7 +21,10 @@ again, so that figures can be restyled or converted after a long run.
 DIR is a directory that 'asyncsim run --out DIR' wrote (figures.json,
 summary.json, latency.csv, utilization.csv, timeline.csv), or that
 'asyncsim sweep --out DIR' or 'asyncsim merge DIR' wrote (sweep.json):
-the figures are written into it again, in the chosen format.
+the figures are written into it again, in the chosen format, replacing
+those of that format which the data no longer yields. Every data file is
+checked first: a damaged one is reported with its line and column, and
+nothing is written.
 `
 
 // figureSet is a kind of figure data that 'asyncsim plot DIR' redraws,
