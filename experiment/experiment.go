@@ -54,6 +54,9 @@ type StrategyResult struct {
 	Tasks [][]sim.TaskRecord
 	// Latencies holds each replication's counted latencies.
 	Latencies [][]sim.Time
+	// Sketches holds each replication's sketch of its counted latencies
+	// (sim.Result.Sketch): nil for one whose latencies are in Latencies.
+	Sketches []*sim.QuantileSketch
 	// Contexts names the contexts of the first replication, by id.
 	Contexts []sim.ContextInfo
 	// Events counts the events of all replications.
@@ -200,6 +203,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			sr.Runs = append(sr.Runs, o.res.Summary)
 			sr.Events += o.res.Events
 			sr.Latencies = append(sr.Latencies, o.res.Latencies)
+			sr.Sketches = append(sr.Sketches, o.res.Sketch)
 			if opts.Tasks {
 				sr.Tasks = append(sr.Tasks, o.tasks)
 			}

@@ -2,10 +2,12 @@ package plots
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"time"
 	"unicode/utf8"
 
@@ -42,6 +44,27 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", s)
 }
 
+// Bounds of a figure's size in pixels: each side from MinSide to MaxSide,
+// and at most MaxPixels in all. A PNG figure is drawn on an RGBA image of
+// four bytes a pixel, so MaxPixels bounds one figure's image to 100 MB.
+const (
+	MinSide   = 100
+	MaxSide   = 8000
+	MaxPixels = 25_000_000
+)
+
+// CheckSize reports an error unless widthPx×heightPx is within the
+// bounds MinSide, MaxSide and MaxPixels.
+func CheckSize(widthPx, heightPx int) error {
+	if widthPx < MinSide || heightPx < MinSide || widthPx > MaxSide || heightPx > MaxSide {
+		return fmt.Errorf("plots: figure size %dx%d out of range (%d to %d pixels a side)", widthPx, heightPx, MinSide, MaxSide)
+	}
+	if widthPx*heightPx > MaxPixels {
+		return fmt.Errorf("plots: figure size %dx%d is %d pixels, more than %d", widthPx, heightPx, widthPx*heightPx, MaxPixels)
+	}
+	return nil
+}
+
 // DPI is the resolution at which a figure's pixels map to its physical
 // size: WidthPx×HeightPx pixels are 8×5⅓ inches, with fonts sized for
 // print. SVG and PDF figures have the same physical size.
@@ -70,11 +93,12 @@ type Figure struct {
 func (f Figure) FileName(format Format) string { return f.Name + "." + string(format) }
 
 // Render draws the figure as a file of the given format, widthPx×heightPx
-// pixels (PNG) or the same size at DPI (SVG, PDF). The same figure always
-// renders to the same bytes on one platform.
+// pixels (PNG) or the same size at DPI (SVG, PDF), within the bounds of
+// CheckSize. The same figure always renders to the same bytes on one
+// platform.
 func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err error) {
-	if widthPx < 100 || heightPx < 100 || widthPx > 20000 || heightPx > 20000 {
-		return nil, fmt.Errorf("plots: figure size %dx%d out of range (100 to 20000 pixels a side)", widthPx, heightPx)
+	if err := CheckSize(widthPx, heightPx); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -89,7 +113,7 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 		img := image.NewRGBA(image.Rect(0, 0, widthPx, heightPx))
 		cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(DPI))
 		fill(cv, color.White)
-		f.Draw(draw.New(cv))
+		f.Draw(draw.New(finiteCanvas{cv}))
 		// Fast compression: PNG encoding is the serial tail of a sweep's
 		// figures and of a run's, and our flat-coloured figures compress
 		// well even so.
@@ -97,12 +121,12 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 	case SVG:
 		cv := svgCanvas{vgsvg.NewWith(vgsvg.UseWH(w, h), vgsvg.EmbedFonts(true))}
 		fill(cv, color.White)
-		f.Draw(draw.New(cv))
+		f.Draw(draw.New(finiteCanvas{cv}))
 		_, err = cv.WriteTo(&buf)
 	case PDF:
 		cv := pdfCanvas{vgpdf.New(w, h)}
 		fill(cv, color.White)
-		f.Draw(draw.New(cv))
+		f.Draw(draw.New(finiteCanvas{cv}))
 		_, err = cv.WriteTo(&buf)
 	default:
 		return nil, fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", format)
@@ -111,6 +135,56 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 		return nil, fmt.Errorf("plots: rendering %s: %w", f.Name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// errNotFinite is the panic of a finiteCanvas, which Render recovers.
+var errNotFinite = errors.New("a coordinate is not a finite number (is a label too long for the figure?)")
+
+// finiteCanvas refuses, by panicking with errNotFinite, to draw at
+// coordinates that are not finite numbers, on which the PNG rasterizer
+// would loop forever: a label too long for the figure leaves its plot a
+// negative width and NaN coordinates.
+type finiteCanvas struct{ vg.CanvasSizer }
+
+func mustBeFinite(xs ...vg.Length) {
+	for _, x := range xs {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			panic(errNotFinite)
+		}
+	}
+}
+
+func mustBeFinitePath(p vg.Path) {
+	for _, c := range p {
+		mustBeFinite(c.Pos.X, c.Pos.Y, c.Radius, vg.Length(c.Start), vg.Length(c.Angle))
+		for _, q := range c.Control {
+			mustBeFinite(q.X, q.Y)
+		}
+	}
+}
+
+// Stroke implements vg.Canvas.
+func (c finiteCanvas) Stroke(p vg.Path) {
+	mustBeFinitePath(p)
+	c.CanvasSizer.Stroke(p)
+}
+
+// Fill implements vg.Canvas.
+func (c finiteCanvas) Fill(p vg.Path) {
+	mustBeFinitePath(p)
+	c.CanvasSizer.Fill(p)
+}
+
+// FillString implements vg.Canvas.
+func (c finiteCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	mustBeFinite(pt.X, pt.Y)
+	c.CanvasSizer.FillString(f, pt, s)
+}
+
+// DrawImage implements vg.Canvas.
+func (c finiteCanvas) DrawImage(r vg.Rectangle, img image.Image) {
+	mustBeFinite(r.Min.X, r.Min.Y, r.Max.X, r.Max.Y)
+	c.CanvasSizer.DrawImage(r, img)
 }
 
 // svgCanvas sets bold text in Liberation Sans Bold under its own name, so

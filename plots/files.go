@@ -1,15 +1,11 @@
 package plots
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -208,8 +204,6 @@ func taskSpans(tl *timeline.Timeline) []span {
 	return out
 }
 
-func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-
 // sigDigits is the precision of the means in utilization.csv.
 const sigDigits = 6
 
@@ -227,234 +221,11 @@ func roundSig(x float64) float64 {
 	return y
 }
 
-// ReadRun reads a run's figure data from the files in fsys that
-// `asyncsim run --out` wrote: summary.json, figures.json, latency.csv,
-// utilization.csv and timeline.csv.
-func ReadRun(fsys fs.FS) (*Run, error) {
-	var f figuresFile
-	if err := readJSON(fsys, FiguresJSON, &f); err != nil {
-		return nil, err
-	}
-	r := &Run{Workload: f.Workload, Description: f.Description, Cores: f.Cores, Replications: f.Replications}
-	byName := map[string]*Strategy{}
-	r.Strategies = make([]Strategy, len(f.Strategies))
-	for i, e := range f.Strategies {
-		s := &r.Strategies[i]
-		*s = Strategy{Name: e.Name, Kind: e.Kind, Color: e.Color, Tasks: e.Tasks, Latencies: e.Latencies}
-		if byName[e.Name] != nil {
-			return nil, fmt.Errorf("%s: strategy %q listed twice", FiguresJSON, e.Name)
-		}
-		byName[e.Name] = s
-		var err error
-		tl := &timeline.Timeline{Cut: e.Window.Cut, AllContexts: e.Contexts, AllTasks: e.TasksInWindow}
-		for _, x := range []struct {
-			n json.Number
-			t *sim.Time
-		}{{e.RunEnd, &tl.End}, {e.Window.From, &tl.From}, {e.Window.To, &tl.To}} {
-			if *x.t, err = parseSeconds(string(x.n)); err != nil {
-				return nil, fmt.Errorf("%s: strategy %q: %w", FiguresJSON, e.Name, err)
-			}
-		}
-		width, err := parseSeconds(string(e.BinWidth))
-		if err != nil {
-			return nil, fmt.Errorf("%s: strategy %q: %w", FiguresJSON, e.Name, err)
-		}
-		s.Timeline = tl
-		s.Series = &timeline.Series{Cores: r.Cores, Width: width}
-	}
-	if err := readSummary(fsys, r, byName); err != nil {
-		return nil, err
-	}
-	if err := readCSV(fsys, LatencyCSV, latencyHeader, byName, func(s *Strategy, rec []string) error {
-		lat, err := parseSeconds(rec[1])
-		if err != nil {
-			return err
-		}
-		count, err := strconv.ParseInt(rec[2], 10, 64)
-		if err != nil || count < 1 || count > s.Latencies {
-			return fmt.Errorf("count %q is not a number from 1 to the %d latencies", rec[2], s.Latencies)
-		}
-		s.CDF = append(s.CDF, CDFPoint{Latency: lat, Count: count, Fraction: float64(count) / float64(s.Latencies)})
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := readCSV(fsys, UtilizationCSV, []string{"strategy", "start_s", "end_s", "busy_cores", "cpu_utilization", "in_flight"}, byName, func(s *Strategy, rec []string) error {
-		var b timeline.Bin
-		var err error
-		if b.Start, err = parseSeconds(rec[1]); err != nil {
-			return err
-		}
-		if b.End, err = parseSeconds(rec[2]); err != nil {
-			return err
-		}
-		if b.Busy, err = parseFloat(rec[3]); err != nil {
-			return err
-		}
-		if b.InFlight, err = parseFloat(rec[5]); err != nil {
-			return err
-		}
-		s.Series.Bins = append(s.Series.Bins, b)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	states := map[string]sim.State{}
-	for _, st := range sim.States() {
-		states[st.String()] = st
-	}
-	type taskKey struct {
-		s   *Strategy
-		row string
-	}
-	tasks := map[taskKey]int{} // index in the strategy's Tasks
-	if err := readCSV(fsys, TimelineCSV, []string{"strategy", "kind", "row", "state", "start_s", "end_s"}, byName, func(s *Strategy, rec []string) error {
-		start, err := parseSeconds(rec[4])
-		if err != nil {
-			return err
-		}
-		end, err := parseSeconds(rec[5])
-		if err != nil {
-			return err
-		}
-		if end < start {
-			return fmt.Errorf("end_s %s before start_s %s", rec[5], rec[4])
-		}
-		tl := s.Timeline
-		switch rec[1] {
-		case rowContext:
-			st, ok := states[rec[3]]
-			if !ok {
-				return fmt.Errorf("unknown state %q", rec[3])
-			}
-			if n := len(tl.Contexts); n == 0 || tl.Contexts[n-1].Name != rec[2] {
-				tl.Contexts = append(tl.Contexts, timeline.Context{Name: rec[2], Created: start})
-			}
-			c := &tl.Contexts[len(tl.Contexts)-1]
-			c.Intervals = append(c.Intervals, timeline.Interval{Start: start, End: end, State: st})
-		case rowTask:
-			k := taskKey{s, rec[2]}
-			i, ok := tasks[k]
-			if !ok {
-				i = len(tl.Tasks)
-				tasks[k] = i
-				tl.Tasks = append(tl.Tasks, timeline.Task{Name: rec[2], Arrival: start, Start: start, Completion: start})
-			}
-			t := &tl.Tasks[i]
-			switch rec[3] {
-			case timeline.TaskQueued:
-				t.Arrival, t.Start, t.Completion = start, end, end
-			case timeline.TaskService:
-				t.Start, t.Completion = start, end
-			default:
-				return fmt.Errorf("unknown task state %q", rec[3])
-			}
-		default:
-			return fmt.Errorf("unknown kind %q (want %s or %s)", rec[1], rowContext, rowTask)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-func readJSON(fsys fs.FS, name string, v any) error {
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return err
-	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
-}
-
-// readSummary takes each strategy's makespan and its confidence interval
-// from summary.json.
-func readSummary(fsys fs.FS, r *Run, byName map[string]*Strategy) error {
-	var sum struct {
-		Workload string           `json:"workload"`
-		Results  []map[string]any `json:"results"`
-	}
-	if err := readJSON(fsys, SummaryJSON, &sum); err != nil {
-		return err
-	}
-	if sum.Workload != r.Workload {
-		return fmt.Errorf("%s is of workload %q but %s of %q", SummaryJSON, sum.Workload, FiguresJSON, r.Workload)
-	}
-	seen := 0
-	for _, row := range sum.Results {
-		name, _ := row["strategy"].(string)
-		s := byName[name]
-		if s == nil {
-			return fmt.Errorf("%s: strategy %q is not in %s", SummaryJSON, name, FiguresJSON)
-		}
-		seen++
-		for key, dst := range map[string]*float64{"makespan_s": &s.Makespan, "makespan_s_ci95": &s.MakespanCI95} {
-			switch v := row[key].(type) {
-			case json.Number:
-				x, err := v.Float64()
-				if err != nil {
-					return fmt.Errorf("%s: strategy %q: %s: %w", SummaryJSON, name, key, err)
-				}
-				*dst = x
-			case nil:
-				*dst = math.NaN()
-			}
-		}
-	}
-	if seen != len(r.Strategies) {
-		return fmt.Errorf("%s has %d strategies, %s %d", SummaryJSON, seen, FiguresJSON, len(r.Strategies))
-	}
-	return nil
-}
-
-// readCSV reads a CSV file with the given header, calling row for each
-// record with the strategy its first column names; errors name the file
-// and line.
-func readCSV(fsys fs.FS, name string, header []string, byName map[string]*Strategy, row func(*Strategy, []string) error) error {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.FieldsPerRecord = len(header)
-	cr.ReuseRecord = true
-	first, err := cr.Read()
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if !slices.Equal(first, header) {
-		return fmt.Errorf("%s: header %q; want %q", name, strings.Join(first, ","), strings.Join(header, ","))
-	}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		s := byName[rec[0]]
-		if s == nil {
-			line, _ := cr.FieldPos(0)
-			return fmt.Errorf("%s:%d: strategy %q is not in %s", name, line, rec[0], FiguresJSON)
-		}
-		if err := row(s, rec); err != nil {
-			line, _ := cr.FieldPos(0)
-			return fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-	}
-}
-
+// parseFloat reads a non-negative finite number.
 func parseFloat(s string) (float64, error) {
 	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, fmt.Errorf("not a number: %q", s)
+	if err != nil || !(x >= 0) || math.IsInf(x, 0) {
+		return 0, fmt.Errorf("not a non-negative number: %q", truncate(s))
 	}
 	return x, nil
 }
@@ -462,7 +233,7 @@ func parseFloat(s string) (float64, error) {
 // parseSeconds reads decimal seconds ("1.011", "0.0025") exactly, to the
 // nanosecond, as sim.Time.FormatSeconds writes them.
 func parseSeconds(s string) (sim.Time, error) {
-	bad := fmt.Errorf("not a time in seconds: %q", s)
+	bad := fmt.Errorf("not a time in seconds: %q", truncate(s))
 	whole, frac, _ := strings.Cut(s, ".")
 	if whole == "" || len(frac) > 9 || strings.HasPrefix(whole, "-") || strings.HasPrefix(whole, "+") {
 		return 0, bad

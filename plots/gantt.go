@@ -4,8 +4,6 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
-	"unicode"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -40,44 +38,31 @@ var stateLabels = map[sim.State]string{
 	sim.Idle:    "idle",
 }
 
-// TimelineFigure returns the timeline figure of strategy i, a Gantt chart
+// timelineFigure returns the timeline figure of strategy i, a Gantt chart
 // of its timeline window: above, one row per context (the first
 // MaxContextRows), bars coloured by state and idle time left blank;
 // below, one row per task (the first MaxTaskRows by arrival), light while
-// queued and dark while in service. Its name is "timeline-" and the
-// strategy's name, with characters unsafe in file names replaced.
-func TimelineFigure(r *Run, i int) Figure {
-	return Figure{Name: "timeline-" + fileSafe(r.Strategies[i].Name), Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
+// queued and dark while in service.
+func timelineFigure(r *Run, i int, name string) Figure {
+	return Figure{Name: name, Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
 }
 
 // RunFigures returns every figure of a run: makespan, latency,
-// utilization and one timeline per strategy. Timeline figures of
-// strategies whose names map to the same file name get numbered.
+// utilization and one timeline per strategy, named by TimelineNames.
 func RunFigures(r *Run) []Figure {
 	figs := []Figure{MakespanFigure(r), LatencyFigure(r), UtilizationFigure(r)}
-	seen := map[string]int{}
-	for i := range r.Strategies {
-		f := TimelineFigure(r, i)
-		if n := seen[f.Name]; n > 0 {
-			seen[f.Name]++
-			f.Name += "-" + itoa(n+1)
-		} else {
-			seen[f.Name] = 1
-		}
-		figs = append(figs, f)
+	for i, name := range TimelineNames(strategyNames(r)) {
+		figs = append(figs, timelineFigure(r, i, name))
 	}
 	return figs
 }
 
-// fileSafe keeps letters, digits and . _ + - and replaces anything else
-// by '_'.
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._+-", r) {
-			return r
-		}
-		return '_'
-	}, s)
+func strategyNames(r *Run) []string {
+	names := make([]string, len(r.Strategies))
+	for i, s := range r.Strategies {
+		names[i] = s.Name
+	}
+	return names
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -108,6 +93,9 @@ type gantt struct {
 func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	n := len(g.rows)
+	if c.Max.X <= c.Min.X || c.Max.Y <= c.Min.Y {
+		return // no room left by the labels
+	}
 	rowH := trY(1) - trY(0)
 	half := rowH * vg.Length(g.fill) / 2
 	stripe := color.Gray{0xf4}
@@ -220,7 +208,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	if tl == nil {
 		tl = &timeline.Timeline{}
 	}
-	title := r.Workload + " · " + s.Name + " (" + s.Kind + "): what each context and task does over time"
+	title := elide(r.Workload, c) + " · " + elide(s.Name, c) + " (" + s.Kind + "): what each context and task does over time"
 	c = header(c, title, windowText(tl)+"\n"+rowsText(tl))
 
 	span := tl.To - tl.From
@@ -242,7 +230,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		if len(ctx.Intervals) == 0 {
 			continue
 		}
-		row := grow{name: ctx.Name}
+		row := grow{name: elide(ctx.Name, c)}
 		for _, iv := range ctx.Intervals {
 			if iv.State == sim.Idle || iv.State > sim.Blocked {
 				continue
@@ -257,6 +245,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		if len(taskRows) == MaxTaskRows {
 			break
 		}
+		sp.name = elide(sp.name, c)
 		taskRows = append(taskRows, sp)
 		for _, b := range sp.spans {
 			present[b.kind] = true

@@ -15,7 +15,7 @@ import (
 // p99 marked, on a logarithmic time axis when the latencies span more than
 // two decades.
 func LatencyFigure(r *Run) Figure {
-	return Figure{Name: "latency", Draw: func(c draw.Canvas) { drawLatency(c, r) }}
+	return Figure{Name: LatencyName, Draw: func(c draw.Canvas) { drawLatency(c, r) }}
 }
 
 // Marks of the percentiles on the latency CDF.
@@ -53,7 +53,7 @@ func drawLatency(c draw.Canvas, r *Run) {
 	}
 	var items []legendItem
 	for _, s := range r.Strategies {
-		items = append(items, legendItem{label: s.Name, color: StrategyColor(s.Color), kind: swatchLine, dashes: lineDashes(s.Color)})
+		items = append(items, legendItem{label: elide(s.Name, c), color: StrategyColor(s.Color), kind: swatchLine, dashes: lineDashes(s.Color)})
 	}
 	items = append(items,
 		legendItem{label: "p50", color: textColor, kind: swatchGlyph, glyph: p50Glyph},

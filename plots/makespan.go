@@ -15,7 +15,7 @@ import (
 // with its value; with several replications the bar is the mean and an
 // error bar shows the 95% confidence interval.
 func MakespanFigure(r *Run) Figure {
-	return Figure{Name: "makespan", Draw: func(c draw.Canvas) { drawMakespan(c, r) }}
+	return Figure{Name: MakespanName, Draw: func(c draw.Canvas) { drawMakespan(c, r) }}
 }
 
 func drawMakespan(c draw.Canvas, r *Run) {
@@ -41,7 +41,7 @@ func drawMakespan(c draw.Canvas, r *Run) {
 	bars.labelStyle.YAlign = draw.YCenter
 	names := make([]string, n)
 	for i, s := range r.Strategies {
-		names[n-1-i] = s.Name
+		names[n-1-i] = elide(s.Name, c)
 		label := formatSeconds(finite(s.Makespan))
 		if withCI {
 			label += " ± " + formatDuration(ciOf(s, true))

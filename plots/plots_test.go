@@ -142,7 +142,7 @@ func sample() *Run {
 
 // files writes the run's data files and a summary.json into a file
 // system.
-func files(t *testing.T, r *Run) fstest.MapFS {
+func files(t testing.TB, r *Run) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, f := range DataFiles() {
@@ -174,7 +174,7 @@ func TestRender(t *testing.T) {
 	for _, f := range figs {
 		names = append(names, f.Name)
 	}
-	want := []string{"makespan", "latency", "utilization", "timeline-first", "timeline-second_odd_name"}
+	want := []string{"makespan", "latency", "utilization", "timeline-first", "timeline-second%2Fodd%20name"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("figures %v; want %v", names, want)
 	}

@@ -2,6 +2,10 @@ package plots
 
 import (
 	"image/color"
+	"unicode/utf8"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"asyncsim/sim"
 )
@@ -47,3 +51,20 @@ const (
 	WidthPx  = 1200
 	HeightPx = 800
 )
+
+// labelWidth is the width of canvas per character of a name that figures
+// show (41 characters at the default size): a longer name is elided in
+// its middle, so that labels leave the plots room.
+const labelWidth = 14 * vg.Length(1)
+
+// elide shortens the name s to the characters that the width of c allows
+// (at least 8), keeping its start and end around an ellipsis.
+func elide(s string, c draw.Canvas) string {
+	n := max(8, int((c.Max.X-c.Min.X)/labelWidth))
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	head := (n - 1) / 2
+	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
+}

@@ -99,13 +99,13 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 		if d.StyleByColor && len(d.Styles) > 0 {
 			break
 		}
-		items = append(items, legendItem{label: name, color: StrategyColor(d.Colors[i]), kind: swatchLine})
+		items = append(items, legendItem{label: elide(name, c), color: StrategyColor(d.Colors[i]), kind: swatchLine})
 	}
 	for i, s := range d.Styles {
 		if d.StyleByColor {
-			items = append(items, legendItem{label: s, color: StrategyColor(i), kind: swatchLine})
+			items = append(items, legendItem{label: elide(s, c), color: StrategyColor(i), kind: swatchLine})
 		} else {
-			items = append(items, legendItem{label: s, color: mutedColor, kind: swatchGlyph, glyph: sweepGlyphs[i%len(sweepGlyphs)]})
+			items = append(items, legendItem{label: elide(s, c), color: mutedColor, kind: swatchGlyph, glyph: sweepGlyphs[i%len(sweepGlyphs)]})
 		}
 	}
 	c = legendRow(c, items)
@@ -225,16 +225,21 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	}
 }
 
+// sweepMax bounds the magnitude of the values a sweep figure draws, far
+// beyond any statistic's, so that the axes' arithmetic (padding, decades)
+// stays finite.
+const sweepMax = 1e100
+
 // sweepKeep reports whether a point can be drawn on d's axes.
 func sweepKeep(d *SweepPlot, x, y float64) bool {
-	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
-		return false
+	if !(math.Abs(x) <= sweepMax) || !(math.Abs(y) <= sweepMax) {
+		return false // NaN, infinite or out of bounds
 	}
-	return (!d.LogX || d.XCategories != nil || x > 0) && (!d.LogY || y > 0)
+	return (!d.LogX || d.XCategories != nil || x > 1/sweepMax) && (!d.LogY || y > 1/sweepMax)
 }
 
 func sweepFinite(x float64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+	if !(x >= 0 && x <= sweepMax) {
 		return 0
 	}
 	return x

@@ -19,7 +19,7 @@ import (
 // shared axes so that rows compare at a glance; from replication 0's time
 // bins merged to a common width, at most MaxPlotBins of them.
 func UtilizationFigure(r *Run) Figure {
-	return Figure{Name: "utilization", Draw: func(c draw.Canvas) { drawUtilization(c, r) }}
+	return Figure{Name: UtilizationName, Draw: func(c draw.Canvas) { drawUtilization(c, r) }}
 }
 
 // MaxPlotBins is the most time bins a line of the utilization figure
@@ -124,7 +124,7 @@ func drawUtilization(c draw.Canvas, r *Run) {
 		dc := grid2[i][0].DataCanvas(cs[i][0])
 		sty := nameSty
 		sty.Color = StrategyColor(s.Color)
-		c.FillText(sty, vg.Point{X: dc.Min.X, Y: dc.Max.Y + 2}, s.Name)
+		c.FillText(sty, vg.Point{X: dc.Min.X, Y: dc.Max.Y + 2}, elide(s.Name, c))
 	}
 	// Headings over the two columns, aligned with their data areas.
 	for k, h := range []string{"CPU utilization (busy share of " + plural(int64(r.Cores), "core") + ")", "tasks in flight (arrived, not yet completed)"} {

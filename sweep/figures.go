@@ -1,14 +1,84 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"asyncsim/figures"
 	"asyncsim/plots"
 )
+
+// ErrNoSweep is returned, wrapped, by Figures and PlotDir for a folder
+// without a sweep.json; errors.Is(err, fs.ErrNotExist) holds for it too.
+var ErrNoSweep = fmt.Errorf("no %s: %w", JSONName, fs.ErrNotExist)
+
+// Figures reads the sweep.json in fsys (an output folder) and returns its
+// figures, one sweep-<metric> per plotted metric. For a folder with no
+// sweep.json it returns an error wrapping ErrNoSweep.
+func Figures(fsys fs.FS) ([]plots.Figure, error) {
+	// A syntax error with its position, before readTable's checks.
+	if data, err := fs.ReadFile(fsys, JSONName); err == nil {
+		if err := plots.CheckJSON(JSONName, data); err != nil {
+			return nil, fmt.Errorf("sweep: %w", err)
+		}
+	}
+	t, err := readTable(fsys)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("sweep: %w", ErrNoSweep)
+		}
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	return t.figures(), nil
+}
+
+// PlotDir redraws the figures of the sweep whose sweep.json is in dir, at
+// the default size, as sweep-<metric>.<format> (format "png", "svg" or
+// "pdf"), removes the sweep figures it did not draw, and returns the
+// files written.
+func PlotDir(dir, format string) ([]string, error) {
+	f, err := plots.ParseFormat(format)
+	if err != nil {
+		return nil, err
+	}
+	t, err := readTable(os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	return t.writeFigures(dir, f, 0, false)
+}
+
+// figureFormat returns the format of the figures a finished sweep draws:
+// "" for none.
+func (o *Options) figureFormat() plots.Format {
+	switch {
+	case o.NoFigures:
+		return ""
+	case o.FigureFormat == "":
+		return plots.PNG
+	}
+	return o.FigureFormat
+}
+
+// writeFigures draws t's figures into dir at the default size in format,
+// jobs at a time (0: one per CPU), each file whole or not at all, removes
+// the sweep figures in that format (in any format, if allFormats: for
+// new results) that it did not draw, and returns the files written.
+func (t *table) writeFigures(dir string, format plots.Format, jobs int, allFormats bool) ([]string, error) {
+	style := figures.DefaultStyle
+	style.Format = format
+	files, err := figures.Write(dir, t.figures(), figures.Options{Style: style, Jobs: jobs, Set: figures.SweepSet, AllFormats: allFormats})
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	return files, nil
+}
 
 // maxPanels is the most small multiples a sweep figure draws.
 const maxPanels = 36
@@ -74,7 +144,7 @@ func (t *table) plotData(metric string) *plots.SweepPlot {
 	}
 
 	d := &plots.SweepPlot{
-		Name:       "sweep-" + metric,
+		Name:       plots.SweepPrefix + metric,
 		XLabel:     t.paths[xi],
 		YLabel:     metric,
 		YUnit:      metricUnit(metric),

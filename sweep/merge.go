@@ -140,5 +140,5 @@ func Merge(dir string, figures bool) ([]string, error) {
 	cols := first.cols[1:]
 	nv := len(cols) - len(report.Columns(h.Replications))
 	t := &table{hdr: h, paths: cols[:nv], cols: cols, groups: all}
-	return t.write(dir, 0, figures)
+	return t.write(dir, 0, (&Options{NoFigures: !figures}).figureFormat())
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -35,9 +34,10 @@ type table struct {
 	groups []group  // by point
 }
 
-// write writes sweep.csv, sweep.json and, if figures, the figures (jobs at
-// a time) into dir, and returns the files written.
-func (t *table) write(dir string, jobs int, figures bool) ([]string, error) {
+// write writes sweep.csv, sweep.json and, unless format is "", the
+// figures in format (jobs at a time) into dir, removing the sweep figures
+// of earlier results, and returns the files written.
+func (t *table) write(dir string, jobs int, format plots.Format) ([]string, error) {
 	outs := []struct {
 		name  string
 		write func(io.Writer) error
@@ -53,10 +53,10 @@ func (t *table) write(dir string, jobs int, figures bool) ([]string, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if !figures {
+	if format == "" {
 		return files, nil
 	}
-	figs, err := writeFigures(dir, t.figures(), plots.PNG, jobs)
+	figs, err := t.writeFigures(dir, format, jobs, true)
 	return append(files, figs...), err
 }
 
@@ -308,61 +308,4 @@ func orderedObject(raw json.RawMessage) (keys, vals []string, err error) {
 		vals = append(vals, text)
 	}
 	return keys, vals, nil
-}
-
-// ErrNoSweep is returned, wrapped, by Figures and PlotDir for a folder
-// without a sweep.json; errors.Is(err, fs.ErrNotExist) holds for it too.
-var ErrNoSweep = fmt.Errorf("no %s: %w", JSONName, fs.ErrNotExist)
-
-// Figures reads the sweep.json in fsys (an output folder) and returns its
-// figures, one sweep-<metric> per plotted metric. For a folder with no
-// sweep.json it returns an error wrapping ErrNoSweep.
-func Figures(fsys fs.FS) ([]plots.Figure, error) {
-	t, err := readTable(fsys)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("sweep: %w", ErrNoSweep)
-		}
-		return nil, fmt.Errorf("sweep: %w", err)
-	}
-	return t.figures(), nil
-}
-
-// PlotDir redraws the figures of the sweep whose sweep.json is in dir, at
-// the default size, as sweep-<metric>.<format> (format "png", "svg" or
-// "pdf"), and returns the files written.
-func PlotDir(dir, format string) ([]string, error) {
-	f, err := plots.ParseFormat(format)
-	if err != nil {
-		return nil, err
-	}
-	figs, err := Figures(os.DirFS(dir))
-	if err != nil {
-		return nil, err
-	}
-	return writeFigures(dir, figs, f, 0)
-}
-
-// writeFigures renders figs into dir at the default size, jobs at a time
-// (0: one per CPU), each file whole or not at all.
-func writeFigures(dir string, figs []plots.Figure, format plots.Format, jobs int) ([]string, error) {
-	files := make([]string, len(figs))
-	errs := make([]error, len(figs))
-	experiment.ForEach(len(figs), jobs, func(i int) {
-		data, err := figs[i].Render(format, plots.WidthPx, plots.HeightPx)
-		if err != nil {
-			errs[i] = fmt.Errorf("sweep: %w", err)
-			return
-		}
-		path := filepath.Join(dir, figs[i].FileName(format))
-		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-			errs[i] = fmt.Errorf("sweep: %w", err)
-			return
-		}
-		files[i] = path
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return files, nil
 }

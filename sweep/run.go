@@ -20,6 +20,7 @@ import (
 
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
+	"asyncsim/plots"
 	"asyncsim/report"
 )
 
@@ -82,6 +83,8 @@ type Options struct {
 	// NoFigures skips drawing the figures of a finished sweep; PlotDir
 	// (asyncsim plot DIR) draws them later.
 	NoFigures bool
+	// FigureFormat is the format of the figures; "" means PNG.
+	FigureFormat plots.Format
 	// Progress, if set, is called with (0, todo) before the first point
 	// runs and then after each point is written, one call at a time.
 	Progress func(done, todo int)
@@ -174,7 +177,7 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 		if opts.NoFigures {
 			return res, nil
 		}
-		files, err := PlotDir(opts.Dir, "png")
+		files, err := PlotDir(opts.Dir, string(opts.figureFormat()))
 		res.Files = append(res.Files, files...)
 		return res, err
 	}
@@ -237,7 +240,7 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 		return res, nil
 	}
 	t := &table{hdr: hdr, paths: s.paths(), cols: cols, groups: groups}
-	files, err := t.write(opts.Dir, opts.Jobs, !opts.NoFigures)
+	files, err := t.write(opts.Dir, opts.Jobs, opts.figureFormat())
 	res.Files = files
 	if err != nil {
 		return res, err

@@ -50,9 +50,6 @@ type Options struct {
 	// MaxIntervals bounds the intervals kept: when they reach it, the
 	// window ends there; 0 means DefaultMaxIntervals.
 	MaxIntervals int
-	// Sketch keeps a sketch of the counted tasks' latencies (Latencies),
-	// for runs too big for the engine to keep them (sim.ExactLatencies).
-	Sketch bool
 }
 
 // never is the end of an open window.
@@ -83,8 +80,7 @@ type Recorder struct {
 	tasks     []sim.TaskRecord // the first MaxTasks by arrival, sorted
 	allTasks  int64
 
-	series    stepSeries
-	latencies sim.QuantileSketch
+	series stepSeries
 }
 
 // NewRecorder returns a recorder for one run.
@@ -198,9 +194,6 @@ func (r *Recorder) RecordTask(t sim.TaskRecord) {
 	r.series.add(chFlight, t.Arrival, 1)
 	r.series.add(chFlight, t.Completion, -1)
 	r.completed++
-	if t.Counted && r.opts.Sketch {
-		r.latencies.Add(t.Completion - t.Arrival)
-	}
 	if r.opts.Auto && r.cut == CutEnd && r.completed >= r.opts.AutoTasks {
 		r.endWindow(t.Completion, CutTasks)
 	}
@@ -235,11 +228,6 @@ func taskBefore(a, b *sim.TaskRecord) bool {
 	}
 	return a.Index < b.Index
 }
-
-// Latencies returns a sketch of the latencies of the counted tasks, kept
-// with Options.Sketch, for runs too big to keep them all (see
-// sim.ExactLatencies); it is empty otherwise.
-func (r *Recorder) Latencies() *sim.QuantileSketch { return &r.latencies }
 
 // End returns the end of the run as far as it has been recorded: the
 // latest instant reported.

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	"asyncsim/experiment"
-	"asyncsim/internal/atomicfile"
+	"asyncsim/figures"
 	"asyncsim/plots"
 	"asyncsim/sweep"
 )
@@ -24,7 +21,10 @@ again, so that figures can be restyled or converted after a long run.
 DIR is a directory that 'asyncsim run --out DIR' wrote (figures.json,
 summary.json, latency.csv, utilization.csv, timeline.csv), or that
 'asyncsim sweep --out DIR' or 'asyncsim merge DIR' wrote (sweep.json):
-the figures are written into it again, in the chosen format.
+the figures are written into it again, in the chosen format, replacing
+those of that format which the data no longer yields. Every data file is
+checked first: a damaged one is reported with its line and column, and
+nothing is written.
 `
 
 // figureSet is a kind of figure data that 'asyncsim plot DIR' redraws,
@@ -32,6 +32,9 @@ the figures are written into it again, in the chosen format.
 type figureSet struct {
 	// marker is the file whose presence in DIR selects the set.
 	marker string
+	// set is the family of the figures drawn, whose stale files are
+	// removed.
+	set figures.Set
 	// figures reads the set's data from DIR and returns its figures.
 	figures func(dir fs.FS) ([]plots.Figure, error)
 }
@@ -40,8 +43,8 @@ type figureSet struct {
 // their figures are drawn. A directory may hold several.
 func figureSets() []figureSet {
 	return []figureSet{
-		{plots.FiguresJSON, runFigures}, // written by asyncsim run --out
-		{sweep.JSONName, sweep.Figures}, // written by asyncsim sweep and merge
+		{plots.FiguresJSON, figures.RunSet, runFigures},   // written by asyncsim run --out
+		{sweep.JSONName, figures.SweepSet, sweep.Figures}, // written by asyncsim sweep and merge
 	}
 }
 
@@ -73,25 +76,36 @@ func plotCommand(args []string, stdout, stderr io.Writer) error {
 		return usagef("plot: %s is not a directory", dir)
 	}
 	fsys := os.DirFS(dir)
-	var figs []plots.Figure
+	type drawing struct {
+		set  figures.Set
+		figs []plots.Figure
+	}
+	var todo []drawing
 	var markers []string
+	// Read and check every data file before drawing anything.
 	for _, set := range figureSets() {
 		markers = append(markers, set.marker)
 		if _, err := fs.Stat(fsys, set.marker); err != nil {
 			continue
 		}
-		more, err := set.figures(fsys)
+		figs, err := set.figures(fsys)
 		if err != nil {
 			return usagef("plot: %s: %v", dir, err)
 		}
-		figs = append(figs, more...)
+		todo = append(todo, drawing{set.set, figs})
 	}
-	if len(figs) == 0 {
+	if len(todo) == 0 {
 		return usagef("plot: %s holds no figure data (none of %s; see 'asyncsim run --out')", dir, strings.Join(markers, ", "))
 	}
-	if err := writeFigures(dir, figs, fig, *jobs); err != nil {
-		return fmt.Errorf("plot: %w", err)
+	n := 0
+	for _, d := range todo {
+		files, err := figures.Write(dir, d.figs, figures.Options{Style: fig.style, Jobs: *jobs, Set: d.set})
+		if err != nil {
+			return fmt.Errorf("plot: %w", err)
+		}
+		n += len(files)
 	}
+	fmt.Fprintf(stdout, "wrote %d %s figures to %s\n", n, fig.style.Format, dir)
 	return nil
 }
 
@@ -99,8 +113,8 @@ func plotCommand(args []string, stdout, stderr io.Writer) error {
 type figureFlags struct {
 	format string
 	size   string
-	fmt    plots.Format
-	w, h   int
+	// style is what they choose, once checked.
+	style figures.Style
 }
 
 // addFigureFlags adds --figure-format and --figure-size to fs.
@@ -108,44 +122,37 @@ func addFigureFlags(fs *flagSet) *figureFlags {
 	f := &figureFlags{}
 	fs.StringVar(&f.format, "figure-format", string(plots.PNG), "write figures as `FORMAT`: png, svg or pdf")
 	fs.StringVar(&f.size, "figure-size", strconv.Itoa(plots.WidthPx)+"x"+strconv.Itoa(plots.HeightPx),
-		"figure size `WxH` in pixels (SVG and PDF: the same size at "+strconv.Itoa(plots.DPI)+" dpi)")
+		"figure size `WxH` in pixels, each side from "+strconv.Itoa(plots.MinSide)+" to "+strconv.Itoa(plots.MaxSide)+
+			" and "+strconv.Itoa(plots.MaxPixels)+" pixels at most (SVG and PDF: the same size at "+strconv.Itoa(plots.DPI)+" dpi)")
 	return f
 }
 
-// check validates the flags' values.
-func (f *figureFlags) check(cmd string) error {
-	format, err := plots.ParseFormat(f.format)
+// figureFormat checks the value of cmd's --figure-format.
+func figureFormat(cmd, value string) (plots.Format, error) {
+	format, err := plots.ParseFormat(value)
 	if err != nil {
 		var names []string
 		for _, x := range plots.Formats() {
 			names = append(names, string(x))
 		}
-		return usagef("%s: unknown --figure-format %q%s (want png, svg or pdf)", cmd, f.format, suggestion(f.format, names))
+		return "", usagef("%s: unknown --figure-format %q%s (want png, svg or pdf)", cmd, value, suggestion(value, names))
 	}
-	f.fmt = format
+	return format, nil
+}
+
+// check validates the flags' values.
+func (f *figureFlags) check(cmd string) error {
+	format, err := figureFormat(cmd, f.format)
+	if err != nil {
+		return err
+	}
 	ws, hs, ok := strings.Cut(f.size, "x")
 	w, errW := strconv.Atoi(ws)
 	h, errH := strconv.Atoi(hs)
-	if !ok || errW != nil || errH != nil || w < 100 || h < 100 || w > 20000 || h > 20000 {
-		return usagef("%s: --figure-size wants WxH in pixels, each from 100 to 20000, like 1200x800; got %q", cmd, f.size)
+	if !ok || errW != nil || errH != nil || plots.CheckSize(w, h) != nil {
+		return usagef("%s: --figure-size wants WxH in pixels, each side from %d to %d and %d pixels at most, like 1200x800; got %q",
+			cmd, plots.MinSide, plots.MaxSide, plots.MaxPixels, f.size)
 	}
-	f.w, f.h = w, h
+	f.style = figures.Style{Format: format, Width: w, Height: h}
 	return nil
-}
-
-// writeFigures renders the figures, jobs at a time, and writes each into
-// dir, whole or not at all.
-func writeFigures(dir string, figs []plots.Figure, f *figureFlags, jobs int) error {
-	errs := make([]error, len(figs))
-	experiment.ForEach(len(figs), jobs, func(i int) {
-		data, err := figs[i].Render(f.fmt, f.w, f.h)
-		if err == nil {
-			err = atomicfile.Write(filepath.Join(dir, figs[i].FileName(f.fmt)), func(w io.Writer) error {
-				_, err := w.Write(data)
-				return err
-			})
-		}
-		errs[i] = err
-	})
-	return errors.Join(errs...)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"asyncsim/experiment"
+	"asyncsim/figures"
 	"asyncsim/plots"
 	"asyncsim/timeline"
 	"asyncsim/workloads"
@@ -130,8 +131,8 @@ func TestFigureFlags(t *testing.T) {
 	if !strings.Contains(string(b), `"from_s": 0.5,`) || !strings.Contains(string(b), `"to_s": 2,`) {
 		t.Errorf("figures.json lacks the window 0.5 s to 2 s:\n%s", b)
 	}
-	if code, _, errOut := asyncsim(t, "plot", dir, "--figure-size", "640x480"); code != 0 {
-		t.Fatalf("plot: exit %d, stderr %s", code, errOut)
+	if code, stdout, errOut := asyncsim(t, "plot", dir, "--figure-size", "640x480"); code != 0 || stdout != "wrote 7 png figures to "+dir+"\n" {
+		t.Fatalf("plot: exit %d, stdout %q, stderr %s", code, stdout, errOut)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "makespan.png"))
 	img, err := png.Decode(bytes.NewReader(data))
@@ -211,11 +212,11 @@ func BenchmarkMillionTaskFigures(b *testing.B) {
 		}
 	})
 	var res *experiment.Result
-	var recs []*timeline.Recorder
+	var rec *figures.Recording
 	b.Run("simulate+record", func(b *testing.B) {
 		for b.Loop() {
 			opts := experiment.Options{}
-			recs = recordFigures(spec, len(spec.Strategies), windowFlag{}, &opts)
+			rec = recordFigures(spec, len(spec.Strategies), windowFlag{}, &opts)
 			if res, err = experiment.Run(spec, opts); err != nil {
 				b.Fatal(err)
 			}
@@ -224,7 +225,7 @@ func BenchmarkMillionTaskFigures(b *testing.B) {
 	b.Run("figures", func(b *testing.B) {
 		var size int64
 		for b.Loop() {
-			r := figureRun(res, recs)
+			r := rec.Run(res)
 			var w countingWriter
 			for _, f := range plots.DataFiles() {
 				if err := f.Write(&w, r); err != nil {

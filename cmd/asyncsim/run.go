@@ -9,11 +9,10 @@ import (
 	"strings"
 
 	"asyncsim/experiment"
+	"asyncsim/figures"
 	"asyncsim/internal/atomicfile"
-	"asyncsim/plots"
 	"asyncsim/report"
 	"asyncsim/sim"
-	"asyncsim/timeline"
 	"asyncsim/workloads"
 )
 
@@ -102,10 +101,10 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents, Until: until}
 	in := watchSignals("run", stderr)
 	defer in.release()
-	var recs []*timeline.Recorder
+	var rec *figures.Recording
 	var spool *taskSpool
 	if outSet {
-		recs = recordFigures(spec, len(cfgs), window, &opts)
+		rec = recordFigures(spec, len(cfgs), window, &opts)
 		names := make([]string, len(cfgs))
 		for i, c := range cfgs {
 			names[i] = c.Name
@@ -125,7 +124,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 		if err := writeOutputs(*out, res, spool, in); err != nil {
 			return err
 		}
-		if err := in.write(func() error { return writeFigureOutputs(*out, res, recs, fig, *jobs) }); err != nil {
+		if err := in.write(func() error { return writeFigureOutputs(*out, res, rec, fig, *jobs) }); err != nil {
 			return err
 		}
 	}
@@ -208,87 +207,18 @@ func (w *windowFlag) Set(v string) error {
 	return nil
 }
 
-// recordFigures sets opts up to record replication 0 of each of the n
-// selected strategies for the figures and the trace, and returns the
-// recorders.
-func recordFigures(spec *workloads.Spec, n int, window windowFlag, opts *experiment.Options) []*timeline.Recorder {
-	classes := make([]string, len(spec.Classes))
-	for i, c := range spec.Classes {
-		classes[i] = c.Name
-	}
-	recs := make([]*timeline.Recorder, n)
-	for i := range recs {
-		recs[i] = timeline.NewRecorder(timeline.Options{Cores: spec.Cores, From: window.from, To: window.to,
-			Auto: !window.set, Classes: classes, Sketch: spec.Tasks() > sim.ExactLatencies})
-	}
-	opts.Recorder = func(s, rep int) sim.Recorder {
-		if rep != 0 {
-			return nil
-		}
-		return recs[s]
-	}
-	opts.OnTask = func(s, rep int) func(sim.TaskRecord) {
-		if rep != 0 {
-			return nil
-		}
-		return recs[s].RecordTask
-	}
-	return recs
-}
-
-// figureRun gathers the data behind the run's figures.
-func figureRun(res *experiment.Result, recs []*timeline.Recorder) *plots.Run {
-	spec := res.Spec
-	r := &plots.Run{Workload: spec.Name, Description: strings.Join(strings.Fields(spec.Description), " "),
-		Cores: spec.Cores, Replications: spec.Replications}
-	for i := range res.Strategies {
-		sr := &res.Strategies[i]
-		s := plots.Strategy{Name: sr.Config.Name, Kind: string(sr.Config.Kind), Tasks: sr.Aggregate.Tasks,
-			Makespan: sr.Aggregate.Mean[sim.Makespan], MakespanCI95: sr.Aggregate.CI95[sim.Makespan],
-			Timeline: recs[i].Timeline(sr.Contexts), Series: recs[i].Series()}
-		for j, c := range spec.Strategies {
-			if c.Name == sr.Config.Name {
-				s.Color = j
-			}
-		}
-		exact := true
-		for rep, l := range sr.Latencies {
-			s.Latencies += int64(len(l))
-			exact = exact && (l != nil || sr.Runs[rep].Tasks == 0)
-		}
-		if exact {
-			s.CDF = plots.LatencyCDF(sr.Latencies, plots.CDFPoints)
-		} else {
-			// Too many tasks to keep their latencies: replication 0's sketch.
-			sk := recs[i].Latencies()
-			s.Latencies = sk.Count()
-			s.CDF = plots.SketchCDF(sk, plots.CDFPoints)
-		}
-		r.Strategies = append(r.Strategies, s)
-	}
-	return r
+// recordFigures sets opts up to record what the figures and the trace
+// need, in window.
+func recordFigures(spec *workloads.Spec, n int, window windowFlag, opts *experiment.Options) *figures.Recording {
+	rec := figures.Record(spec, n, figures.Window{From: window.from, To: window.to, Auto: !window.set})
+	rec.Attach(opts)
+	return rec
 }
 
 // writeFigureOutputs writes the figure data, trace.json and the figures
 // into dir, each file whole or not at all.
-func writeFigureOutputs(dir string, res *experiment.Result, recs []*timeline.Recorder, fig *figureFlags, jobs int) error {
-	r := figureRun(res, recs)
-	for _, f := range plots.DataFiles() {
-		if err := atomicfile.Write(filepath.Join(dir, f.Name), func(w io.Writer) error { return f.Write(w, r) }); err != nil {
-			return fmt.Errorf("run: %w", err)
-		}
-	}
-	procs := make([]timeline.TraceProcess, len(r.Strategies))
-	for i, s := range r.Strategies {
-		procs[i] = timeline.TraceProcess{Name: s.Name, Timeline: s.Timeline}
-	}
-	err := atomicfile.Write(filepath.Join(dir, "trace.json"), func(w io.Writer) error {
-		return timeline.WriteTrace(w, r.Workload, procs)
-	})
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-	if err := writeFigures(dir, plots.RunFigures(r), fig, jobs); err != nil {
+func writeFigureOutputs(dir string, res *experiment.Result, rec *figures.Recording, fig *figureFlags, jobs int) error {
+	if _, err := figures.WriteRun(dir, rec.Run(res), fig.style, jobs); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	return nil

@@ -31,7 +31,8 @@ the varied values substituted, run like 'asyncsim run'. Points run in
 parallel; each point's rows are written to DIR as soon as it finishes, so
 an interrupted sweep (Ctrl-C, a kill, a crash) continues with --resume.
 At the end DIR holds sweep.csv and sweep.json (the same bytes whatever
---jobs) and one figure per plotted metric, sweep-METRIC.png.
+--jobs) and one figure per plotted metric, sweep-METRIC.png (or .svg,
+.pdf: --figure-format).
 
 A sweep refuses a folder another sweep or merge is using, one holding
 another sweep's files, and one whose journal holds finished points unless
@@ -52,6 +53,7 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "show no progress bar (there is none when stderr is not a terminal)")
 	shardFlag := fs.String("shard", "", "run only shard `K/N`: the points whose index mod N is K (0 <= K < N)")
 	noFigures := fs.Bool("no-figures", false, "write no figures ('asyncsim plot DIR' draws them later)")
+	figFormat := fs.String("figure-format", "png", "write the figures as `FORMAT`: png, svg or pdf")
 	dryRun := fs.Bool("dry-run", false, "validate the sweep and list its points without running anything")
 	list := fs.Bool("list", false, "list the embedded example sweeps")
 	show := fs.String("show", "", "print the YAML of the example sweep `NAME`, to copy and edit")
@@ -86,6 +88,10 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 		return usagef("sweep: --resume keeps the finished points, --restart discards them: choose one")
 	case *out == "" && !*dryRun:
 		return usagef("sweep: --out DIR is required: the folder for sweep.csv, sweep.json and the figures")
+	}
+	format, err := figureFormat("sweep", *figFormat)
+	if err != nil {
+		return err
 	}
 	k, n := 0, 0
 	if *shardFlag != "" {
@@ -128,7 +134,7 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 	}()
 
 	var bar *progressbar.ProgressBar
-	opts := sweep.Options{Dir: *out, Jobs: *jobs, Shard: k, Shards: n, Resume: *resume, Restart: *restart, NoFigures: *noFigures}
+	opts := sweep.Options{Dir: *out, Jobs: *jobs, Shard: k, Shards: n, Resume: *resume, Restart: *restart, NoFigures: *noFigures, FigureFormat: format}
 	if !*quiet && isTerminal(stderr) {
 		opts.Progress = func(done, todo int) {
 			if done == 0 {

@@ -1,0 +1,135 @@
+package figures
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/plot/vg/draw"
+
+	"asyncsim/experiment"
+	"asyncsim/plots"
+	"asyncsim/sim"
+)
+
+func sketchOf(ts ...sim.Time) *sim.QuantileSketch {
+	var s sim.QuantileSketch
+	for _, t := range ts {
+		s.Add(t)
+	}
+	return &s
+}
+
+// TestLatencies checks that a strategy's latency distribution pools every
+// replication, exactly or from the engine's sketches. Before, a run of
+// more than sim.ExactLatencies tasks showed replication 0's sketch only
+// (issue 11, item 4): here replication 1's latencies are ten times
+// replication 0's, so a distribution without them has a median of 1 ms.
+func TestLatencies(t *testing.T) {
+	ms := sim.Millisecond
+	rep0 := []sim.Time{1 * ms, 1 * ms, 1 * ms}
+	rep1 := []sim.Time{10 * ms, 10 * ms, 10 * ms, 10 * ms}
+	tests := []struct {
+		name     string
+		sr       experiment.StrategyResult
+		n        int64
+		median   sim.Time
+		sketched bool
+	}{
+		{"exact", experiment.StrategyResult{Latencies: [][]sim.Time{rep0, rep1}, Sketches: []*sim.QuantileSketch{nil, nil}}, 7, 10 * ms, false},
+		{"sketches", experiment.StrategyResult{Latencies: [][]sim.Time{nil, nil}, Sketches: []*sim.QuantileSketch{sketchOf(rep0...), sketchOf(rep1...)}}, 7, 10 * ms, true},
+		{"mixed", experiment.StrategyResult{Latencies: [][]sim.Time{rep0, nil}, Sketches: []*sim.QuantileSketch{nil, sketchOf(rep1...)}}, 7, 10 * ms, true},
+		{"no tasks", experiment.StrategyResult{Latencies: [][]sim.Time{nil}, Sketches: []*sim.QuantileSketch{nil}}, 0, 0, false},
+	}
+	for _, tt := range tests {
+		n, cdf := Latencies(&tt.sr)
+		if n != tt.n {
+			t.Errorf("%s: %d latencies; want %d", tt.name, n, tt.n)
+		}
+		if tt.n == 0 {
+			if cdf != nil {
+				t.Errorf("%s: CDF %v; want none", tt.name, cdf)
+			}
+			continue
+		}
+		median, _ := plots.Quantile(cdf, 0.5)
+		if d := float64(median-tt.median) / float64(tt.median); d < -sim.SketchAccuracy || d > sim.SketchAccuracy || !tt.sketched && d != 0 {
+			t.Errorf("%s: median %v; want %v", tt.name, median, tt.median)
+		}
+		if last := cdf[len(cdf)-1]; last.Count != tt.n || last.Fraction != 1 {
+			t.Errorf("%s: last point %+v; want all %d latencies", tt.name, last, tt.n)
+		}
+	}
+}
+
+func blank(name string) plots.Figure { return plots.Figure{Name: name, Draw: func(draw.Canvas) {}} }
+
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestWriteIsWholeOrNothing checks that a figure that fails to render
+// leaves the folder as it was: no figure written, none removed.
+func TestWriteIsWholeOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "timeline-old.png"), nil, 0o644)
+	bad := plots.Figure{Name: "timeline-bad", Draw: func(draw.Canvas) { panic("broken") }}
+	_, err := Write(dir, []plots.Figure{blank("makespan"), bad, blank("latency")}, Options{Style: DefaultStyle, Set: RunSet})
+	if err == nil {
+		t.Fatal("no error for a figure that panics")
+	}
+	if got := files(t, dir); !slices.Equal(got, []string{"timeline-old.png"}) {
+		t.Errorf("the folder holds %v; want it untouched", got)
+	}
+}
+
+// TestWriteRemovesStale checks which files Write removes: figures of its
+// set that it did not write, in its format or, with AllFormats, in any;
+// never another set's figures, other files or directories.
+func TestWriteRemovesStale(t *testing.T) {
+	before := []string{"latency.svg", "makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.pdf",
+		"timeline-b.png", "timeline-b.png.txt", "timeline-c.gif", "trace.json", "utilization.pdf"}
+	tests := []struct {
+		set        Set
+		allFormats bool
+		want       []string
+	}{
+		{RunSet, false, []string{"latency.svg", "makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.pdf",
+			"timeline-b.png.txt", "timeline-c.gif", "timeline-d.png", "trace.json", "utilization.pdf"}},
+		{RunSet, true, []string{"makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.png.txt", "timeline-c.gif",
+			"timeline-d.png", "trace.json"}},
+		{SweepSet, true, []string{"latency.svg", "makespan.png", "timeline-a.png", "timeline-b.pdf", "timeline-b.png",
+			"timeline-b.png.txt", "timeline-c.gif", "timeline-d.png", "trace.json", "utilization.pdf"}},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		for _, name := range before {
+			os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+		}
+		os.Mkdir(filepath.Join(dir, "timeline-dir.png"), 0o755)
+		figs := []plots.Figure{blank("makespan"), blank("timeline-a"), blank("timeline-d")}
+		style := Style{Format: plots.PNG, Width: 100, Height: 100}
+		got, err := Write(dir, figs, Options{Style: style, Set: tt.set, AllFormats: tt.allFormats})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{filepath.Join(dir, "makespan.png"), filepath.Join(dir, "timeline-a.png"), filepath.Join(dir, "timeline-d.png")}; !slices.Equal(got, want) {
+			t.Errorf("Write returned %v; want %v", got, want)
+		}
+		want := append(tt.want, "timeline-dir.png")
+		slices.Sort(want)
+		if left := files(t, dir); !slices.Equal(left, want) {
+			t.Errorf("%s set, all formats %v: left %v; want %v", tt.set.Name, tt.allFormats, left, want)
+		}
+	}
+}
