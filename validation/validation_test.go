@@ -2,11 +2,7 @@ package validation
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -15,13 +11,9 @@ import (
 	"asyncsim/workloads"
 )
 
-var update = flag.Bool("update", false, "rewrite docs/validation.md from the full form")
-
-// docPath is the committed validation report, which asyncsim selfcheck
-// --markdown writes.
-var docPath = filepath.Join("..", "docs", "validation.md")
-
-// quick runs the quick form once for all the tests that read it.
+// quick runs the quick form once for all the tests that read it. They run
+// in parallel with TestValidationDocIsCurrent, whose full form takes far
+// longer, so that the quick form's runs use the cores it leaves.
 var quick = sync.OnceValues(func() (*Report, error) { return Run(Options{Quick: true}) })
 
 func quickReport(t *testing.T) *Report {
@@ -34,6 +26,7 @@ func quickReport(t *testing.T) *Report {
 }
 
 func TestQuickFormPasses(t *testing.T) {
+	t.Parallel()
 	rep := quickReport(t)
 	if !rep.Quick {
 		t.Error("Report.Quick = false for the quick form")
@@ -87,6 +80,7 @@ func countChecks(rep *Report, scenario string) int {
 // a million for deterministic ones, and expects every check to fail: none
 // is vacuous, even in the quick form.
 func TestChecksCanFail(t *testing.T) {
+	t.Parallel()
 	for _, c := range quickReport(t).Checks {
 		off := 0.3
 		if c.Tolerance.CIs == 0 {
@@ -149,6 +143,7 @@ func TestMeanCI(t *testing.T) {
 }
 
 func TestRunIsDeterministic(t *testing.T) {
+	t.Parallel()
 	a := quickReport(t)
 	b, err := Run(Options{Quick: true, Jobs: 1})
 	if err != nil {
@@ -163,6 +158,7 @@ func TestRunIsDeterministic(t *testing.T) {
 }
 
 func TestWriteTable(t *testing.T) {
+	t.Parallel()
 	rep := quickReport(t)
 	var b bytes.Buffer
 	if err := rep.WriteTable(&b); err != nil {
@@ -197,6 +193,7 @@ func TestSummaryNamesFailures(t *testing.T) {
 }
 
 func TestWriteMarkdown(t *testing.T) {
+	t.Parallel()
 	rep := quickReport(t)
 	var b bytes.Buffer
 	if err := rep.WriteMarkdown(&b); err != nil {
@@ -229,61 +226,4 @@ func TestWriteMarkdown(t *testing.T) {
 			t.Errorf("workload block %s is named %s", m[1], spec.Name)
 		}
 	}
-}
-
-// TestValidationDocIsCurrent runs the full form (about ten seconds on two
-// cores) and compares its Markdown with docs/validation.md, which
-// go test ./validation -update rewrites. asyncsim selfcheck writes the same
-// Markdown through Report.WriteMarkdown (TestSelfcheckQuick checks that
-// path in cmd/asyncsim with the quick form).
-func TestValidationDocIsCurrent(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the full form takes about ten seconds")
-	}
-	rep, err := Run(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Quick {
-		t.Error("Report.Quick = true for the full form")
-	}
-	for _, c := range rep.Failed() {
-		t.Errorf("%s %s %s: simulated %v ± %v, theory %v (%s)", c.Scenario, c.Strategy, c.Figure, c.Mean, c.CI95, c.Theory, c.Tolerance)
-	}
-	var got bytes.Buffer
-	if err := rep.WriteMarkdown(&got); err != nil {
-		t.Fatal(err)
-	}
-	if *update {
-		if err := os.WriteFile(docPath, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(docPath)
-	if err != nil {
-		t.Fatalf("%v (go test ./validation -update, or asyncsim selfcheck --markdown docs/validation.md, writes it)", err)
-	}
-	if got.String() != string(want) {
-		t.Errorf("%s is not what asyncsim selfcheck --markdown writes now (%s); review and rewrite it with go test ./validation -update",
-			docPath, firstDifference(got.String(), string(want)))
-	}
-}
-
-// firstDifference describes the first line where got and want differ.
-func firstDifference(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl || i >= len(g) || i >= len(w) {
-			return fmt.Sprintf("line %d is %q, the file has %q", i+1, gl, wl)
-		}
-	}
-	return "they are equal"
 }
