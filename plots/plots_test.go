@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"gonum.org/v1/gonum/stat"
+
 	"asyncsim/sim"
 	"asyncsim/timeline"
 )
@@ -38,7 +40,15 @@ func TestLatencyCDF(t *testing.T) {
 			}
 			cdf := LatencyCDF(reps, CDFPoints)
 			all := slices.Concat(reps...)
-			want := sim.Quantiles(all, ps)
+			sorted := make([]float64, len(all))
+			for i, x := range all {
+				sorted[i] = float64(x)
+			}
+			slices.Sort(sorted)
+			want := make([]sim.Time, len(ps))
+			for i, p := range ps { // nearest rank, as the engine's percentiles
+				want[i] = sim.Time(stat.Quantile(p, stat.Empirical, sorted, nil))
+			}
 			for i, p := range ps {
 				if got, _ := Quantile(cdf, p); got != want[i] {
 					t.Errorf("n %d ties %v: Quantile(%g) = %v; want %v", n, ties, p, got, want[i])

@@ -43,8 +43,6 @@ type processorSharing struct {
 	busy Time // core-nanoseconds of CPU work done
 }
 
-func (ps *processorSharing) running() int { return len(ps.jobs) }
-
 // advance brings the virtual clock to now, which must not be before it.
 // It is small enough to be inlined where it is called, and adds zeros
 // where the clock is already there. With no context running, v moves at

@@ -3,7 +3,6 @@ package sim
 import (
 	"math"
 	"math/bits"
-	"slices"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -143,20 +142,12 @@ func (e *Engine) result() *Result {
 	return r
 }
 
-// Quantiles returns the nearest-rank p-quantiles of xs for each p of ps
-// (ascending, in [0, 1]): the smallest value with at least a share p of
-// the values at or below it — what gonum's stat.Quantile with
+// selectQuantiles returns the nearest-rank p-quantiles of xs for each p
+// of ps (ascending, in [0, 1]): the smallest value with at least a share p
+// of the values at or below it — what gonum's stat.Quantile with
 // stat.Empirical returns for the sorted values. It selects instead of
-// sorting, in O(n), on a copy: xs is left as it is.
-func Quantiles(xs []Time, ps []float64) []Time {
-	if len(xs) == 0 {
-		return make([]Time, len(ps))
-	}
-	return selectQuantiles(slices.Clone(xs), ps, slices.Min(xs), slices.Max(xs))
-}
-
-// selectQuantiles is Quantiles working in place: it reorders xs, whose
-// least and greatest values the caller knows.
+// sorting, in O(n), in place: it reorders xs, whose least and greatest
+// values the caller knows.
 func selectQuantiles(xs []Time, ps []float64, least, greatest Time) []Time {
 	out := make([]Time, len(ps))
 	if len(xs) == 0 {

@@ -68,7 +68,7 @@ func run(t *testing.T, cfg Config, cores int, src sim.Source, warmup sim.Time) r
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
 
-// workedExample is DESIGN's: 10 tasks at t=0, cpu 1ms · blocking_io 1s · cpu 1ms.
+// workedExample is docs/model.md's: 10 tasks at t=0, cpu 1ms · blocking_io 1s · cpu 1ms.
 func workedExample(io sim.StepKind) sim.Source {
 	return &simtest.ListSource{Tasks: batch(10, 0, steps(sim.CPU, ms, io, sim.Second, sim.CPU, ms))}
 }

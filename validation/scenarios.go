@@ -128,7 +128,7 @@ c = 100 µs, under a GIL with the default switch interval si = 5 ms, on
 back; the warm-up leaves the CPU-bound threads out of the statistics, so
 latency_mean_s is the IO thread's time per iteration and
 throughput_per_s its iterations per second. Theory (derived from the GIL
-rules in DESIGN.md): an iteration takes c + max(k·si, d + si). With k = 1
+rules in docs/model.md): an iteration takes c + max(k·si, d + si). With k = 1
 the CPU-bound thread has no drop deadline until the IO thread comes back
 and waits, and drops the GIL si later; with k ≥ 2 the CPU-bound threads
 rotate, each holding the GIL si, and the IO thread gets it back k·si after

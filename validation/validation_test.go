@@ -11,7 +11,9 @@ import (
 	"asyncsim/workloads"
 )
 
-// quick runs the quick form once for all the tests that read it.
+// quick runs the quick form once for all the tests that read it. They run
+// in parallel with TestValidationDocIsCurrent, whose full form takes far
+// longer, so that the quick form's runs use the cores it leaves.
 var quick = sync.OnceValues(func() (*Report, error) { return Run(Options{Quick: true}) })
 
 func quickReport(t *testing.T) *Report {
@@ -24,6 +26,7 @@ func quickReport(t *testing.T) *Report {
 }
 
 func TestQuickFormPasses(t *testing.T) {
+	t.Parallel()
 	rep := quickReport(t)
 	if !rep.Quick {
 		t.Error("Report.Quick = false for the quick form")
@@ -77,6 +80,7 @@ func countChecks(rep *Report, scenario string) int {
 // a million for deterministic ones, and expects every check to fail: none
 // is vacuous, even in the quick form.
 func TestChecksCanFail(t *testing.T) {
+	t.Parallel()
 	for _, c := range quickReport(t).Checks {
 		off := 0.3
 		if c.Tolerance.CIs == 0 {
@@ -139,6 +143,7 @@ func TestMeanCI(t *testing.T) {
 }
 
 func TestRunIsDeterministic(t *testing.T) {
+	t.Parallel()
 	a := quickReport(t)
 	b, err := Run(Options{Quick: true, Jobs: 1})
 	if err != nil {
@@ -153,6 +158,7 @@ func TestRunIsDeterministic(t *testing.T) {
 }
 
 func TestWriteTable(t *testing.T) {
+	t.Parallel()
 	rep := quickReport(t)
 	var b bytes.Buffer
 	if err := rep.WriteTable(&b); err != nil {
@@ -187,6 +193,7 @@ func TestSummaryNamesFailures(t *testing.T) {
 }
 
 func TestWriteMarkdown(t *testing.T) {
+	t.Parallel()
 	rep := quickReport(t)
 	var b bytes.Buffer
 	if err := rep.WriteMarkdown(&b); err != nil {

@@ -641,7 +641,7 @@ func checkStates(cfg strategies.Config, c *Case, r *run) error {
 // checkCPUWork checks that the CPU work done is the sampled cpu steps plus
 // a switch cost per context switch. It is exact when no core was ever
 // shared. Under processor sharing each completion is rounded up to the
-// next nanosecond (DESIGN.md), during which the finishing context's core
+// next nanosecond (docs/model.md), during which the finishing context's core
 // time is spent but no work is left to do: the work done may exceed the
 // steps by less than a nanosecond per burst of CPU, and a burst begins
 // with a cpu step, a switch cost, or a thread's taking up its CPU again.
