@@ -42,6 +42,7 @@ func expand(file string, raw *rawSweep) (*Sweep, error) {
 	}
 	budget := copyBudget(raw.base)
 	lineOff := maxLine(raw.base, &budget) + 1
+	s.lineOff = lineOff
 
 	var values [][]*yaml.Node
 	total := 0
@@ -233,11 +234,7 @@ func (s *Sweep) point(raw *rawSweep, values [][]*yaml.Node, idx []int, pt, lineO
 		for _, e := range list {
 			e2 := *e
 			e2.Msg = prefix + e.Msg
-			if e.Line >= lineOff {
-				e2.File, e2.Line = s.File, e.Line-lineOff
-			} else if e2.File == "" {
-				e2.File = raw.baseFile
-			}
+			e2.File, e2.Line = s.origin(e.File, e.Line)
 			out = append(out, &e2)
 		}
 		return point, out
@@ -245,6 +242,50 @@ func (s *Sweep) point(raw *rawSweep, values [][]*yaml.Node, idx []int, pt, lineO
 	spec.Replications = s.Replications
 	point.Spec = spec
 	return point, nil
+}
+
+// origin maps a position in a point's workload, whose lines from lineOff
+// on are the sweep file's values, back to the file that wrote it.
+func (s *Sweep) origin(file string, line int) (string, int) {
+	switch {
+	case line >= s.lineOff:
+		return s.File, line - s.lineOff
+	case file == "":
+		return s.WorkloadFile, line
+	}
+	return file, line
+}
+
+// CheckBudget checks every point as 'asyncsim run' checks a workload
+// (workloads.CheckBudget): each point's estimated work within maxWork,
+// and its strategies and contexts within their bounds. The error of the
+// first point that exceeds them names the point and, through a
+// *workloads.WorkError for too much work, the estimate.
+func (s *Sweep) CheckBudget(maxWork float64) error {
+	for i := range s.Points {
+		pt := &s.Points[i]
+		err := workloads.CheckBudget(pt.Spec, pt.Spec.Strategies, workloads.Limits{}, maxWork)
+		if err == nil {
+			continue
+		}
+		prefix := fmt.Sprintf("point %d (%s): ", pt.Index, pt.describe(s))
+		var we *workloads.WorkError
+		var e *schema.Error
+		switch {
+		case errors.As(err, &we):
+			w := *we
+			w.File, w.Line = s.origin(we.File, we.Line)
+			w.Context = prefix
+			return &w
+		case errors.As(err, &e):
+			e2 := *e
+			e2.File, e2.Line = s.origin(e.File, e.Line)
+			e2.Msg = prefix + e.Msg
+			return schema.ErrorList{&e2}
+		}
+		return fmt.Errorf("%s%w", prefix, err)
+	}
+	return nil
 }
 
 // shifted returns a node at n's position with lineOff added to its line,

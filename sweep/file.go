@@ -60,6 +60,10 @@ type Sweep struct {
 	// replications): "sha256:" and 64 hex digits. Changing a comment or the
 	// plot keeps it; changing anything that changes a row does not.
 	Hash string
+
+	// lineOff is the line from which a point's workload holds the sweep
+	// file's values (see origin).
+	lineOff int
 }
 
 // Param is one varied parameter.

@@ -3,11 +3,7 @@ package workloads
 import (
 	"fmt"
 	"math"
-	"os"
 	"strconv"
-	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"asyncsim/sim"
 	"asyncsim/strategies"
@@ -118,13 +114,16 @@ func Contexts(c strategies.Config) int64 {
 type WorkError struct {
 	File      string
 	Line, Col int
-	Work      Work
+	// Context, if set, says which workload it is, before the message
+	// (a sweep's "point 3 (path=value): ").
+	Context string
+	Work    Work
 	// Limit is the budget: Work.Total() is more.
 	Limit float64
 }
 
 func (e *WorkError) Error() string {
-	return fmt.Sprintf("%s:%d:%d: too much work: %s, more than the budget of %s", e.File, e.Line, e.Col, e.Work.Describe(), approx(e.Limit))
+	return fmt.Sprintf("%s:%d:%d: %stoo much work: %s, more than the budget of %s", e.File, e.Line, e.Col, e.Context, e.Work.Describe(), approx(e.Limit))
 }
 
 // Describe words the estimate: "about 120 steps to simulate in 4 runs
@@ -235,39 +234,25 @@ func (s *Spec) LastArrival() (sim.Time, bool) {
 	return last, true
 }
 
-// position returns the line and column of the value of the workload's
-// top-level key (of its item number index, if index ≥ 0), read again
-// from the workload's file or example, for the errors found after
-// parsing; 1, 1 when it cannot be found.
+// position returns the line and column, as parsed, of the value of the
+// workload's key "warmup", "tasks" or "strategies" (of its item number
+// index, if index ≥ 0); 1, 1 for a part not written, such as a default.
 func (s *Spec) position(key string, index int) (line, col int) {
-	var data []byte
-	if name, ok := strings.CutPrefix(s.File, "example:"); ok {
-		if ex, ok := LookupExample(name); ok {
-			data = ex.YAML
-		}
-	} else {
-		data, _ = os.ReadFile(s.File)
+	var p position
+	var list []position
+	switch key {
+	case "warmup":
+		p = s.where.warmup
+	case "tasks":
+		p, list = s.where.tasks, s.where.classItems
+	case "strategies":
+		p, list = s.where.strategies, s.where.strategyItems
 	}
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+	if index >= 0 && index < len(list) {
+		p = list[index]
+	}
+	if p.line == 0 {
 		return 1, 1
 	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return 1, 1
-	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value != key {
-			continue
-		}
-		v := root.Content[i+1]
-		for v.Kind == yaml.AliasNode && v.Alias != nil {
-			v = v.Alias
-		}
-		if index >= 0 && v.Kind == yaml.SequenceNode && index < len(v.Content) {
-			v = v.Content[index]
-		}
-		return v.Line, v.Column
-	}
-	return 1, 1
+	return p.line, p.col
 }

@@ -106,6 +106,7 @@ func (p *parser) workload(doc *yaml.Node) *Spec {
 	}
 	if pr, ok := f.Get("warmup"); ok {
 		s.Warmup, _ = p.Duration(pr.Val)
+		s.where.warmup = at(pr.Val)
 	}
 	if pr, ok := f.Get("machine"); ok {
 		if m, ok := p.AsMapping(pr.Val, "a mapping like {cores: 4}"); ok {
@@ -120,15 +121,40 @@ func (p *parser) workload(doc *yaml.Node) *Spec {
 	var tasksNode *yaml.Node
 	if pr, ok := p.Required(f, "tasks", "workload"); ok {
 		tasksNode = p.Deref(pr.Val)
+		s.where.tasks, s.where.classItems = at(tasksNode), items(tasksNode)
 		p.classes(s, tasksNode)
 	}
 	if pr, ok := p.Required(f, "strategies", "workload"); ok {
-		p.strategies(s, p.Deref(pr.Val))
+		n := p.Deref(pr.Val)
+		s.where.strategies, s.where.strategyItems = at(n), items(n)
+		p.strategies(s, n)
 	}
 	if !p.Failed() && tasksNode != nil {
 		p.horizon(s, tasksNode)
 	}
 	return s
+}
+
+// at returns the position of n, or of the node an alias n stands for.
+// It follows aliases itself rather than through Deref, which would count
+// them again against the document's budget.
+func at(n *yaml.Node) position {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return position{n.Line, n.Column}
+}
+
+// items returns the positions of the items of n, a list, or nil.
+func items(n *yaml.Node) []position {
+	if n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	pos := make([]position, len(n.Content))
+	for i, item := range n.Content {
+		pos[i] = at(item)
+	}
+	return pos
 }
 
 // classes parses the task classes.

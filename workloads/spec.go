@@ -27,7 +27,22 @@ type Spec struct {
 	// Strategies are the strategies to compare, in file order, with their
 	// defaults resolved.
 	Strategies []strategies.Config
+
+	// where holds the positions of the values that checks made after
+	// parsing (CheckBudget) point at.
+	where positions
 }
+
+// positions are where a workload's parts are written: the values of its
+// warmup, tasks and strategies keys, and each class and strategy.
+type positions struct {
+	warmup, tasks, strategies position
+	classItems, strategyItems []position
+}
+
+// position is a line and column in the workload's file; the zero value
+// means the part was not written (a default).
+type position struct{ line, col int }
 
 // Class is a task class: open arrivals (Count tasks, the first at Start,
 // then separated by Interarrival) or closed-loop Clients.

@@ -55,6 +55,7 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 	noFigures := fs.Bool("no-figures", false, "write no figures ('asyncsim plot DIR' draws them later)")
 	figFormat := fs.String("figure-format", "png", "write the figures as `FORMAT`: png, svg or pdf")
 	dryRun := fs.Bool("dry-run", false, "validate the sweep and list its points without running anything")
+	maxWork := addMaxWorkFlag(fs)
 	list := fs.Bool("list", false, "list the embedded example sweeps")
 	show := fs.String("show", "", "print the YAML of the example sweep `NAME`, to copy and edit")
 	pos, err := fs.parse(args)
@@ -105,6 +106,9 @@ func sweepCommand(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return usageError{err}
+	}
+	if err := s.CheckBudget(*maxWork); err != nil {
+		return err
 	}
 	if *dryRun {
 		printPoints(stdout, s, k, n)
