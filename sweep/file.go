@@ -109,30 +109,30 @@ func (pt *Point) Strategies() []string {
 
 // Load reads and validates the sweep file at path, through
 // schema.ReadFile (a regular file within its size limit). A name that
-// cannot only mean a file (see workloads.IsFileName) is an embedded
-// example sweep when no file of that name exists.
+// cannot only mean a file (see schema.IsFileName) is an embedded example
+// sweep when no file of that name exists.
 func Load(path string) (*Sweep, error) {
-	data, err := schema.ReadFile(path)
-	if err == nil {
-		return Parse(path, data)
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
+	name, data, err := schema.ReadFileOrExample(path, schema.Examples{
+		What: "example sweep",
+		Lookup: func(name string) (string, []byte, bool) {
+			ex, ok := LookupExample(name)
+			return ex.Name, ex.YAML, ok
+		},
+		Names: func() []string {
+			var names []string
+			for _, ex := range Examples() {
+				names = append(names, ex.Name)
+			}
+			return names
+		},
+	})
+	if err != nil {
 		return nil, err
 	}
-	if workloads.IsFileName(path) {
-		if ex, ok := LookupExample(strings.TrimSuffix(path, ".yaml")); ok && !strings.ContainsAny(path, "/"+string(filepath.Separator)) {
-			return nil, fmt.Errorf("%w (the example sweep of that name is %s, without .yaml)", err, ex.Name)
-		}
-		return nil, err
+	if strings.HasPrefix(name, "example:") {
+		return parse(name, "", data)
 	}
-	if ex, ok := LookupExample(path); ok {
-		return parse("example:"+ex.Name, "", ex.YAML)
-	}
-	var names []string
-	for _, ex := range Examples() {
-		names = append(names, ex.Name)
-	}
-	return nil, fmt.Errorf("%w (nor is it an example sweep: %s)", err, strings.Join(names, ", "))
+	return Parse(path, data)
 }
 
 // Parse parses and validates the sweep document data, read from file; a
@@ -370,7 +370,7 @@ func (p *parser) plot(s *rawSweep, n *yaml.Node) {
 
 // workload loads the base workload named by n: a file relative to the
 // sweep file, an embedded example (by a name that is not a file's, see
-// workloads.IsFileName), or an inline mapping. It returns the workload's
+// schema.IsFileName), or an inline mapping. It returns the workload's
 // root mapping and the file it came from.
 func (p *parser) workload(n *yaml.Node) (*yaml.Node, string) {
 	if n.Kind == yaml.MappingNode {
@@ -404,7 +404,7 @@ func (p *parser) workload(n *yaml.Node) (*yaml.Node, string) {
 		}
 		ex, found := workloads.LookupExample(name)
 		switch {
-		case workloads.IsFileName(name):
+		case schema.IsFileName(name):
 			p.Errorf(n, "workload %q: %s%s", name, where, exampleHint(name))
 			return nil, ""
 		case !found:

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -118,4 +119,48 @@ func formatSize(n int64) string {
 		u++
 	}
 	return strings.TrimSuffix(strconv.FormatFloat(x, 'f', 1, 64), ".0") + " " + units[u]
+}
+
+// IsFileName reports whether name, given where a file or an embedded
+// example may be named, can only mean a file: it has an extension or a
+// path separator. Such a name never falls back to an example.
+func IsFileName(name string) bool {
+	return strings.ContainsAny(name, "/"+string(filepath.Separator)) || filepath.Ext(name) != ""
+}
+
+// Examples are the embedded examples of one kind of input, for
+// ReadFileOrExample.
+type Examples struct {
+	// What names one of them in messages: "example", "example sweep".
+	What string
+	// Lookup returns the example of a name, its canonical name and its
+	// text.
+	Lookup func(name string) (canonical string, data []byte, ok bool)
+	// Names returns every example's name, sorted.
+	Names func() []string
+}
+
+// ReadFileOrExample reads the file at path as ReadFile does. When no
+// file of that name exists and path is not a file name (see IsFileName),
+// it is the name of one of examples. It returns the name to give the
+// input in messages, path or "example:NAME", and its text. The error for
+// a missing file says which example was meant, if one nearly was.
+func ReadFileOrExample(path string, examples Examples) (name string, data []byte, err error) {
+	data, err = ReadFile(path)
+	if err == nil {
+		return path, data, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", nil, err
+	}
+	if IsFileName(path) {
+		if ex, _, ok := examples.Lookup(strings.TrimSuffix(path, ".yaml")); ok && !strings.ContainsAny(path, "/"+string(filepath.Separator)) {
+			return "", nil, fmt.Errorf("%w (the %s of that name is %s, without .yaml)", err, examples.What, ex)
+		}
+		return "", nil, err
+	}
+	if ex, data, ok := examples.Lookup(path); ok {
+		return "example:" + ex, data, nil
+	}
+	return "", nil, fmt.Errorf("%w (nor is it an %s: %s)", err, examples.What, strings.Join(examples.Names(), ", "))
 }
