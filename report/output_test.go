@@ -1,12 +1,10 @@
 package report
 
 import (
+	"asyncsim/internal/golden"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,29 +13,6 @@ import (
 	"asyncsim/strategies"
 	"asyncsim/workloads"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 // numbers builds a two-replication result of two strategies whose
 // statistics take every form Number writes: integers, decimals, both
@@ -66,7 +41,7 @@ func TestJSONGolden(t *testing.T) {
 	if err := JSON(&b, numbers("sync", "coroutine+time.sleep")); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "summary.json", b.Bytes())
+	golden.Check(t, "summary.json", b.Bytes())
 	if !json.Valid(b.Bytes()) {
 		t.Errorf("not JSON:\n%s", b.String())
 	}

@@ -1,36 +1,13 @@
 package sweep
 
 import (
+	"asyncsim/internal/golden"
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"asyncsim/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/name, or rewrites the file with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 // oddTable is a table of three points whose names and values exercise JSON
 // quoting (quotes, backslashes, control characters, HTML characters,
@@ -74,7 +51,7 @@ func TestWriteJSONGolden(t *testing.T) {
 	if err := oddTable().writeJSON(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "odd.sweep.json", b.Bytes())
+	golden.Check(t, "odd.sweep.json", b.Bytes())
 }
 
 // TestWriteCSVGolden pins sweep.csv, whose cells a spreadsheet would take
@@ -84,7 +61,7 @@ func TestWriteCSVGolden(t *testing.T) {
 	if err := oddTable().writeCSV(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "odd.sweep.csv", b.Bytes())
+	golden.Check(t, "odd.sweep.csv", b.Bytes())
 	for _, want := range []string{",'=1+2,", ",'-x,", "\n-1.5,'@x,01,", ",+1,", ",tab\there,", "\"'\r\n\""} {
 		if !bytes.Contains(b.Bytes(), []byte(want)) {
 			t.Errorf("sweep.csv lacks %q", want)

@@ -1,17 +1,13 @@
 package timeline_test
 
 import (
+	"asyncsim/internal/golden"
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"asyncsim/timeline"
 	"asyncsim/workloads"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestTraceGolden compares the trace of the tornado example, its default
 // window, with testdata/trace-tornado.json (go test -update rewrites it).
@@ -29,17 +25,5 @@ func TestTraceGolden(t *testing.T) {
 	if err := timeline.WriteTrace(&buf, spec.Name, procs); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "trace-tornado.json")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("the trace differs from %s (go test -update rewrites it; review the diff)", golden)
-	}
+	golden.Check(t, "trace-tornado.json", buf.Bytes())
 }
