@@ -1,9 +1,10 @@
 package plots
 
 import (
-	"asyncsim/internal/golden"
 	"bytes"
 	"testing"
+
+	"asyncsim/internal/golden"
 )
 
 // TestDataFilesGolden compares the data files written for the sample run

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"asyncsim/internal/golden"
 	"bytes"
 	"encoding/json"
 	"math"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"asyncsim/experiment"
+	"asyncsim/internal/golden"
 	"asyncsim/sim"
 	"asyncsim/strategies"
 	"asyncsim/workloads"

@@ -1,11 +1,11 @@
 package sweep
 
 import (
-	"asyncsim/internal/golden"
 	"bytes"
 	"strconv"
 	"testing"
 
+	"asyncsim/internal/golden"
 	"asyncsim/report"
 )
 

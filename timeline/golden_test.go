@@ -1,10 +1,10 @@
 package timeline_test
 
 import (
-	"asyncsim/internal/golden"
 	"bytes"
 	"testing"
 
+	"asyncsim/internal/golden"
 	"asyncsim/timeline"
 	"asyncsim/workloads"
 )
