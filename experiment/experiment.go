@@ -107,7 +107,9 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 	outcomes := make([]outcome, len(cfgs)*reps)
 	runOne := func(i int) {
 		si, rep := i/reps, i%reps
-		strat, err := strategies.New(cfgs[si])
+		c := cfgs[si]
+		c.Seed, c.Replication = spec.Seed, rep // the strategy's own stream
+		strat, err := strategies.New(c)
 		if err != nil {
 			outcomes[i].err = err
 			return

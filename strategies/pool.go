@@ -1,6 +1,10 @@
 package strategies
 
-import "asyncsim/sim"
+import (
+	"math/rand/v2"
+
+	"asyncsim/sim"
+)
 
 // Timer kinds of the pool strategies.
 const (
@@ -25,9 +29,16 @@ type pool struct {
 	gil       bool
 	holder    int32 // context holding the GIL, or -1
 	acquired  sim.Time
-	waiters   fifo[int32]
+	waiters   fifo[int32] // under HandoverFIFO
 	waitSince []sim.Time
 	gen       int32 // identifies the current drop deadline
+
+	// Under HandoverCPython the waiters are an unordered set kept in the
+	// order their waits began, and the winner of a hand-over is drawn
+	// from the strategy's own stream.
+	cpython bool
+	set     []int32
+	draw    *rand.Rand
 
 	// The holder's drop deadline, valid while its gen is the pool's, and
 	// the one timer that serves every deadline. Hand-overs re-arm the
@@ -52,11 +63,14 @@ type drop struct {
 }
 
 func newPool(c Config, size int, role string, gil bool) *pool {
-	return &pool{cfg: c, role: role, size: size, gil: gil, holder: -1}
+	return &pool{cfg: c, role: role, size: size, gil: gil, holder: -1, cpython: gil && c.GILHandover == HandoverCPython}
 }
 
 func (p *pool) Init(e *sim.Engine) {
 	p.e = e
+	if p.cpython {
+		p.draw = rand.New(newStream(p.cfg.Seed, p.cfg.Replication, p.cfg.Name, streamGIL))
+	}
 	for range p.size {
 		p.idle.push(p.newContext())
 	}
@@ -177,11 +191,34 @@ func (p *pool) runCPU(ctx int32) {
 
 func (p *pool) wait(ctx int32) {
 	p.waitSince[ctx] = p.e.Now()
-	p.waiters.push(ctx)
+	var n int
+	if p.cpython {
+		p.set = append(p.set, ctx)
+		n = len(p.set)
+	} else {
+		p.waiters.push(ctx)
+		n = p.waiters.len()
+	}
 	p.e.SetState(ctx, sim.Waiting)
-	if p.waiters.len() == 1 {
+	if n == 1 {
 		p.armDeadline()
 	}
+}
+
+// numWaiters returns the number of threads waiting for the GIL.
+func (p *pool) numWaiters() int {
+	if p.cpython {
+		return len(p.set)
+	}
+	return p.waiters.len()
+}
+
+// firstWaiter returns the waiter whose wait began first; there must be one.
+func (p *pool) firstWaiter() int32 {
+	if p.cpython {
+		return p.set[0]
+	}
+	return p.waiters.peek()
 }
 
 func (p *pool) acquire(ctx int32) {
@@ -194,12 +231,16 @@ func (p *pool) acquire(ctx int32) {
 
 // armDeadline sets the holder's drop deadline: switch_interval after the
 // later of its acquisition and the start of the earliest current wait.
+// Under HandoverCPython that is when the first waiter's timer runs out:
+// every hand-over restarts every waiter's timer, and a thread that starts
+// waiting starts its own, so the earliest timer is the one restarted at
+// the holder's acquisition or begun by the earliest wait since.
 func (p *pool) armDeadline() {
 	p.gen++
-	if p.holder < 0 || p.waiters.len() == 0 {
+	if p.holder < 0 || p.numWaiters() == 0 {
 		return
 	}
-	from := max(p.acquired, p.waitSince[p.waiters.peek()])
+	from := max(p.acquired, p.waitSince[p.firstWaiter()])
 	p.setDeadline(from+p.cfg.SwitchInterval, p.holder)
 }
 
@@ -247,14 +288,19 @@ func (p *pool) release(ctx int32) {
 	}
 	p.holder = -1
 	p.gen++
+	if p.cpython {
+		if len(p.set) > 0 {
+			p.giveTo(p.take(p.drawUniform()))
+		}
+		return
+	}
 	if p.waiters.len() > 0 {
-		p.handOver()
+		p.giveTo(p.waiters.pop())
 	}
 }
 
-// handOver gives the free GIL to the head waiter.
-func (p *pool) handOver() {
-	next := p.waiters.pop()
+// giveTo hands the free GIL to next, a thread that was waiting for it.
+func (p *pool) giveTo(next int32) {
 	p.switchTo(next)
 	p.acquire(next)
 }
@@ -273,6 +319,72 @@ func (p *pool) expire(ctx int32) {
 	}
 	p.e.StopCPU(ctx)
 	p.holder = -1
+	if p.cpython {
+		// The forced releaser is not among the candidates: it starts
+		// waiting only once the winner is drawn.
+		next := p.take(p.drawForced())
+		p.wait(ctx)
+		p.giveTo(next)
+		return
+	}
 	p.wait(ctx)
-	p.handOver()
+	p.giveTo(p.waiters.pop())
+}
+
+// take removes the waiter at index i of the set, keeping the others in the
+// order their waits began, and returns it.
+func (p *pool) take(i int) int32 {
+	ctx := p.set[i]
+	p.set = append(p.set[:i], p.set[i+1:]...)
+	return ctx
+}
+
+// requester returns the index of the waiter whose timer runs out first:
+// every timer restarted at the last hand-over (the holder's acquisition)
+// runs out before one begun later, and among those the thread that began
+// waiting last comes first. In CPython only the thread forced out at a
+// switch starts its timed wait there; the others notice the switch when
+// their own timed wait, begun earlier, runs out, and only then wait a
+// full interval again.
+func (p *pool) requester() int {
+	r := 0
+	for i, ctx := range p.set {
+		if p.waitSince[ctx] > p.acquired {
+			break
+		}
+		r = i
+	}
+	return r
+}
+
+// drawForced returns the index of the waiter that wins a forced
+// hand-over: the requester with probability gil_requester_bias, otherwise
+// one of the other waiters, uniformly. Nothing is drawn where there is no
+// choice: a lone waiter wins, and a lone other waiter needs no second
+// draw.
+func (p *pool) drawForced() int {
+	r := p.requester()
+	n := len(p.set)
+	if n == 1 || p.draw.Float64() < p.cfg.GILRequesterBias {
+		return r
+	}
+	i := 0
+	if n > 2 {
+		i = p.draw.IntN(n - 1)
+	}
+	if i >= r {
+		i++
+	}
+	return i
+}
+
+// drawUniform returns the index of the waiter that wins a voluntary
+// hand-over (the holder went to IO or finished its task): no thread asked
+// for it, so every waiter is equally likely. A lone waiter wins without a
+// draw.
+func (p *pool) drawUniform() int {
+	if len(p.set) == 1 {
+		return 0
+	}
+	return p.draw.IntN(len(p.set))
 }

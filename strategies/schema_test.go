@@ -52,12 +52,16 @@ func TestSchemas(t *testing.T) {
 				t.Errorf("%s: key %s has no parameter or no meaning", k, key)
 				continue
 			}
-			if key == "name" || key == "kind" {
+			if key == "name" || key == "kind" || key == "runtime" {
 				continue
 			}
 			var c Config
 			switch p.Field(&c).(type) {
-			case *int, *bool, *sim.Time:
+			case *int, *bool, *sim.Time, *float64:
+			case *string:
+				if len(p.Values) == 0 {
+					t.Errorf("%s: %s is a string with no values", k, key)
+				}
 			default:
 				t.Errorf("%s: %s sets a %T", k, key, p.Field(&c))
 			}
