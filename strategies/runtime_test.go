@@ -270,3 +270,103 @@ func TestCPythonIOWait(t *testing.T) {
 		}
 	}
 }
+
+// TestAsyncioIterations: iteration boundaries and the loop's own costs,
+// with poll_cost 1ms and resume_cost 500us on one core. A (cpu 2ms · io
+// 1ms · cpu 1ms) and B (cpu 3ms) arrive at 0, C (cpu 1ms) at 1.5ms. By
+// hand:
+//
+//	0–1      A's arrival starts an iteration: the poll. B arrives too.
+//	1        The poll ends with A and B ready: the iteration's batch.
+//	1–3.5    A resumes (500us) and computes 2ms; C arrives at 1.5 and
+//	         waits for the next iteration.
+//	3.5      A awaits its io (until 4.5); B, still in the batch, resumes.
+//	3.5–7    B: 500us and 3ms; it finishes at 7. A, ready again at 4.5,
+//	         waits for the next iteration, behind C.
+//	7–8      The batch is done: the next poll; C and A are ready.
+//	8–9.5    C: 500us and 1ms; it finishes at 9.5.
+//	9.5–11   A: 500us and 1ms; it finishes at 11. Nothing is ready: idle.
+//
+// Each task's wait ends when it is first resumed: A at 1, B at 3.5, C at
+// 8. Under FIFO, for contrast, A runs 0–2, B 2–5, C 5–6 and A 6–7.
+func TestAsyncioIterations(t *testing.T) {
+	tasks := []sim.Task{
+		{Index: 0, Client: -1, Steps: steps(sim.CPU, 2*ms, sim.IO, ms, sim.CPU, ms)},
+		{Index: 1, Client: -1, Steps: steps(sim.CPU, 3*ms)},
+		{Index: 2, Client: -1, Arrival: 1500 * us, Steps: steps(sim.CPU, ms)},
+	}
+	for _, tt := range []struct {
+		name          string
+		cfg           Config
+		done, started [3]sim.Time
+		loopRuns      []sim.Time // the instants the loop thread starts running
+	}{
+		{"asyncio", Config{LoopModel: LoopAsyncio, PollCost: ms, ResumeCost: 500 * us},
+			[3]sim.Time{11 * ms, 7 * ms, 9500 * us}, [3]sim.Time{ms, 3500 * us, 8 * ms}, []sim.Time{0}},
+		{"fifo", Config{LoopModel: LoopFIFO},
+			[3]sim.Time{7 * ms, 5 * ms, 6 * ms}, [3]sim.Time{0, 2 * ms, 5 * ms}, []sim.Time{0}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			cfg.Name, cfg.Kind, cfg.Loops, cfg.Executor = "loop", KindEventLoop, 1, 1
+			s, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rec changes
+			var done, started [3]sim.Time
+			_, err = sim.Run(&simtest.ListSource{Tasks: tasks}, s, sim.Config{Cores: 1, Recorder: &rec,
+				OnTask: func(r sim.TaskRecord) { done[r.Index], started[r.Index] = r.Completion, r.Start }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done != tt.done || started != tt.started {
+				t.Errorf("completions %v, starts %v; want %v, %v", done, started, tt.done, tt.started)
+			}
+			if got := rec.turns()[0]; !reflect.DeepEqual(got, tt.loopRuns) {
+				t.Errorf("loop runs from %v; want %v (busy throughout)", got, tt.loopRuns)
+			}
+		})
+	}
+}
+
+// TestAsyncioFreeIsFIFO: with no poll or resume cost the iterations
+// change nothing: each batch is a prefix of the FIFO ready queue and
+// what becomes ready joins its back, so the order is FIFO's.
+func TestAsyncioFreeIsFIFO(t *testing.T) {
+	var tasks []sim.Task
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 300 {
+		tasks = append(tasks, sim.Task{Index: int64(i), Client: -1, Arrival: sim.Time(i) * 700 * us, Steps: steps(
+			sim.CPU, sim.Time(r.IntN(1000))*us, sim.IO, sim.Time(r.IntN(5000))*us, sim.CPU, sim.Time(r.IntN(1000))*us,
+			sim.BlockingIO, sim.Time(r.IntN(200))*us)})
+	}
+	for _, offload := range []bool{false, true} {
+		base := Config{Name: "loop", Kind: KindEventLoop, Loops: 2, Executor: 2, Offload: offload, MaxConcurrency: 5, LoopModel: LoopFIFO}
+		wantRec, wantDone, wantRes := traced(t, base, 2, tasks)
+		base.LoopModel = LoopAsyncio
+		rec, done, res := traced(t, base, 2, tasks)
+		if !reflect.DeepEqual(rec, wantRec) || !reflect.DeepEqual(done, wantDone) || !reflect.DeepEqual(res, wantRes) {
+			t.Errorf("offload %v: asyncio at no cost differs from FIFO", offload)
+		}
+	}
+}
+
+// TestAsyncioCostsOnLoopThread: the loop's own costs are CPU of the loop
+// thread. One task at 0 (cpu 1ms · io 2ms · cpu 1ms) with poll_cost 100us
+// and resume_cost 50us: poll 0–0.1, resume and compute 0.1–1.15, io until
+// 3.15, poll 3.15–3.25, resume and compute 3.25–4.3. CPU: 2ms of the task
+// and 300us of the loop's, over a makespan of 4.3ms.
+func TestAsyncioCostsOnLoopThread(t *testing.T) {
+	cfg := Config{Name: "loop", Kind: KindEventLoop, Loops: 1, Executor: 1, LoopModel: LoopUVLoop, PollCost: 100 * us, ResumeCost: 50 * us}
+	_, done, res := traced(t, cfg, 1, []sim.Task{{Client: -1, Steps: steps(sim.CPU, ms, sim.IO, 2*ms, sim.CPU, ms)}})
+	if done[0] != 4300*us {
+		t.Errorf("completion %v; want 4.3ms", done[0])
+	}
+	if got, want := res.Values[sim.CPUUtilization], 2.3/4.3; !near(got, want) {
+		t.Errorf("cpu_utilization = %v; want %v", got, want)
+	}
+	if got := res.Values[sim.ContextSwitches]; got != 2 {
+		t.Errorf("context_switches = %v; want 2 resumes", got)
+	}
+}
