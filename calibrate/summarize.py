@@ -3,7 +3,7 @@
 Reads the JSON files that gil.py, loop.py and server.py wrote into
 DIR/raw/, and writes DIR/summary.md (every scenario's figures: medians
 over the repetitions with their spread) and DIR/profile.yaml (the costs
-fitted for the event-loop models). With --check it also checks that the
+fitted for the event-loop models and the GIL's requester bias). With --check it also checks that the
 figures are plausible for the scenario (wide bounds, for a noisy machine)
 and exits 1 when one is not.
 """
@@ -70,7 +70,36 @@ def load(raw):
     return runs
 
 
-def gil_section(runs, out, problems):
+def bias_fits(groups):
+    """Fits gil_requester_bias to each repetition with two or more hogs.
+
+    Under asyncsim's cpython hand-over an IO thread that sleeps s beside
+    h >= 2 hogs wakes `first` = ceil(s/SI)*SI - s before the next forced
+    switch, and wins each forced switch from then on with probability
+    q = (1 - bias)/(h - 1) (the requester, the hog forced out one switch
+    earlier, wins with probability bias; the holder is excluded). Its mean
+    wait is first + SI*(1/q - 1), so q = SI/(wait - first + SI) and
+    bias = 1 - (h - 1)*q. The wait is the mean delay less the mean delay
+    without hogs (the operating system's wake-up), clipped to [0, 1].
+    """
+    fits = []
+    for (interval, hogs), rs in sorted(groups.items()):
+        if hogs < 2:
+            continue
+        base = [figures(r["delays_s"])["mean"] for r in groups.get((interval, 0), []) if r["delays_s"]]
+        wake = statistics.median(base) if base else 0.0
+        for r in rs:
+            if not r["delays_s"]:
+                continue
+            s = r["sleep_s"]
+            first = math.ceil(s / interval - 1e-9) * interval - s
+            wait = max(figures(r["delays_s"])["mean"] - wake, first)
+            q = interval / (wait - first + interval)
+            fits.append((interval, hogs, min(1.0, max(0.0, 1 - (hogs - 1) * q))))
+    return fits
+
+
+def gil_section(runs, out, profile, problems):
     groups = {}
     for r in runs:
         groups.setdefault((r["switch_interval_s"], r["hogs"]), []).append(r)
@@ -114,6 +143,21 @@ def gil_section(runs, out, problems):
         n = max(1, len(xs))
         out.append("| %s ms | %d | %s |" % (ms(interval), hogs, " | ".join("%.1f%%" % (100 * c / n) for c in counts)))
     out.append("")
+    fits = bias_fits(groups)
+    if fits:
+        out.append("gil_requester_bias fitted to each repetition with two or more CPU-bound threads "
+                   "(see bias_fits): median over repetitions, [least–largest].")
+        out.append("")
+        out.append("| switch interval | CPU-bound threads | repetitions | gil_requester_bias |")
+        out.append("| --- | --- | --- | --- |")
+        keys = sorted({(i, h) for i, h, _ in fits})
+        for i, h in keys:
+            bs = [b for fi, fh, b in fits if (fi, fh) == (i, h)]
+            out.append("| %s ms | %d | %d | %s |" % (ms(i), h, len(bs), cell(bs, lambda x: "%.3f" % x)))
+        profile["gil"] = {"requester_bias": statistics.median(b for _, _, b in fits)}
+        out.append("")
+        out.append("Profile: the median of all %d fits, %.3f." % (len(fits), profile["gil"]["requester_bias"]))
+        out.append("")
 
 
 def loop_section(runs, out, profile, problems):
@@ -181,7 +225,7 @@ def main():
     out = ["# Calibration of %s (Python %s)" % (os.path.basename(os.path.abspath(a.dir)), python), ""]
     profile, problems = {}, []
     if "gil" in by:
-        gil_section(by["gil"], out, problems)
+        gil_section(by["gil"], out, profile, problems)
     if "loop" in by:
         loop_section(by["loop"], out, profile, problems)
     if "server" in by:
@@ -191,9 +235,11 @@ def main():
     lines = ["# asyncsim runtime profile: written by calibrate/summarize.py from the",
              "# measurements in raw/ beside it (Python %s)." % python,
              "python: \"%s\"" % python]
-    for model in sorted(profile):
+    for model in sorted(m for m in profile if m != "gil"):
         p = profile[model]
         lines.append("%s: {poll_cost: %s, resume_cost: %s}" % (model, duration(p["poll_cost"]), duration(p["resume_cost"])))
+    if "gil" in profile:
+        lines.append("gil: {requester_bias: %.3f}" % profile["gil"]["requester_bias"])
     with open(os.path.join(a.dir, "profile.yaml"), "w") as f:
         f.write("\n".join(lines) + "\n")
     for p in problems:

@@ -46,13 +46,6 @@ type Config struct {
 	// SwitchInterval is how long a GIL holder may run while others wait
 	// before it is forced to drop the GIL (threaded with GIL).
 	SwitchInterval sim.Time
-	// GILHandover is the rule that gives the GIL to a waiter (threaded
-	// with GIL): HandoverFIFO or HandoverCPython.
-	GILHandover string
-	// GILRequesterBias is the probability that the requester wins a forced
-	// hand-over under HandoverCPython.
-	GILRequesterBias float64
-
 	// Loops is the number of event-loop processes (event_loop).
 	Loops int
 	// Executor is the size of each loop's executor pool (event_loop).
@@ -67,16 +60,26 @@ type Config struct {
 	// MaxConcurrency caps the coroutines in flight per loop; 0 is no cap
 	// (event_loop).
 	MaxConcurrency int
+	// SwitchCost is CPU consumed per context switch (blocking, threaded) or
+	// per coroutine resume (event_loop).
+	SwitchCost sim.Time
+
+	// The runtime models' parameters come last, after those of the exact
+	// rules, so that adding them left the drivers' hot fields in place.
+
+	// GILHandover is the rule that gives the GIL to a waiter (threaded
+	// with GIL): HandoverFIFO or HandoverCPython.
+	GILHandover string
+	// GILRequesterBias is the probability that the requester wins a forced
+	// hand-over under HandoverCPython.
+	GILRequesterBias float64
+
 	// LoopModel is how a loop schedules its ready coroutines (event_loop):
 	// LoopFIFO, LoopAsyncio or LoopUVLoop.
 	LoopModel string
 	// PollCost is the loop thread's CPU per iteration, and ResumeCost its
 	// CPU per coroutine resume, under LoopAsyncio and LoopUVLoop.
 	PollCost, ResumeCost sim.Time
-
-	// SwitchCost is CPU consumed per context switch (blocking, threaded) or
-	// per coroutine resume (event_loop).
-	SwitchCost sim.Time
 
 	// Seed and Replication identify the run, for a strategy that draws
 	// (HandoverCPython): its stream is derived from (Seed, Replication,
@@ -118,6 +121,9 @@ func New(c Config) (sim.Strategy, error) {
 	case KindThreaded:
 		return newPool(c, c.Threads, "thread", c.GIL), nil
 	case KindEventLoop:
+		if c.LoopModel == LoopAsyncio || c.LoopModel == LoopUVLoop {
+			return &iterLoop{eventLoop: *newEventLoop(c)}, nil
+		}
 		return newEventLoop(c), nil
 	}
 	return nil, fmt.Errorf("strategies: unknown kind %q", c.Kind)

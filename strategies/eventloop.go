@@ -24,11 +24,6 @@ type loop struct {
 	inFlight int
 	current  sim.TaskRef // the coroutine the loop thread runs, or -1
 
-	// Under an iterating loop model: whether the loop thread is polling,
-	// and how many coroutines of the current iteration are still to run.
-	polling bool
-	batch   int
-
 	execCtx   []int32 // context of each executor thread
 	execIdle  lowestFirst
 	execQueue fifo[offloaded]
@@ -38,18 +33,15 @@ type loop struct {
 // cooperative loop thread and its own executor. Tasks go to the loops
 // round-robin.
 type eventLoop struct {
-	cfg     Config
-	iterate bool // LoopAsyncio or LoopUVLoop: the loop runs iterations
-	e       *sim.Engine
-	loops   []loop
-	owner   []*loop // per context: the loop it belongs to
-	exec    []int32 // per context: its executor index, or -1 for a loop thread
-	rr      int
+	cfg   Config
+	e     *sim.Engine
+	loops []loop
+	owner []*loop // per context: the loop it belongs to
+	exec  []int32 // per context: its executor index, or -1 for a loop thread
+	rr    int
 }
 
-func newEventLoop(c Config) *eventLoop {
-	return &eventLoop{cfg: c, iterate: c.LoopModel == LoopAsyncio || c.LoopModel == LoopUVLoop}
-}
+func newEventLoop(c Config) *eventLoop { return &eventLoop{cfg: c} }
 
 func (el *eventLoop) Init(e *sim.Engine) {
 	el.e = e
@@ -90,71 +82,16 @@ func (el *eventLoop) Arrive(t sim.TaskRef) {
 	el.runReady(l)
 }
 
-// runReady lets an idle loop thread run what is ready: under LoopFIFO,
-// coroutines from the head of the ready queue until one occupies the
-// thread; under an iterating model, an iteration, if the loop is idle.
+// runReady lets an idle loop thread take coroutines from the head of its
+// ready queue until one occupies it or none is left.
 func (el *eventLoop) runReady(l *loop) {
-	if el.iterate {
-		if l.current < 0 && !l.polling && l.batch == 0 {
-			el.runBatch(l)
-		}
-		return
-	}
-	el.runFIFO(l)
-}
-
-// runBatch runs the rest of the current iteration's coroutines, in the
-// order they became ready, until one occupies the loop thread; after the
-// last, the next iteration begins. What became ready meanwhile waits for
-// it, as in asyncio's _run_once, which runs the ntodo callbacks that were
-// ready after its poll.
-func (el *eventLoop) runBatch(l *loop) {
-	for {
-		for l.current < 0 && l.batch > 0 {
-			l.batch--
-			el.resume(l, l.ready.pop(), el.cfg.SwitchCost+el.cfg.ResumeCost)
-		}
-		if l.current >= 0 || !el.poll(l) {
-			return
-		}
-	}
-}
-
-// poll begins an iteration of a loop that has run the last one's
-// coroutines, and reports whether the iteration's coroutines are to run at
-// once. With nothing ready the loop idles. Otherwise it polls (asyncio's
-// select and _process_events), costing poll_cost on the loop thread, and
-// the iteration's coroutines are those ready when the poll ends: at once,
-// if the poll costs nothing.
-func (el *eventLoop) poll(l *loop) bool {
-	switch {
-	case l.ready.len() == 0:
-		el.e.SetState(l.ctx, sim.Idle)
-		return false
-	case el.cfg.PollCost > 0:
-		l.polling = true
-		el.runCPU(l, el.cfg.PollCost)
-		return false
-	}
-	l.batch = l.ready.len()
-	return true
-}
-
-// resume makes t the loop's current coroutine, charges the loop thread
-// cost for resuming it, and runs it.
-func (el *eventLoop) resume(l *loop, t sim.TaskRef, cost sim.Time) {
-	l.current = t
-	el.e.Begin(t)
-	el.e.CountSwitch()
-	el.e.AddCPU(l.ctx, cost)
-	el.step(l)
-}
-
-// runFIFO lets an idle loop thread take coroutines from the head of its
-// ready queue until one occupies it or none is left (LoopFIFO).
-func (el *eventLoop) runFIFO(l *loop) {
 	for l.current < 0 && l.ready.len() > 0 {
-		el.resume(l, l.ready.pop(), el.cfg.SwitchCost)
+		t := l.ready.pop()
+		l.current = t
+		el.e.Begin(t)
+		el.e.CountSwitch()
+		el.e.AddCPU(l.ctx, el.cfg.SwitchCost)
+		el.step(l)
 	}
 	if l.current < 0 {
 		el.e.SetState(l.ctx, sim.Idle)
@@ -227,10 +164,6 @@ func (el *eventLoop) Timer(kind uint8, ctx, arg int32) {
 		l.ready.push(sim.TaskRef(arg))
 	case timerUnblock:
 		el.step(l)
-		if el.iterate {
-			el.runBatch(l)
-			return
-		}
 	case timerExecDone:
 		l.ready.push(sim.TaskRef(arg))
 		if l.execQueue.len() > 0 {
@@ -246,16 +179,6 @@ func (el *eventLoop) Timer(kind uint8, ctx, arg int32) {
 
 func (el *eventLoop) CPUDone(ctx int32) {
 	l := el.owner[ctx]
-	if !el.iterate {
-		el.step(l)
-		el.runFIFO(l)
-		return
-	}
-	if l.polling {
-		l.polling = false
-		l.batch = l.ready.len()
-	} else {
-		el.step(l)
-	}
-	el.runBatch(l)
+	el.step(l)
+	el.runReady(l)
 }

@@ -29,15 +29,14 @@ type pool struct {
 	gil       bool
 	holder    int32 // context holding the GIL, or -1
 	acquired  sim.Time
-	waiters   fifo[int32] // under HandoverFIFO
+	waiters   fifo[int32] // in the order their waits began
 	waitSince []sim.Time
 	gen       int32 // identifies the current drop deadline
 
-	// Under HandoverCPython the waiters are an unordered set kept in the
-	// order their waits began, and the winner of a hand-over is drawn
-	// from the strategy's own stream.
+	// cpython is set under HandoverCPython: the waiters are a set (kept
+	// in the order their waits began) and the winner of a hand-over is
+	// drawn from draw, the strategy's own stream.
 	cpython bool
-	set     []int32
 	draw    *rand.Rand
 
 	// The holder's drop deadline, valid while its gen is the pool's, and
@@ -191,34 +190,11 @@ func (p *pool) runCPU(ctx int32) {
 
 func (p *pool) wait(ctx int32) {
 	p.waitSince[ctx] = p.e.Now()
-	var n int
-	if p.cpython {
-		p.set = append(p.set, ctx)
-		n = len(p.set)
-	} else {
-		p.waiters.push(ctx)
-		n = p.waiters.len()
-	}
+	p.waiters.push(ctx)
 	p.e.SetState(ctx, sim.Waiting)
-	if n == 1 {
+	if p.waiters.len() == 1 {
 		p.armDeadline()
 	}
-}
-
-// numWaiters returns the number of threads waiting for the GIL.
-func (p *pool) numWaiters() int {
-	if p.cpython {
-		return len(p.set)
-	}
-	return p.waiters.len()
-}
-
-// firstWaiter returns the waiter whose wait began first; there must be one.
-func (p *pool) firstWaiter() int32 {
-	if p.cpython {
-		return p.set[0]
-	}
-	return p.waiters.peek()
 }
 
 func (p *pool) acquire(ctx int32) {
@@ -237,10 +213,10 @@ func (p *pool) acquire(ctx int32) {
 // the holder's acquisition or begun by the earliest wait since.
 func (p *pool) armDeadline() {
 	p.gen++
-	if p.holder < 0 || p.numWaiters() == 0 {
+	if p.holder < 0 || p.waiters.len() == 0 {
 		return
 	}
-	from := max(p.acquired, p.waitSince[p.firstWaiter()])
+	from := max(p.acquired, p.waitSince[p.waiters.peek()])
 	p.setDeadline(from+p.cfg.SwitchInterval, p.holder)
 }
 
@@ -281,25 +257,32 @@ func (p *pool) timerFired() {
 	}
 }
 
-// release gives up the GIL, if ctx holds it, to the longest waiter.
+// release gives up the GIL, if ctx holds it, to the longest waiter, or
+// under HandoverCPython to a waiter drawn uniformly.
 func (p *pool) release(ctx int32) {
 	if !p.gil || p.holder != ctx {
 		return
 	}
 	p.holder = -1
 	p.gen++
-	if p.cpython {
-		if len(p.set) > 0 {
-			p.giveTo(p.take(p.drawUniform()))
-		}
-		return
-	}
 	if p.waiters.len() > 0 {
-		p.giveTo(p.waiters.pop())
+		if p.cpython {
+			p.giveTo(p.waiters.removeAt(p.drawUniform()))
+			return
+		}
+		p.handOver()
 	}
 }
 
-// giveTo hands the free GIL to next, a thread that was waiting for it.
+// handOver gives the free GIL to the head waiter.
+func (p *pool) handOver() {
+	next := p.waiters.pop()
+	p.switchTo(next)
+	p.acquire(next)
+}
+
+// giveTo gives the free GIL to next, a thread that was waiting for it and
+// has left the waiters.
 func (p *pool) giveTo(next int32) {
 	p.switchTo(next)
 	p.acquire(next)
@@ -320,36 +303,28 @@ func (p *pool) expire(ctx int32) {
 	p.e.StopCPU(ctx)
 	p.holder = -1
 	if p.cpython {
-		// The forced releaser is not among the candidates: it starts
-		// waiting only once the winner is drawn.
-		next := p.take(p.drawForced())
+		// The forced releaser is not a candidate: it starts waiting only
+		// once the winner is drawn.
+		next := p.waiters.removeAt(p.drawForced())
 		p.wait(ctx)
 		p.giveTo(next)
 		return
 	}
 	p.wait(ctx)
-	p.giveTo(p.waiters.pop())
+	p.handOver()
 }
 
-// take removes the waiter at index i of the set, keeping the others in the
-// order their waits began, and returns it.
-func (p *pool) take(i int) int32 {
-	ctx := p.set[i]
-	p.set = append(p.set[:i], p.set[i+1:]...)
-	return ctx
-}
-
-// requester returns the index of the waiter whose timer runs out first:
-// every timer restarted at the last hand-over (the holder's acquisition)
-// runs out before one begun later, and among those the thread that began
-// waiting last comes first. In CPython only the thread forced out at a
-// switch starts its timed wait there; the others notice the switch when
-// their own timed wait, begun earlier, runs out, and only then wait a
-// full interval again.
+// requester returns the index among the waiters of the one whose timer
+// runs out first: every timer restarted at the last hand-over (the
+// holder's acquisition) runs out before one begun later, and among those
+// the thread that began waiting last comes first. In CPython only the
+// thread forced out at a switch starts its timed wait there; the others
+// notice the switch when their own timed wait, begun earlier, runs out,
+// and only then wait a full interval again.
 func (p *pool) requester() int {
 	r := 0
-	for i, ctx := range p.set {
-		if p.waitSince[ctx] > p.acquired {
+	for i := range p.waiters.len() {
+		if p.waitSince[p.waiters.at(i)] > p.acquired {
 			break
 		}
 		r = i
@@ -357,14 +332,14 @@ func (p *pool) requester() int {
 	return r
 }
 
-// drawForced returns the index of the waiter that wins a forced
-// hand-over: the requester with probability gil_requester_bias, otherwise
-// one of the other waiters, uniformly. Nothing is drawn where there is no
-// choice: a lone waiter wins, and a lone other waiter needs no second
-// draw.
+// drawForced returns the index among the waiters of the one that wins a
+// forced hand-over: the requester with probability gil_requester_bias,
+// otherwise one of the other waiters, uniformly. Nothing is drawn where
+// there is no choice: a lone waiter wins, and a lone other waiter needs
+// no second draw.
 func (p *pool) drawForced() int {
 	r := p.requester()
-	n := len(p.set)
+	n := p.waiters.len()
 	if n == 1 || p.draw.Float64() < p.cfg.GILRequesterBias {
 		return r
 	}
@@ -378,13 +353,13 @@ func (p *pool) drawForced() int {
 	return i
 }
 
-// drawUniform returns the index of the waiter that wins a voluntary
-// hand-over (the holder went to IO or finished its task): no thread asked
-// for it, so every waiter is equally likely. A lone waiter wins without a
-// draw.
+// drawUniform returns the index among the waiters of the one that wins a
+// voluntary hand-over (the holder went to IO or finished its task): no
+// thread asked for it, so every waiter is equally likely. A lone waiter
+// wins without a draw.
 func (p *pool) drawUniform() int {
-	if len(p.set) == 1 {
-		return 0
+	if n := p.waiters.len(); n > 1 {
+		return p.draw.IntN(n)
 	}
-	return p.draw.IntN(len(p.set))
+	return 0
 }

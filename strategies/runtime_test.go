@@ -21,7 +21,9 @@ type change struct {
 // changes records every state change of a run.
 type changes []change
 
-func (c *changes) RecordState(at sim.Time, ctx int32, s sim.State) { *c = append(*c, change{at, ctx, s}) }
+func (c *changes) RecordState(at sim.Time, ctx int32, s sim.State) {
+	*c = append(*c, change{at, ctx, s})
+}
 
 // turns returns, per context, the instants it started running.
 func (c changes) turns() map[int32][]sim.Time {
