@@ -2,6 +2,7 @@ package strategies
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"asyncsim/internal/schema"
@@ -204,12 +205,15 @@ func (s *KindSchema) Param(key string) (*Param, bool) {
 	return nil, false
 }
 
-// AllKeys returns every key any strategy takes, in documentation order.
+// AllKeys returns every key any strategy takes, in documentation order,
+// each once (runtime belongs to two kinds).
 func AllKeys() []string {
 	keys := []string{Common[0].Key, Common[1].Key}
 	for _, s := range Schemas {
 		for _, p := range s.Params {
-			keys = append(keys, p.Key)
+			if !slices.Contains(keys, p.Key) {
+				keys = append(keys, p.Key)
+			}
 		}
 	}
 	for _, p := range Common[2:] {
