@@ -1,7 +1,10 @@
 package strategies_test
 
 import (
+	"math"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"asyncsim/experiment"
@@ -53,5 +56,50 @@ func TestRuntimeModelsJobs(t *testing.T) {
 	runs := one.Strategies[0].Runs
 	if reflect.DeepEqual(runs[0].Values[sim.GILWait], runs[1].Values[sim.GILWait]) {
 		t.Error("two replications of the cpython hand-over waited exactly as long")
+	}
+}
+
+// TestGILConvoyExample: the gil-convoy example's IO thread, whose every
+// turn is the same under FIFO. It releases the GIL at r to the hog that
+// waited longest and wakes at r+1ms behind the other hogs; each hog runs
+// 5ms, so the IO thread gets the GIL at r+5ms × hogs (beside one hog its
+// own wait, begun at r+1ms, sets the deadline: r+6ms). A turn is then
+// 1ms + wait + 50us: 6.05ms, 10.05ms, 15.05ms beside one, two, three hogs.
+// The first turn is shorter beside two or three: it starts at 1ms, while
+// the first hog has held the GIL since 0 and the others waited since 0, so
+// the IO thread, waiting from 2ms, gets the GIL at 5ms × hogs, 1ms less
+// than later. Under the cpython hand-over one hog gives exactly FIFO's
+// figures, and more hogs a longer mean wait.
+func TestGILConvoyExample(t *testing.T) {
+	ex, ok := workloads.LookupExample("gil-convoy")
+	if !ok {
+		t.Fatal("no gil-convoy example")
+	}
+	for hogs, want := range map[int]float64{1: 0.00605, 2: 0.01005, 3: 0.01505} {
+		yaml := strings.Replace(string(ex.YAML), "count: 2", "count: "+strconv.Itoa(hogs), 1)
+		spec, err := workloads.Parse("gil-convoy.yaml", []byte(yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := experiment.Run(spec, experiment.Options{Jobs: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fifo, cpython := res.Strategies[0].Runs[0].Values, res.Strategies[1].Runs[0].Values
+		first := want
+		if hogs > 1 {
+			first -= 0.001
+		}
+		for f, w := range map[sim.Metric]float64{sim.LatencyP50: want, sim.LatencyMax: want, sim.LatencyMean: (999*want + first) / 1000} {
+			if math.Abs(fifo[f]-w) > 1e-12 {
+				t.Errorf("%d hogs: fifo %v = %v; want %v", hogs, f, fifo[f], w)
+			}
+		}
+		if hogs == 1 && cpython != fifo {
+			t.Errorf("1 hog: cpython %v differs from fifo %v", cpython, fifo)
+		}
+		if hogs > 1 && cpython[sim.LatencyMean] <= 2*fifo[sim.LatencyMean] {
+			t.Errorf("%d hogs: cpython mean latency %v, not above twice fifo's %v", hogs, cpython[sim.LatencyMean], fifo[sim.LatencyMean])
+		}
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 func TestExamplesParse(t *testing.T) {
 	exs := Examples()
-	want := []string{"gil", "http-client", "kitchen", "tornado", "tornado-asyncio-sleep",
+	want := []string{"gil", "gil-convoy", "http-client", "kitchen", "tornado", "tornado-asyncio-sleep",
 		"tornado-coroutine-sleep", "tornado-executor", "tornado-sync", "web-service"}
 	var names []string
 	for _, ex := range exs {
