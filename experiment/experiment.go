@@ -152,7 +152,9 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			return
 		}
 		si, rep := i/reps, i%reps
-		strat, err := strategies.New(cfgs[si])
+		c := cfgs[si]
+		c.Seed, c.Replication = spec.Seed, rep // the strategy's own stream
+		strat, err := strategies.New(c)
 		if err != nil {
 			outcomes[i].err = err
 			return

@@ -516,6 +516,16 @@ func (e *Engine) NextStep(ref TaskRef) (Step, bool) {
 	return slot.Steps[i], true
 }
 
+// PeekStep returns the task's next step without moving past it, or
+// reports false when all its steps are done.
+func (e *Engine) PeekStep(ref TaskRef) (Step, bool) {
+	slot := &e.tasks[ref]
+	if i := uint(slot.next); i < uint(len(slot.Steps)) {
+		return slot.Steps[i], true
+	}
+	return Step{}, false
+}
+
 // Begin records that a context has taken the task: its wait ends now. Only
 // the first call for a task counts.
 func (e *Engine) Begin(ref TaskRef) {

@@ -46,7 +46,6 @@ type Config struct {
 	// SwitchInterval is how long a GIL holder may run while others wait
 	// before it is forced to drop the GIL (threaded with GIL).
 	SwitchInterval sim.Time
-
 	// Loops is the number of event-loop processes (event_loop).
 	Loops int
 	// Executor is the size of each loop's executor pool (event_loop).
@@ -61,11 +60,56 @@ type Config struct {
 	// MaxConcurrency caps the coroutines in flight per loop; 0 is no cap
 	// (event_loop).
 	MaxConcurrency int
-
 	// SwitchCost is CPU consumed per context switch (blocking, threaded) or
 	// per coroutine resume (event_loop).
 	SwitchCost sim.Time
+
+	// The runtime models' parameters come last, after those of the exact
+	// rules, so that adding them left the drivers' hot fields in place.
+
+	// GILHandover is the rule that gives the GIL to a waiter (threaded
+	// with GIL): HandoverFIFO or HandoverCPython.
+	GILHandover string
+	// GILRequesterBias is the probability that the requester wins a forced
+	// hand-over under HandoverCPython.
+	GILRequesterBias float64
+
+	// LoopModel is how a loop schedules its ready coroutines (event_loop):
+	// LoopFIFO, LoopAsyncio or LoopUVLoop.
+	LoopModel string
+	// PollCost is the loop thread's CPU per iteration, and ResumeCost its
+	// CPU per coroutine resume, under LoopAsyncio and LoopUVLoop.
+	PollCost, ResumeCost sim.Time
+
+	// Seed and Replication identify the run, for a strategy that draws
+	// (HandoverCPython): its stream is derived from (Seed, Replication,
+	// Name, "gil"), as a task class's is from its name. The workload
+	// loader leaves them zero; the caller of New sets them per run.
+	Seed        uint64
+	Replication int
 }
+
+// The GIL hand-over rules (Config.GILHandover).
+const (
+	// HandoverFIFO gives the GIL to the longest waiter (the exact rule).
+	HandoverFIFO = "fifo"
+	// HandoverCPython follows CPython's ceval_gil.c: per-waiter timers, a
+	// requester, and the winner drawn by the operating system.
+	HandoverCPython = "cpython"
+)
+
+// The loop models (Config.LoopModel).
+const (
+	// LoopFIFO runs the head of the ready queue whenever the loop is free,
+	// at no cost of its own (the exact rule).
+	LoopFIFO = "fifo"
+	// LoopAsyncio runs iterations as asyncio's _run_once does: a poll
+	// costing PollCost, then exactly the coroutines ready when the
+	// iteration began, each resume costing ResumeCost.
+	LoopAsyncio = "asyncio"
+	// LoopUVLoop is LoopAsyncio with uvloop's costs.
+	LoopUVLoop = "uvloop"
+)
 
 // New returns a fresh driver for one run of c, a Config as the workload
 // loader resolves it (within the limits of Schemas, which New does not
@@ -77,7 +121,52 @@ func New(c Config) (sim.Strategy, error) {
 	case KindThreaded:
 		return newPool(c, c.Threads, "thread", c.GIL), nil
 	case KindEventLoop:
+		if c.LoopModel == LoopAsyncio || c.LoopModel == LoopUVLoop {
+			return &iterLoop{eventLoop: *newEventLoop(c)}, nil
+		}
 		return newEventLoop(c), nil
 	}
 	return nil, fmt.Errorf("strategies: unknown kind %q", c.Kind)
+}
+
+// LoopCosts are an event loop's own CPU costs: per iteration (Poll) and
+// per coroutine resume (Resume).
+type LoopCosts struct {
+	Poll, Resume sim.Time
+}
+
+// Runtime is a runtime profile: the defaults of the runtime models'
+// parameters, as the calibration kit (calibrate/) measures them on a
+// machine and writes them for a workload's `runtime:` key.
+type Runtime struct {
+	// Asyncio and UVLoop are the costs of the loop models of those names.
+	Asyncio, UVLoop LoopCosts
+	// RequesterBias is the default gil_requester_bias.
+	RequesterBias float64
+}
+
+// DefaultRuntime holds the built-in defaults. They are provisional until
+// the calibration kit runs in full on a quiet machine (docs/runtimes.md
+// gives their sources):
+//   - asyncio's poll_cost 8us and resume_cost 7us: the kit's quick run on
+//     the loaded 2-vCPU development VM (Debian's CPython 3.11) measured
+//     about 6–11us per iteration and 7us per resume;
+//   - uvloop's: half of asyncio's, as issue 17 reports uvloop roughly
+//     halves the loop's own cost (not yet measured);
+//   - gil_requester_bias 0.8: with two CPU-bound threads the IO thread's
+//     mean wait under this model is switch_interval × (1/(1−bias) − 1/2),
+//     and the 20–26ms measured at 5ms (issue 17) gives bias 0.78–0.82.
+var DefaultRuntime = Runtime{
+	Asyncio:       LoopCosts{Poll: 8 * sim.Microsecond, Resume: 7 * sim.Microsecond},
+	UVLoop:        LoopCosts{Poll: 4 * sim.Microsecond, Resume: 3500},
+	RequesterBias: 0.8,
+}
+
+// Loop returns the costs of the loop model m, which is LoopAsyncio or
+// LoopUVLoop.
+func (r *Runtime) Loop(m string) LoopCosts {
+	if m == LoopUVLoop {
+		return r.UVLoop
+	}
+	return r.Asyncio
 }

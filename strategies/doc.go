@@ -9,4 +9,12 @@
 // and Reference renders it as the README's table, so that adding a kind
 // or a parameter touches only this package. The semantics each driver
 // follows are stated in docs/model.md.
+//
+// Two opt-in runtime models follow CPython rather than the exact rules
+// (docs/runtimes.md): gil_handover: cpython, whose hand-overs are drawn
+// from the strategy's own random stream (Config.Seed, Config.Replication,
+// Config.Name), and loop_model: asyncio or uvloop, run by a driver of
+// their own so that the default loop's path is untouched. Their defaults
+// come from a Runtime, DefaultRuntime unless a runtime profile says
+// otherwise.
 package strategies

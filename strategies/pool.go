@@ -1,6 +1,10 @@
 package strategies
 
-import "asyncsim/sim"
+import (
+	"math/rand/v2"
+
+	"asyncsim/sim"
+)
 
 // Timer kinds of the pool strategies.
 const (
@@ -25,9 +29,15 @@ type pool struct {
 	gil       bool
 	holder    int32 // context holding the GIL, or -1
 	acquired  sim.Time
-	waiters   fifo[int32]
+	waiters   fifo[int32] // in the order their waits began
 	waitSince []sim.Time
 	gen       int32 // identifies the current drop deadline
+
+	// cpython is set under HandoverCPython: the waiters are a set (kept
+	// in the order their waits began) and the winner of a hand-over is
+	// drawn from draw, the strategy's own stream.
+	cpython bool
+	draw    *rand.Rand
 
 	// The holder's drop deadline, valid while its gen is the pool's, and
 	// the one timer that serves every deadline. Hand-overs re-arm the
@@ -52,11 +62,14 @@ type drop struct {
 }
 
 func newPool(c Config, size int, role string, gil bool) *pool {
-	return &pool{cfg: c, role: role, size: size, gil: gil, holder: -1}
+	return &pool{cfg: c, role: role, size: size, gil: gil, holder: -1, cpython: gil && c.GILHandover == HandoverCPython}
 }
 
 func (p *pool) Init(e *sim.Engine) {
 	p.e = e
+	if p.cpython {
+		p.draw = rand.New(newStream(p.cfg.Seed, p.cfg.Replication, p.cfg.Name, streamGIL))
+	}
 	for range p.size {
 		p.idle.push(p.newContext())
 	}
@@ -194,6 +207,10 @@ func (p *pool) acquire(ctx int32) {
 
 // armDeadline sets the holder's drop deadline: switch_interval after the
 // later of its acquisition and the start of the earliest current wait.
+// Under HandoverCPython that is when the first waiter's timer runs out:
+// every hand-over restarts every waiter's timer, and a thread that starts
+// waiting starts its own, so the earliest timer is the one restarted at
+// the holder's acquisition or begun by the earliest wait since.
 func (p *pool) armDeadline() {
 	p.gen++
 	if p.holder < 0 || p.waiters.len() == 0 {
@@ -240,7 +257,8 @@ func (p *pool) timerFired() {
 	}
 }
 
-// release gives up the GIL, if ctx holds it, to the longest waiter.
+// release gives up the GIL, if ctx holds it, to the longest waiter, or
+// under HandoverCPython to a waiter drawn uniformly.
 func (p *pool) release(ctx int32) {
 	if !p.gil || p.holder != ctx {
 		return
@@ -248,6 +266,10 @@ func (p *pool) release(ctx int32) {
 	p.holder = -1
 	p.gen++
 	if p.waiters.len() > 0 {
+		if p.cpython {
+			p.giveTo(p.waiters.removeAt(p.drawUniform()))
+			return
+		}
 		p.handOver()
 	}
 }
@@ -255,6 +277,13 @@ func (p *pool) release(ctx int32) {
 // handOver gives the free GIL to the head waiter.
 func (p *pool) handOver() {
 	next := p.waiters.pop()
+	p.switchTo(next)
+	p.acquire(next)
+}
+
+// giveTo gives the free GIL to next, a thread that was waiting for it and
+// has left the waiters.
+func (p *pool) giveTo(next int32) {
 	p.switchTo(next)
 	p.acquire(next)
 }
@@ -273,6 +302,64 @@ func (p *pool) expire(ctx int32) {
 	}
 	p.e.StopCPU(ctx)
 	p.holder = -1
+	if p.cpython {
+		// The forced releaser is not a candidate: it starts waiting only
+		// once the winner is drawn.
+		next := p.waiters.removeAt(p.drawForced())
+		p.wait(ctx)
+		p.giveTo(next)
+		return
+	}
 	p.wait(ctx)
 	p.handOver()
+}
+
+// requester returns the index among the waiters of the one whose timer
+// runs out first: every timer restarted at the last hand-over (the
+// holder's acquisition) runs out before one begun later, and among those
+// the thread that began waiting last comes first. In CPython only the
+// thread forced out at a switch starts its timed wait there; the others
+// notice the switch when their own timed wait, begun earlier, runs out,
+// and only then wait a full interval again.
+func (p *pool) requester() int {
+	r := 0
+	for i := range p.waiters.len() {
+		if p.waitSince[p.waiters.at(i)] > p.acquired {
+			break
+		}
+		r = i
+	}
+	return r
+}
+
+// drawForced returns the index among the waiters of the one that wins a
+// forced hand-over: the requester with probability gil_requester_bias,
+// otherwise one of the other waiters, uniformly. Nothing is drawn where
+// there is no choice: a lone waiter wins, and a lone other waiter needs
+// no second draw.
+func (p *pool) drawForced() int {
+	r := p.requester()
+	n := p.waiters.len()
+	if n == 1 || p.draw.Float64() < p.cfg.GILRequesterBias {
+		return r
+	}
+	i := 0
+	if n > 2 {
+		i = p.draw.IntN(n - 1)
+	}
+	if i >= r {
+		i++
+	}
+	return i
+}
+
+// drawUniform returns the index among the waiters of the one that wins a
+// voluntary hand-over (the holder went to IO or finished its task): no
+// thread asked for it, so every waiter is equally likely. A lone waiter
+// wins without a draw.
+func (p *pool) drawUniform() int {
+	if n := p.waiters.len(); n > 1 {
+		return p.draw.IntN(n)
+	}
+	return 0
 }

@@ -34,6 +34,22 @@ func (q *fifo[T]) pop() T {
 // peek returns the oldest element; the queue must not be empty.
 func (q *fifo[T]) peek() T { return q.buf[q.head] }
 
+// at returns the element i places behind the oldest (0 is the oldest);
+// i must be less than len.
+func (q *fifo[T]) at(i int) T { return q.buf[(q.head+i)&(len(q.buf)-1)] }
+
+// removeAt removes and returns the element i places behind the oldest,
+// keeping the others in order; i must be less than len.
+func (q *fifo[T]) removeAt(i int) T {
+	v := q.at(i)
+	for j := i; j > 0; j-- { // move the older ones one place back
+		q.buf[(q.head+j)&(len(q.buf)-1)] = q.buf[(q.head+j-1)&(len(q.buf)-1)]
+	}
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.n--
+	return v
+}
+
 // lowestFirst is a set of context numbers that yields its smallest member
 // first: idle workers, threads and executors are chosen lowest index first.
 type lowestFirst struct {

@@ -2,6 +2,7 @@ package strategies
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"asyncsim/internal/schema"
@@ -26,11 +27,13 @@ type Param struct {
 	// Key is the parameter's YAML key.
 	Key string
 	// Field returns the Config field the parameter sets: an *int, a
-	// *bool or a *sim.Time. It is nil for name and kind, which the
-	// parser handles itself.
+	// *bool, a *sim.Time, a *float64 or a *string (one of Values). It is
+	// nil for name, kind and runtime, which the parser handles itself.
 	Field func(c *Config) any
 	// Min and Max bound an integer parameter.
 	Min, Max int64
+	// Values are the values a string parameter may take.
+	Values []string
 	// Check, if set, checks the value just set in c and returns what is
 	// wrong with it, or "".
 	Check func(c *Config) string
@@ -50,6 +53,10 @@ type KindSchema struct {
 	// Defaults sets the defaults of the kind's parameters in c, for a
 	// machine of the given cores.
 	Defaults func(c *Config, cores int)
+	// Resolve, if set, sets the defaults that depend on other parameters
+	// or on the runtime profile rt, once every parameter given is set:
+	// given reports whether the workload gave a key.
+	Resolve func(c *Config, given func(key string) bool, rt *Runtime)
 	// Check, if set, checks c once every parameter is set, and returns
 	// the key at fault ("" for the strategy as a whole) and what is
 	// wrong, or "", "".
@@ -57,11 +64,22 @@ type KindSchema struct {
 }
 
 // Common are the parameters of every kind: Name (which defaults to the
-// kind) and Kind come first, SwitchCost after the kind's own.
+// kind) and Kind come first, SwitchCost and Runtime after the kind's own.
 var Common = []Param{
 	{Key: "name", Default: "the kind", Doc: "label in every output; names are unique"},
 	{Key: "kind", Doc: "blocking, threaded or event_loop"},
 	{Key: "switch_cost", Field: func(c *Config) any { return &c.SwitchCost }, Default: "`0s`", Doc: "CPU consumed per context switch or coroutine resume"},
+}
+
+// runtimeParam is the key that names a strategy's own runtime profile.
+var runtimeParam = Param{Key: "runtime", Default: "the workload's", Doc: "a runtime profile (YAML, relative to the workload file) whose values become this strategy's defaults of the runtime models' parameters"}
+
+// checkUnit returns what is wrong with a probability x, or "".
+func checkUnit(key string, x float64) string {
+	if !(x >= 0 && x <= 1) {
+		return fmt.Sprintf("%s must be a probability between 0 and 1, got %s", key, schema.FormatFloat(x))
+	}
+	return ""
 }
 
 // Schemas are the strategy kinds, in the order of Kinds.
@@ -85,10 +103,22 @@ var Schemas = []KindSchema{
 					}
 					return ""
 				}},
+			{Key: "gil_handover", Field: func(c *Config) any { return &c.GILHandover }, Values: []string{HandoverFIFO, HandoverCPython}, Default: "`fifo`",
+				Doc: "`fifo`: to the longest waiter; `cpython`: CPython's rule (per-waiter timers, a requester, the winner drawn)"},
+			{Key: "gil_requester_bias", Field: func(c *Config) any { return &c.GILRequesterBias }, Default: "the runtime profile's, else 0.8",
+				Doc:   "under `gil_handover: cpython`, the probability that the thread that requested a forced drop wins the GIL",
+				Check: func(c *Config) string { return checkUnit("gil_requester_bias", c.GILRequesterBias) }},
+			runtimeParam,
 		},
 		Defaults: func(c *Config, cores int) {
 			c.Threads = DefaultPoolSize(cores)
 			c.SwitchInterval = DefaultSwitchInterval
+			c.GILHandover = HandoverFIFO
+		},
+		Resolve: func(c *Config, given func(string) bool, rt *Runtime) {
+			if c.GILHandover == HandoverCPython && !given("gil_requester_bias") {
+				c.GILRequesterBias = rt.RequesterBias
+			}
 		},
 		Check: func(c *Config) (string, string) {
 			if c.GIL && c.SwitchCost >= c.SwitchInterval {
@@ -106,10 +136,30 @@ var Schemas = []KindSchema{
 			{Key: "offload", Field: func(c *Config) any { return &c.Offload }, Default: "false", Doc: "run `blocking_io` on the executor (`run_in_executor`)"},
 			{Key: "await_blocking", Field: func(c *Config) any { return &c.AwaitBlocking }, Default: "false", Doc: "replace each `blocking_io` by its awaitable equivalent"},
 			{Key: "max_concurrency", Field: func(c *Config) any { return &c.MaxConcurrency }, Min: 0, Max: MaxInFlight, Default: "0 (no cap)", Doc: "coroutines in flight per loop; the rest wait FIFO"},
+			{Key: "loop_model", Field: func(c *Config) any { return &c.LoopModel }, Values: []string{LoopFIFO, LoopAsyncio, LoopUVLoop}, Default: "`fifo`",
+				Doc: "`fifo`: the head of the ready queue whenever the loop is free, at no cost; `asyncio`, `uvloop`: iterations, each a poll and then the coroutines ready when it began"},
+			{Key: "poll_cost", Field: func(c *Config) any { return &c.PollCost }, Default: "the runtime profile's, else provisional figures per model",
+				Doc: "under `loop_model: asyncio` or `uvloop`, the loop thread's CPU per iteration"},
+			{Key: "resume_cost", Field: func(c *Config) any { return &c.ResumeCost }, Default: "the runtime profile's, else provisional figures per model",
+				Doc: "under `loop_model: asyncio` or `uvloop`, the loop thread's CPU per coroutine resume"},
+			runtimeParam,
 		},
 		Defaults: func(c *Config, cores int) {
 			c.Loops = 1
 			c.Executor = DefaultPoolSize(cores)
+			c.LoopModel = LoopFIFO
+		},
+		Resolve: func(c *Config, given func(string) bool, rt *Runtime) {
+			if c.LoopModel == LoopFIFO {
+				return
+			}
+			costs := rt.Loop(c.LoopModel)
+			if !given("poll_cost") {
+				c.PollCost = costs.Poll
+			}
+			if !given("resume_cost") {
+				c.ResumeCost = costs.Resume
+			}
 		},
 		Check: func(c *Config) (string, string) {
 			if threads := int64(c.Loops) * int64(c.Executor); c.Offload && !c.AwaitBlocking && threads > MaxPool {
@@ -155,12 +205,15 @@ func (s *KindSchema) Param(key string) (*Param, bool) {
 	return nil, false
 }
 
-// AllKeys returns every key any strategy takes, in documentation order.
+// AllKeys returns every key any strategy takes, in documentation order,
+// each once (runtime belongs to two kinds).
 func AllKeys() []string {
 	keys := []string{Common[0].Key, Common[1].Key}
 	for _, s := range Schemas {
 		for _, p := range s.Params {
-			keys = append(keys, p.Key)
+			if !slices.Contains(keys, p.Key) {
+				keys = append(keys, p.Key)
+			}
 		}
 	}
 	for _, p := range Common[2:] {

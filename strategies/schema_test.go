@@ -52,12 +52,16 @@ func TestSchemas(t *testing.T) {
 				t.Errorf("%s: key %s has no parameter or no meaning", k, key)
 				continue
 			}
-			if key == "name" || key == "kind" {
+			if key == "name" || key == "kind" || key == "runtime" {
 				continue
 			}
 			var c Config
 			switch p.Field(&c).(type) {
-			case *int, *bool, *sim.Time:
+			case *int, *bool, *sim.Time, *float64:
+			case *string:
+				if len(p.Values) == 0 {
+					t.Errorf("%s: %s is a string with no values", k, key)
+				}
 			default:
 				t.Errorf("%s: %s sets a %T", k, key, p.Field(&c))
 			}
@@ -69,11 +73,16 @@ func TestSchemas(t *testing.T) {
 			t.Errorf("%s: keys %v; want name, kind first and switch_cost last", k, keys)
 		}
 	}
-	n := len(Common)
+	var distinct []string
 	for _, s := range Schemas {
-		n += len(s.Params)
+		for _, p := range s.Params {
+			if !slices.Contains(distinct, p.Key) {
+				distinct = append(distinct, p.Key)
+			}
+		}
 	}
+	n := len(Common) + len(distinct)
 	if all := AllKeys(); len(all) != n || all[0] != "name" || all[len(all)-1] != "switch_cost" {
-		t.Errorf("AllKeys() = %v; want the %d keys, name first and switch_cost last", all, n)
+		t.Errorf("AllKeys() = %v; want the %d distinct keys, name first and switch_cost last", all, n)
 	}
 }

@@ -17,12 +17,12 @@ var badInputs = []struct {
 	name, yaml, want string
 }{
 	{"unknown field with suggestion", "name: w\ntasks:\n  - name: a\n    count: 1\n    stpes: [{cpu: 1ms}]\nstrategies: [{kind: blocking}]\n", "w.yaml:5:5: unknown field \"stpes\" in task class; did you mean \"steps\"?"},
-	{"unknown field without suggestion", "name: w\ncolour: red\n" + okRest, "w.yaml:2:1: unknown field \"colour\" in workload (expected one of name, description, seed, replications, warmup, machine, tasks, strategies)"},
+	{"unknown field without suggestion", "name: w\ncolour: red\n" + okRest, "w.yaml:2:1: unknown field \"colour\" in workload (expected one of name, description, seed, replications, warmup, machine, runtime, tasks, strategies)"},
 	{"unknown top-level key case", "Name: w\n" + okRest, "w.yaml:1:1: unknown field \"Name\" in workload; did you mean \"name\"?"},
 	{"unknown strategy kind", "name: w\n" + okTasks + "strategies: [{kind: event-loop}]\n", "w.yaml:3:21: unknown strategy kind \"event-loop\"; did you mean \"event_loop\"?"},
 	{"unknown strategy kind far off", "name: w\n" + okTasks + "strategies: [{kind: greenlet}]\n", "w.yaml:3:21: unknown strategy kind \"greenlet\" (expected one of blocking, threaded, event_loop)"},
 	{"field of another kind", "name: w\n" + okTasks + "strategies: [{kind: blocking, threads: 3}]\n", "w.yaml:3:31: field \"threads\" does not apply to kind \"blocking\" (it takes name, kind, workers, switch_cost)"},
-	{"event_loop field on threaded", "name: w\n" + okTasks + "strategies:\n  - kind: threaded\n    offload: true\n", "w.yaml:5:5: field \"offload\" does not apply to kind \"threaded\" (it takes name, kind, threads, gil, switch_interval, switch_cost)"},
+	{"event_loop field on threaded", "name: w\n" + okTasks + "strategies:\n  - kind: threaded\n    offload: true\n", "w.yaml:5:5: field \"offload\" does not apply to kind \"threaded\" (it takes name, kind, threads, gil, switch_interval, gil_handover, gil_requester_bias, runtime, switch_cost)"},
 	{"missing kind", "name: w\n" + okTasks + "strategies: [{name: s}]\n", "w.yaml:3:14: missing field \"kind\" in strategy (one of blocking, threaded, event_loop)"},
 	{"duplicate key", "name: w\nname: v\n" + okRest, "w.yaml:2:1: duplicate field \"name\" (first on line 1)"},
 	{"wrong type duration", "name: w\ntasks: [{name: a, count: 1, steps: [{cpu: [1ms]}]}]\n" + okStrategies, "w.yaml:2:43: expected a duration like \"5ms\" or a distribution like {exp: 5ms}, got a list"},

@@ -10,7 +10,11 @@
 // or strategy kind. No input makes them panic. The YAML machinery (file
 // reading within a size limit, decoding, positioned errors, merge keys,
 // durations and distributions) is internal/schema's; the strategies'
-// parameters are read from their schema in package strategies.
+// parameters are read from their schema in package strategies. A
+// workload, or one of its strategies, may name a runtime profile (runtime:
+// FILE, relative to the workload; ParseRuntime reads the calibration
+// kit's format) whose values become the defaults of the runtime models'
+// parameters.
 //
 // Spec.Source generates the tasks of one replication lazily. All
 // randomness is drawn from streams derived from (seed, replication, class

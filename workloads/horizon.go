@@ -17,7 +17,8 @@ import (
 func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
 	var switchCost float64
 	for _, c := range s.Strategies {
-		switchCost = max(switchCost, float64(c.SwitchCost))
+		// A loop model's costs are at most one poll and one resume a step.
+		switchCost = max(switchCost, float64(c.SwitchCost)+float64(c.PollCost)+float64(c.ResumeCost))
 	}
 	var work, last, cpu, steps float64
 	for i := range s.Classes {

@@ -18,7 +18,7 @@ import (
 // The keys valid at each place of a workload (distributions and
 // strategies declare their own).
 var (
-	workloadKeys = []string{"name", "description", "seed", "replications", "warmup", "machine", "tasks", "strategies"}
+	workloadKeys = []string{"name", "description", "seed", "replications", "warmup", "machine", "runtime", "tasks", "strategies"}
 	machineKeys  = []string{"cores"}
 	classKeys    = []string{"name", "count", "arrival", "clients", "steps"}
 	arrivalKeys  = []string{"start", "interarrival"}
@@ -124,10 +124,14 @@ func (p *parser) workload(doc *yaml.Node) *Spec {
 		s.where.tasks, s.where.classItems = at(tasksNode), items(tasksNode)
 		p.classes(s, tasksNode)
 	}
+	rt := strategies.DefaultRuntime
+	if pr, ok := f.Get("runtime"); ok {
+		rt, _ = p.runtimeProfile(pr.Val, rt)
+	}
 	if pr, ok := p.Required(f, "strategies", "workload"); ok {
 		n := p.Deref(pr.Val)
 		s.where.strategies, s.where.strategyItems = at(n), items(n)
-		p.strategies(s, n)
+		p.strategies(s, n, &rt)
 	}
 	if !p.Failed() && tasksNode != nil {
 		p.horizon(s, tasksNode)
@@ -412,8 +416,9 @@ func (p *parser) step(n *yaml.Node, depth int) (StepSpec, int64, bool) {
 	return StepSpec{Kind: kind, Dur: d}, 1, good && !f.Bad
 }
 
-// strategies parses the strategy list.
-func (p *parser) strategies(s *Spec, n *yaml.Node) {
+// strategies parses the strategy list, whose runtime models default to
+// the values of the workload's runtime profile rt.
+func (p *parser) strategies(s *Spec, n *yaml.Node, rt *strategies.Runtime) {
 	if n.Kind != yaml.SequenceNode {
 		p.Errorf(n, "expected a list of strategies, got %s", schema.Describe(n))
 		return
@@ -428,7 +433,7 @@ func (p *parser) strategies(s *Spec, n *yaml.Node) {
 		if !ok {
 			continue
 		}
-		c, named, ok := p.strategy(item, s.Cores)
+		c, named, ok := p.strategy(item, s.Cores, rt)
 		if !ok {
 			continue
 		}
@@ -451,9 +456,10 @@ func (p *parser) strategies(s *Spec, n *yaml.Node) {
 }
 
 // strategy parses one strategy with the given machine cores by the
-// schema of its kind (strategies.Schemas), resolving its defaults. named
-// is the name's node, or nil when the name defaulted.
-func (p *parser) strategy(n *yaml.Node, cores int) (c strategies.Config, named *yaml.Node, ok bool) {
+// schema of its kind (strategies.Schemas), resolving its defaults, those
+// of the runtime models from its own runtime profile or else from rt.
+// named is the name's node, or nil when the name defaulted.
+func (p *parser) strategy(n *yaml.Node, cores int, rt *strategies.Runtime) (c strategies.Config, named *yaml.Node, ok bool) {
 	f := p.Mapping(n, "strategy", strategies.AllKeys())
 	ok = !f.Bad
 	kindPr, has := f.Get("kind")
@@ -474,6 +480,7 @@ func (p *parser) strategy(n *yaml.Node, cores int) (c strategies.Config, named *
 	}
 	c.Kind, c.Name = ks.Kind, kv
 	ks.Defaults(&c, cores)
+	own := *rt
 	for _, pr := range f.Pairs {
 		param, applies := ks.Param(pr.Name)
 		var good bool
@@ -482,6 +489,8 @@ func (p *parser) strategy(n *yaml.Node, cores int) (c strategies.Config, named *
 			p.Errorf(pr.Key, "field %q does not apply to kind %q (it takes %s)", pr.Name, ks.Kind, strings.Join(ks.Keys(), ", "))
 		case pr.Name == "kind":
 			good = true
+		case pr.Name == "runtime":
+			own, good = p.runtimeProfile(pr.Val, *rt)
 		case pr.Name == "name":
 			var name string
 			if name, good = p.Str(pr.Val); good {
@@ -494,6 +503,9 @@ func (p *parser) strategy(n *yaml.Node, cores int) (c strategies.Config, named *
 			good = p.param(&c, param, pr.Val)
 		}
 		ok = ok && good
+	}
+	if ok && ks.Resolve != nil {
+		ks.Resolve(&c, func(key string) bool { _, given := f.Get(key); return given }, &own)
 	}
 	if ok && ks.Check != nil {
 		if key, problem := ks.Check(&c); problem != "" {
@@ -520,6 +532,15 @@ func (p *parser) param(c *strategies.Config, param *strategies.Param, n *yaml.No
 		*field, ok = p.Bool(n)
 	case *sim.Time:
 		*field, ok = p.Duration(n)
+	case *float64:
+		*field, ok = p.Number(n, param.Key)
+	case *string:
+		var v string
+		if v, ok = p.Str(n); ok && !slices.Contains(param.Values, v) {
+			p.Unknown(p.Deref(n), param.Key, v, "", param.Values)
+			ok = false
+		}
+		*field = v
 	default:
 		panic(fmt.Sprintf("workloads: strategy parameter %s has a field of type %T", param.Key, field))
 	}

@@ -18,7 +18,7 @@ import (
 
 func TestExamplesParse(t *testing.T) {
 	exs := Examples()
-	want := []string{"gil", "http-client", "kitchen", "tornado", "tornado-asyncio-sleep",
+	want := []string{"gil", "gil-convoy", "http-client", "kitchen", "tornado", "tornado-asyncio-sleep",
 		"tornado-coroutine-sleep", "tornado-executor", "tornado-sync", "web-service"}
 	var names []string
 	for _, ex := range exs {
@@ -69,9 +69,9 @@ func TestTornadoDefaults(t *testing.T) {
 	pool := strategies.DefaultPoolSize(4)
 	want := []strategies.Config{
 		{Name: "sync-handler", Kind: strategies.KindBlocking, Workers: 1},
-		{Name: "coroutine+time.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool},
-		{Name: "run_on_executor", Kind: strategies.KindEventLoop, Loops: 1, Executor: 10, Offload: true},
-		{Name: "asyncio.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, AwaitBlocking: true},
+		{Name: "coroutine+time.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, LoopModel: strategies.LoopFIFO},
+		{Name: "run_on_executor", Kind: strategies.KindEventLoop, Loops: 1, Executor: 10, Offload: true, LoopModel: strategies.LoopFIFO},
+		{Name: "asyncio.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, AwaitBlocking: true, LoopModel: strategies.LoopFIFO},
 	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Load(tornado).Strategies =\n%+v\nwant\n%+v", s.Strategies, want)
@@ -110,11 +110,11 @@ strategies:
 		t.Errorf("closed class = %+v", c)
 	}
 	want := []strategies.Config{
-		{Name: "threaded", Kind: strategies.KindThreaded, Threads: 5, SwitchInterval: 5 * sim.Millisecond},
-		{Name: "t0", Kind: strategies.KindThreaded, Threads: 0, GIL: true, SwitchInterval: sim.Millisecond, SwitchCost: 10 * sim.Microsecond},
-		{Name: "event_loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 5},
+		{Name: "threaded", Kind: strategies.KindThreaded, Threads: 5, SwitchInterval: 5 * sim.Millisecond, GILHandover: strategies.HandoverFIFO},
+		{Name: "t0", Kind: strategies.KindThreaded, Threads: 0, GIL: true, SwitchInterval: sim.Millisecond, SwitchCost: 10 * sim.Microsecond, GILHandover: strategies.HandoverFIFO},
+		{Name: "event_loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 5, LoopModel: strategies.LoopFIFO},
 		{Name: "b", Kind: strategies.KindBlocking, Workers: 3},
-		{Name: "e", Kind: strategies.KindEventLoop, Loops: 2, Executor: 3, MaxConcurrency: 7, Offload: true},
+		{Name: "e", Kind: strategies.KindEventLoop, Loops: 2, Executor: 3, MaxConcurrency: 7, Offload: true, LoopModel: strategies.LoopFIFO},
 	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Strategies =\n%+v\nwant\n%+v", s.Strategies, want)

@@ -1,9 +1,9 @@
 package workloads
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
 
+	"asyncsim/internal/stream"
 	"asyncsim/sim"
 )
 
@@ -17,50 +17,6 @@ const (
 	purposeSteps   = "steps"
 	purposeThink   = "think"
 )
-
-// noClient marks a stream that belongs to a class rather than a client.
-const noClient = -1
-
-// streamPCG returns the generator of the random stream identified by
-// (seed, replication, class, purpose, client): FNV-1a 64 of those bytes,
-// spread by SplitMix64 into the two words of a PCG.
-func streamPCG(seed uint64, replication int, class, purpose string, client int) rand.PCG {
-	const (
-		offset = 14695981039346656037
-		prime  = 1099511628211
-	)
-	h := uint64(offset)
-	add := func(b []byte) {
-		for _, c := range b {
-			h ^= uint64(c)
-			h *= prime
-		}
-	}
-	var w [8]byte
-	word := func(v uint64) {
-		binary.LittleEndian.PutUint64(w[:], v)
-		add(w[:])
-	}
-	word(seed)
-	word(uint64(int64(replication)))
-	word(uint64(len(class)))
-	add([]byte(class))
-	word(uint64(len(purpose)))
-	add([]byte(purpose))
-	word(uint64(int64(client)))
-	a := splitMix64(&h)
-	b := splitMix64(&h)
-	return *rand.NewPCG(a, b)
-}
-
-// splitMix64 advances *s and returns its next SplitMix64 output.
-func splitMix64(s *uint64) uint64 {
-	*s += 0x9e3779b97f4a7c15
-	z := *s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
 
 // pcgRef is a rand.Source that draws from whichever PCG it points at, so
 // that one rand.Rand serves every stream without allocating.
@@ -89,8 +45,8 @@ func (s *Spec) Source(replication int) sim.Source {
 			if c.Count <= 0 {
 				continue
 			}
-			g.arrival = streamPCG(s.Seed, replication, c.Name, purposeArrival, noClient)
-			g.steps = streamPCG(s.Seed, replication, c.Name, purposeSteps, noClient)
+			g.arrival = stream.New(s.Seed, replication, c.Name, purposeArrival, stream.NoClient)
+			g.steps = stream.New(s.Seed, replication, c.Name, purposeSteps, stream.NoClient)
 			// An open class draws on every task: its own rand.Rand over
 			// each stream saves the hop through ref on the hot path.
 			g.arrivalRand, g.stepsRand = rand.New(&g.arrival), rand.New(&g.steps)
@@ -236,8 +192,8 @@ func (s *source) startClient(i int32, t *sim.Task) {
 	cl := c.Clients
 	client := int(g.next)
 	g.clients = append(g.clients, clientGen{
-		steps: streamPCG(s.spec.Seed, s.replication, c.Name, purposeSteps, client),
-		think: streamPCG(s.spec.Seed, s.replication, c.Name, purposeThink, client),
+		steps: stream.New(s.spec.Seed, s.replication, c.Name, purposeSteps, client),
+		think: stream.New(s.spec.Seed, s.replication, c.Name, purposeThink, client),
 	})
 	t.Class = int(i)
 	t.Arrival = g.at

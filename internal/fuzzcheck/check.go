@@ -657,10 +657,19 @@ func checkCPUWork(cfg strategies.Config, c *Case, r *run, maxRunning int) error 
 	}
 	switches := sim.Time(r.res.Values[sim.ContextSwitches])
 	want += switches * cfg.SwitchCost
+	// An iterating loop model adds resume_cost per resume and poll_cost
+	// per iteration; an iteration resumes at least one coroutine, so
+	// there are between 1 and switches polls (none without tasks).
+	var polls, pollsMax sim.Time
+	if cfg.Kind == strategies.KindEventLoop && cfg.LoopModel != strategies.LoopFIFO && switches > 0 {
+		want += switches * cfg.ResumeCost
+		polls, pollsMax = 1, switches
+	}
+	lo, hi := want+polls*cfg.PollCost, want+pollsMax*cfg.PollCost
 	got := r.res.CPUWork
 	if maxRunning <= c.Cores {
-		if got != want {
-			return fmt.Errorf("CPU work %v; the cpu steps and %d switches cost %v", got, switches, want)
+		if got < lo || got > hi {
+			return fmt.Errorf("CPU work %v; the cpu steps, %d switches and %d to %d polls cost %v to %v", got, switches, polls, pollsMax, lo, hi)
 		}
 		return nil
 	}
@@ -669,9 +678,9 @@ func checkCPUWork(cfg strategies.Config, c *Case, r *run, maxRunning int) error 
 			bursts++
 		}
 	}
-	bursts += switches
-	if got < want || got > want+bursts {
-		return fmt.Errorf("CPU work %v; the cpu steps and %d switches cost %v (and %d bursts might round up by %v)", got, switches, want, bursts, bursts)
+	bursts += switches + pollsMax
+	if got < lo || got > hi+bursts {
+		return fmt.Errorf("CPU work %v; the cpu steps, %d switches and %d to %d polls cost %v to %v (and %d bursts might round up by %v)", got, switches, polls, pollsMax, lo, hi, bursts, bursts)
 	}
 	return nil
 }

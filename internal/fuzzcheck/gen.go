@@ -100,8 +100,9 @@ func (r *reader) steps(b *strings.Builder, depth int) {
 // Workload returns a small workload, in YAML, described by data: up to
 // three task classes of open arrivals or closed-loop clients, with random
 // steps and durations, and up to four strategies of any kind with random
-// parameters (GIL, switch interval and cost, pool sizes, loops, executor,
-// offload, await_blocking, max_concurrency), and sometimes a warm-up.
+// parameters (GIL, switch interval and cost, the GIL's hand-over and
+// requester bias, pool sizes, loops, executor, offload, await_blocking,
+// max_concurrency, the loop model and its costs), and sometimes a warm-up.
 // Every workload it returns is valid.
 func Workload(data []byte) string {
 	r := &reader{data: data}
@@ -153,6 +154,9 @@ func Workload(data []byte) string {
 					si = "20us"
 				}
 				fmt.Fprintf(&b, ", gil: true, switch_interval: %s", si)
+				if r.chance(2) {
+					fmt.Fprintf(&b, ", gil_handover: cpython, gil_requester_bias: %s", pick(r, "0", "0.5", "0.8", "1"))
+				}
 			}
 		default:
 			fmt.Fprintf(&b, "kind: event_loop, loops: %d, executor: %d, max_concurrency: %d", 1+r.intn(3), 1+r.intn(3), r.intn(4))
@@ -161,6 +165,12 @@ func Workload(data []byte) string {
 			}
 			if r.chance(4) {
 				b.WriteString(", await_blocking: true")
+			}
+			switch r.intn(4) {
+			case 1:
+				b.WriteString(", loop_model: asyncio") // the built-in costs
+			case 2:
+				fmt.Fprintf(&b, ", loop_model: uvloop, poll_cost: %s, resume_cost: %s", pick(r, "0s", "1ns", "3us"), pick(r, "0s", "2ns", "5us"))
 			}
 		}
 		fmt.Fprintf(&b, ", switch_cost: %s}\n", cost)
@@ -225,10 +235,16 @@ func Tasks(data []byte) Case {
 			cfg.Kind, cfg.Threads = strategies.KindThreaded, r.intn(4)
 			cfg.SwitchInterval = sim.Time(pick(r, 3, 5, 8, 1000))
 			cfg.GIL = r.chance(2)
+			cfg.GILHandover = pick(r, strategies.HandoverFIFO, strategies.HandoverCPython)
+			cfg.GILRequesterBias = pick(r, 0, 0.5, 1)
 		default:
 			cfg.Kind, cfg.Loops, cfg.Executor = strategies.KindEventLoop, 1+r.intn(2), 1+r.intn(2)
 			cfg.MaxConcurrency = r.intn(3)
 			cfg.Offload, cfg.AwaitBlocking = r.chance(2), r.chance(5)
+			cfg.LoopModel = pick(r, strategies.LoopFIFO, strategies.LoopFIFO, strategies.LoopAsyncio, strategies.LoopUVLoop)
+			if cfg.LoopModel != strategies.LoopFIFO {
+				cfg.PollCost, cfg.ResumeCost = sim.Time(pick(r, 0, 1, 3)), sim.Time(pick(r, 0, 1, 2))
+			}
 		}
 		c.Strategies = append(c.Strategies, cfg)
 	}
