@@ -60,22 +60,25 @@ type figuresFile struct {
 }
 
 type figuresEntry struct {
-	Name          string        `json:"name"`
-	Kind          string        `json:"kind"`
-	Color         int           `json:"color"`
-	Tasks         int64         `json:"tasks"`
-	Latencies     int64         `json:"latencies"`
-	RunEnd        json.Number   `json:"run_end_s"`
-	BinWidth      json.Number   `json:"bin_s"`
-	Window        figuresWindow `json:"window"`
-	Contexts      int           `json:"contexts"`
-	TasksInWindow int64         `json:"tasks_in_window"`
+	Name          string          `json:"name"`
+	Kind          string          `json:"kind"`
+	Color         int             `json:"color"`
+	Tasks         int64           `json:"tasks"`
+	Latencies     int64           `json:"latencies"`
+	RunEnd        json.RawMessage `json:"run_end_s"`
+	BinWidth      json.RawMessage `json:"bin_s"`
+	Window        figuresWindow   `json:"window"`
+	Contexts      int             `json:"contexts"`
+	TasksInWindow int64           `json:"tasks_in_window"`
 }
 
+// zero is 0 seconds as figures.json writes it.
+var zero = json.RawMessage("0")
+
 type figuresWindow struct {
-	From json.Number  `json:"from_s"`
-	To   json.Number  `json:"to_s"`
-	Cut  timeline.Cut `json:"cut"`
+	From json.RawMessage `json:"from_s"`
+	To   json.RawMessage `json:"to_s"`
+	Cut  timeline.Cut    `json:"cut"`
 }
 
 // WriteFiguresJSON writes figures.json: the workload's name, description,
@@ -89,15 +92,15 @@ func WriteFiguresJSON(w io.Writer, r *Run) error {
 		Replications: r.Replications, Strategies: []figuresEntry{}}
 	for _, s := range r.Strategies {
 		e := figuresEntry{Name: s.Name, Kind: s.Kind, Color: s.Color, Tasks: s.Tasks, Latencies: s.Latencies,
-			RunEnd: "0", BinWidth: "0", Window: figuresWindow{From: "0", To: "0", Cut: timeline.CutEnd}}
+			RunEnd: zero, BinWidth: zero, Window: figuresWindow{From: zero, To: zero, Cut: timeline.CutEnd}}
 		if tl := s.Timeline; tl != nil {
-			e.RunEnd = json.Number(tl.End.FormatSeconds())
-			e.Window = figuresWindow{From: json.Number(tl.From.FormatSeconds()), To: json.Number(tl.To.FormatSeconds()), Cut: tl.Cut}
+			e.RunEnd = json.RawMessage(tl.End.FormatSeconds())
+			e.Window = figuresWindow{From: json.RawMessage(tl.From.FormatSeconds()), To: json.RawMessage(tl.To.FormatSeconds()), Cut: tl.Cut}
 			e.Contexts = tl.AllContexts
 			e.TasksInWindow = tl.AllTasks
 		}
 		if s.Series != nil {
-			e.BinWidth = json.Number(s.Series.Width.FormatSeconds())
+			e.BinWidth = json.RawMessage(s.Series.Width.FormatSeconds())
 		}
 		f.Strategies = append(f.Strategies, e)
 	}

@@ -91,7 +91,7 @@ func ReadRun(fsys fs.FS) (*Run, error) {
 		}
 		var width sim.Time
 		for _, x := range []struct {
-			n    json.Number
+			n    json.RawMessage // raw, so that a string or anything else is an error with a position here
 			t    *sim.Time
 			path []any
 		}{{e.RunEnd, &tl.End, []any{"run_end_s"}}, {e.Window.From, &tl.From, []any{"window", "from_s"}},
