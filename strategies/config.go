@@ -145,21 +145,21 @@ type Runtime struct {
 	RequesterBias float64
 }
 
-// DefaultRuntime holds the built-in defaults. They are provisional until
-// the calibration kit runs in full on a quiet machine (docs/runtimes.md
-// gives their sources):
-//   - asyncio's poll_cost 8us and resume_cost 7us: the kit's quick run on
-//     the loaded 2-vCPU development VM (Debian's CPython 3.11) measured
-//     about 6–11us per iteration and 7us per resume;
-//   - uvloop's: half of asyncio's, as issue 17 reports uvloop roughly
-//     halves the loop's own cost (not yet measured);
-//   - gil_requester_bias 0.8: with two CPU-bound threads the IO thread's
-//     mean wait under this model is switch_interval × (1/(1−bias) − 1/2),
-//     and the 20–26ms measured at 5ms (issue 17) gives bias 0.78–0.82.
+// DefaultRuntime holds the built-in defaults: the calibration kit's fit
+// (calibrate/measurements/debian12-cpython3.11.2/profile.yaml) to its full
+// run, five repetitions of every scenario, on the 2-vCPU development VM
+// with Debian 12's CPython 3.11.2 and python3-uvloop 0.17.0, the machine
+// otherwise idle, rounded to two figures:
+//   - asyncio's poll_cost 2.8us and resume_cost 2.4us (fitted 2.797us and
+//     2.382us per iteration and per resume);
+//   - uvloop's poll_cost 0 and resume_cost 1.5us (fitted 0us, the fit's
+//     negative intercept clamped at zero, and 1.522us);
+//   - gil_requester_bias 0.56: the median of the 30 per-repetition fits
+//     beside two and three CPU-bound threads (0.563).
 var DefaultRuntime = Runtime{
-	Asyncio:       LoopCosts{Poll: 8 * sim.Microsecond, Resume: 7 * sim.Microsecond},
-	UVLoop:        LoopCosts{Poll: 4 * sim.Microsecond, Resume: 3500},
-	RequesterBias: 0.8,
+	Asyncio:       LoopCosts{Poll: 2800, Resume: 2400},
+	UVLoop:        LoopCosts{Poll: 0, Resume: 1500},
+	RequesterBias: 0.56,
 }
 
 // Loop returns the costs of the loop model m, which is LoopAsyncio or
