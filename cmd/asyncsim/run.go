@@ -25,7 +25,8 @@ strategies, all seeing the identical tasks, and prints the comparison.
 
 With --out DIR it also writes, into DIR: summary.csv, summary.json and
 tasks.csv; the figures makespan.png, latency.png, utilization.png and
-timeline-STRATEGY.png; trace.json (Chrome trace events, for Perfetto or
+timeline-NAME.png per strategy (NAME its name, each byte other than
+letters, digits and ._+- written %XX); trace.json (Chrome trace events, for Perfetto or
 chrome://tracing); and the data behind the figures (figures.json,
 latency.csv, utilization.csv, timeline.csv), from which 'asyncsim plot
 DIR' redraws them. Timelines and traces cover a window of virtual time:
