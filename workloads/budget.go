@@ -52,20 +52,11 @@ type Limits struct {
 // EstimateWork estimates the work of simulating every replication of s
 // under each of cfgs (normally s.Strategies, or a selection of them).
 func EstimateWork(s *Spec, cfgs []strategies.Config, lim Limits) Work {
-	var steps, cpu float64
-	for i := range s.Classes {
-		c := &s.Classes[i]
-		n := tasksBefore(c, lim.Until)
-		steps += n * float64(expandedSteps(c.Steps))
-		cpu += n * meanCPU(c.Steps)
-	}
+	steps, cpu := s.demand(lim.Until)
 	w := Work{Runs: len(cfgs) * s.Replications}
 	reps := float64(s.Replications)
 	for _, c := range cfgs {
-		runSteps, handovers := steps, 0.0
-		if c.GIL && c.SwitchInterval > 0 {
-			handovers = cpu / float64(c.SwitchInterval)
-		}
+		runSteps, handovers := steps, forcedHandovers(c, cpu)
 		if lim.MaxEvents > 0 {
 			// Every step and hand-over is at least one event.
 			runSteps = min(runSteps, float64(lim.MaxEvents))
@@ -75,6 +66,29 @@ func EstimateWork(s *Spec, cfgs []strategies.Config, lim Limits) Work {
 		w.Handovers += reps * handovers
 	}
 	return w
+}
+
+// demand returns, for one replication of s, the steps of its tasks
+// (repeats multiplied out) and their mean CPU time, counting only the
+// tasks that arrive before until (all of them when until is 0).
+func (s *Spec) demand(until sim.Time) (steps, cpu float64) {
+	for i := range s.Classes {
+		c := &s.Classes[i]
+		n := tasksBefore(c, until)
+		steps += n * float64(expandedSteps(c.Steps))
+		cpu += n * meanCPU(c.Steps)
+	}
+	return steps, cpu
+}
+
+// forcedHandovers estimates how often strategy c, running cpu of CPU time,
+// forces the GIL to change hands: once a switch_interval (none without a
+// GIL).
+func forcedHandovers(c strategies.Config, cpu float64) float64 {
+	if !c.GIL || c.SwitchInterval <= 0 {
+		return 0
+	}
+	return cpu / float64(c.SwitchInterval)
 }
 
 // tasksBefore estimates the tasks of class c that arrive before until (all

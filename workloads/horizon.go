@@ -20,14 +20,12 @@ func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
 		// A loop model's costs are at most one poll and one resume a step.
 		switchCost = max(switchCost, float64(c.SwitchCost)+float64(c.PollCost)+float64(c.ResumeCost))
 	}
-	var work, last, cpu, steps float64
+	steps, cpu := s.demand(0)
+	var work, last float64
 	for i := range s.Classes {
 		c := &s.Classes[i]
 		n := float64(c.tasks())
-		expanded := float64(expandedSteps(c.Steps))
-		steps += n * expanded
-		cpu += n * meanCPU(c.Steps)
-		work += n * (meanWork(c.Steps) + switchCost*(expanded+1))
+		work += n * (meanWork(c.Steps) + switchCost*(float64(expandedSteps(c.Steps))+1))
 		if c.Clients != nil {
 			last = max(last, float64(c.Start)+float64(c.Clients.Requests)*c.Clients.Think.clampedMean())
 		} else {
@@ -45,10 +43,7 @@ func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
 		return
 	}
 	for i, c := range s.Strategies {
-		if !c.GIL {
-			continue
-		}
-		if handovers := cpu / float64(c.SwitchInterval); handovers > maxEvents {
+		if handovers := forcedHandovers(c, cpu); handovers > maxEvents {
 			p.Errorf(p.strategyNodes[i], "switch_interval %s is too short for this workload: the GIL could change hands about %.3g times per replication, more than %d",
 				fmtTime(c.SwitchInterval), handovers, int64(maxEvents))
 		}
