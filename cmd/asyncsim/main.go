@@ -32,9 +32,9 @@ import (
 	"asyncsim/workloads"
 )
 
-// strategiesHelp is 'asyncsim help strategies': the strategies' reference
-// table, generated from their schema.
-var strategiesHelp = "The parameters of each strategy kind (a strategy of a workload's\nstrategies list):\n\n" + strategies.Reference()
+// strategiesHelp is the heading of 'asyncsim help strategies', above the
+// strategies' reference table generated from their schema.
+const strategiesHelp = "The parameters of each strategy kind (a strategy of a workload's\nstrategies list):\n\n"
 
 // Exit codes of the output contract.
 const (
@@ -85,7 +85,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	if name == "help" && args[1] == "strategies" {
-		fmt.Fprint(stdout, strategiesHelp)
+		fmt.Fprint(stdout, strategiesHelp+strategies.Reference())
 		return exitOK
 	}
 	if name == "help" {
