@@ -24,10 +24,14 @@ const (
 	InIO
 	// Blocked: an event loop's thread stuck in a blocking call.
 	Blocked
+	// Acquiring: a worker or thread waiting for a unit of a resource
+	// (holding no GIL).
+	Acquiring
 	numStates
 )
 
-var stateNames = [...]string{Idle: "idle", Running: "running", Waiting: "waiting", InIO: "io", Blocked: "blocked"}
+var stateNames = [...]string{Idle: "idle", Running: "running", Waiting: "waiting", InIO: "io", Blocked: "blocked",
+	Acquiring: "acquiring"}
 
 // String returns the state's name as timelines and traces show it.
 func (s State) String() string {
@@ -38,7 +42,7 @@ func (s State) String() string {
 }
 
 // States lists every state, in display order.
-func States() []State { return []State{Idle, Running, Waiting, InIO, Blocked} }
+func States() []State { return []State{Idle, Running, Waiting, Acquiring, InIO, Blocked} }
 
 // ContextInfo names a context: a worker process, a thread, an event loop's
 // thread or an executor thread.
@@ -92,8 +96,14 @@ type TaskRecord struct {
 	Arrival    Time
 	Start      Time
 	Completion Time
-	// Counted is false for tasks that arrived before the warm-up ended.
+	// Counted is false for tasks of requests first sent before the
+	// warm-up ended.
 	Counted bool
+	// Attempt is the attempt's number within its request (Task.Attempt).
+	Attempt int
+	// Outcome is how the attempt ended. A rejected or abandoned attempt
+	// has Start and Completion at the instant it ended.
+	Outcome Outcome
 }
 
 // Config sets up one run.
@@ -114,6 +124,15 @@ type Config struct {
 	Recorder Recorder
 	// ExpectedTasks, if known, sizes the latency store up front.
 	ExpectedTasks int64
+	// Classes is the number of task classes (Task.Class is below it), for
+	// the figures per class (Summary.Classes).
+	Classes int
+	// Resources are the limited resources that Acquire steps take, indexed
+	// by Step.Resource.
+	Resources []Resource
+	// Clients gives, per class, how its clients give up and retry; nil,
+	// or a zero Client, is clients that wait forever.
+	Clients []Client
 	// MaxInFlight stops the run with an *InFlightError when more tasks
 	// than this are in flight at once (arrived and not finished), or more than
 	// StepsPerTaskInFlight times as many of their steps. Every task in

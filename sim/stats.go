@@ -27,6 +27,18 @@ const (
 	LoopBlocked
 	GILWait
 	ContextSwitches
+	// The figures of clients that give up, full queues and requests
+	// (see Services in DESIGN.md). Without those features Requests and
+	// Succeeded equal the tasks, and the others are zero.
+	Requests
+	Succeeded
+	Failed
+	Rejected
+	Timeouts
+	RetriesSent
+	SYNRetries
+	Goodput
+	WastedCPU
 	NumMetrics
 )
 
@@ -45,6 +57,15 @@ var metricNames = [NumMetrics]string{
 	LoopBlocked:     "loop_blocked_s",
 	GILWait:         "gil_wait_s",
 	ContextSwitches: "context_switches",
+	Requests:        "requests",
+	Succeeded:       "succeeded",
+	Failed:          "failed",
+	Rejected:        "rejected",
+	Timeouts:        "timeouts",
+	RetriesSent:     "retries_sent",
+	SYNRetries:      "syn_retries",
+	Goodput:         "goodput_per_s",
+	WastedCPU:       "wasted_cpu_s",
 }
 
 // String returns the metric's name in CSV and JSON output ("makespan_s").
@@ -76,6 +97,12 @@ type Summary struct {
 	Tasks int64
 	// Values holds each metric, indexed by Metric; times in seconds.
 	Values [NumMetrics]float64
+	// Resources holds each resource's metrics, indexed like
+	// Config.Resources and then by ResourceMetric; nil without resources.
+	Resources [][NumResourceMetrics]float64
+	// Classes holds each task class's metrics, indexed by class and then
+	// by Metric: those ClassMetrics lists are set, the others zero.
+	Classes [][NumMetrics]float64
 }
 
 // Result is the outcome of one run: its summary and the latencies behind
@@ -298,9 +325,20 @@ type Aggregate struct {
 	// CI95 is the half-width of the Student-t 95% confidence interval of
 	// each mean; zero with a single replication.
 	CI95 [NumMetrics]float64
+	// Resources and Classes are the means and half-widths of
+	// Summary.Resources and Summary.Classes, indexed likewise.
+	Resources []Estimates[[NumResourceMetrics]float64]
+	Classes   []Estimates[[NumMetrics]float64]
 }
 
-// Combine aggregates the summaries of a strategy's replications.
+// Estimates are the means of a group of figures over replications and
+// the half-widths of their 95% confidence intervals.
+type Estimates[V any] struct {
+	Mean, CI95 V
+}
+
+// Combine aggregates the summaries of a strategy's replications, which
+// all come from one workload (so have the same resources and classes).
 func Combine(runs []Summary) Aggregate {
 	agg := Aggregate{Replications: len(runs)}
 	if len(runs) == 0 {
@@ -316,14 +354,37 @@ func Combine(runs []Summary) Aggregate {
 	if n := len(runs); n > 1 {
 		t = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
 	}
-	for m := range NumMetrics {
-		for i, r := range runs {
-			xs[i] = r.Values[m]
+	// estimate returns the mean of one figure over the runs and its
+	// confidence half-width.
+	estimate := func(figure func(r *Summary) float64) (mean, ci95 float64) {
+		for i := range runs {
+			xs[i] = figure(&runs[i])
 		}
 		mean, std := stat.MeanStdDev(xs, nil)
-		agg.Mean[m] = mean
 		if len(runs) > 1 {
-			agg.CI95[m] = t * std / math.Sqrt(float64(len(runs)))
+			ci95 = t * std / math.Sqrt(float64(len(runs)))
+		}
+		return mean, ci95
+	}
+	for m := range NumMetrics {
+		agg.Mean[m], agg.CI95[m] = estimate(func(r *Summary) float64 { return r.Values[m] })
+	}
+	if n := len(runs[0].Resources); n > 0 {
+		agg.Resources = make([]Estimates[[NumResourceMetrics]float64], n)
+		for i := range n {
+			for m := range NumResourceMetrics {
+				agg.Resources[i].Mean[m], agg.Resources[i].CI95[m] =
+					estimate(func(r *Summary) float64 { return r.Resources[i][m] })
+			}
+		}
+	}
+	if n := len(runs[0].Classes); n > 0 {
+		agg.Classes = make([]Estimates[[NumMetrics]float64], n)
+		for i := range n {
+			for _, m := range ClassMetrics() {
+				agg.Classes[i].Mean[m], agg.Classes[i].CI95[m] =
+					estimate(func(r *Summary) float64 { return r.Classes[i][m] })
+			}
 		}
 	}
 	return agg

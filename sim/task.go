@@ -15,9 +15,15 @@ const (
 	// BlockingIO is a blocking call (time.sleep, requests.get): it holds the
 	// thread that makes it, and blocks an event loop's thread.
 	BlockingIO
+	// Acquire takes one unit of the resource Step.Resource, waiting for one
+	// if none is free: the start of a `hold` block.
+	Acquire
+	// Release gives back the unit of Step.Resource that the matching
+	// Acquire took: the end of a `hold` block.
+	Release
 )
 
-var stepKindNames = [...]string{CPU: "cpu", IO: "io", BlockingIO: "blocking_io"}
+var stepKindNames = [...]string{CPU: "cpu", IO: "io", BlockingIO: "blocking_io", Acquire: "acquire", Release: "release"}
 
 // String returns the step kind's YAML name.
 func (k StepKind) String() string {
@@ -27,10 +33,15 @@ func (k StepKind) String() string {
 	return "StepKind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Step is one sampled step of a task.
+// Step is one sampled step of a task. A `hold` block is flattened into
+// an Acquire step, the block's steps and a Release step.
 type Step struct {
 	Kind StepKind
-	Dur  Time
+	// Resource is the index in Config.Resources of an Acquire or Release
+	// step's resource (it fits in Kind's padding: a Step stays 16 bytes).
+	Resource int32
+	// Dur is a cpu, io or blocking_io step's duration.
+	Dur Time
 }
 
 // Task is one request: a sequence of sampled steps arriving at an instant.
@@ -46,8 +57,13 @@ type Task struct {
 	Client int
 	// Request is the request's number within its client (0, 1, ...).
 	Request int
-	// Arrival is when the task arrives.
+	// Arrival is when the task arrives: for a retry, when the client sends
+	// it again.
 	Arrival Time
+	// Attempt numbers the attempts of one request: 0 for the first send,
+	// 1 for the first retry, ... The source fills in 0; the engine makes
+	// the retries.
+	Attempt int
 	// Steps are the task's steps, run in order.
 	Steps []Step
 }

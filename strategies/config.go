@@ -63,6 +63,16 @@ type Config struct {
 	// SwitchCost is CPU consumed per context switch (blocking, threaded) or
 	// per coroutine resume (event_loop).
 	SwitchCost sim.Time
+	// Bounded makes Backlog the bound of the tasks waiting for a context:
+	// the accept queue (blocking), the queue for a free thread (threaded),
+	// each loop's admission queue (event_loop, with MaxConcurrency). An
+	// arrival that finds it full is refused. Without Bounded the queue has
+	// no bound; Backlog 0 with Bounded is a loss system.
+	Bounded bool
+	Backlog int
+	// BacklogFull is what a refused arrival meets: BacklogReject or
+	// BacklogSYNRetry.
+	BacklogFull string
 
 	// The runtime models' parameters come last, after those of the exact
 	// rules, so that adding them left the drivers' hot fields in place.
@@ -96,6 +106,16 @@ const (
 	// HandoverCPython follows CPython's ceval_gil.c: per-waiter timers, a
 	// requester, and the winner drawn by the operating system.
 	HandoverCPython = "cpython"
+)
+
+// What an arrival that finds the backlog full meets (Config.BacklogFull).
+const (
+	// BacklogReject answers at once with an error (a 503): the attempt is
+	// rejected.
+	BacklogReject = "reject"
+	// BacklogSYNRetry is a kernel's listen backlog: the SYN is dropped and
+	// the client retransmits it (sim.SYNRetransmissions).
+	BacklogSYNRetry = "syn_retry"
 )
 
 // The loop models (Config.LoopModel).
