@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"asyncsim/sim"
@@ -32,7 +33,7 @@ replications: 6
 		t.Fatal(err)
 	}
 	got, err := Run(spec, Options{Jobs: 1, Context: context.Background()})
-	if err != nil || got.Strategies[1].Aggregate != want.Strategies[1].Aggregate {
+	if err != nil || !reflect.DeepEqual(got.Strategies[1].Aggregate, want.Strategies[1].Aggregate) {
 		t.Errorf("with a live context: %v, %+v; want %+v", err, got.Strategies[1].Aggregate, want.Strategies[1].Aggregate)
 	}
 

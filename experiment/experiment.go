@@ -57,6 +57,9 @@ type StrategyResult struct {
 	// Sketches holds each replication's sketch of its counted latencies
 	// (sim.Result.Sketch): nil for one whose latencies are in Latencies.
 	Sketches []*sim.QuantileSketch
+	// ClassLatencies holds each replication's latencies per class
+	// (sim.Result.Classes): [replication][class].
+	ClassLatencies [][]sim.Latencies
 	// Contexts names the contexts of the first replication, by id.
 	Contexts []sim.ContextInfo
 	// Events counts the events of all replications.

@@ -3,6 +3,7 @@ package experiment
 import (
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -157,7 +158,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	for i := range a.Strategies {
 		sa, sb := a.Strategies[i], b.Strategies[i]
-		if sa.Aggregate != sb.Aggregate {
+		if !reflect.DeepEqual(sa.Aggregate, sb.Aggregate) {
 			t.Errorf("%s: aggregate differs between 1 and 4 jobs", sa.Config.Name)
 		}
 		for rep := range sa.Latencies {

@@ -128,3 +128,13 @@ func (e *DeadlockError) Error() string {
 	return fmt.Sprintf("deadlock at virtual time %v: tasks wait for resources no task will give back (%s)",
 		e.At, strings.Join(parts, ", "))
 }
+
+// Latencies are the latencies of a set of succeeded requests: exactly,
+// while there are at most ExactLatencies, beyond that in a sketch.
+type Latencies struct {
+	// Exact holds the latencies, in no particular order, or is nil when
+	// Sketch is set.
+	Exact []Time
+	// Sketch summarises them when there are more than ExactLatencies.
+	Sketch *QuantileSketch
+}

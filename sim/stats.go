@@ -117,6 +117,10 @@ type Result struct {
 	// Sketch summarises the latencies of a run of more than ExactLatencies
 	// counted tasks, whose percentiles are then within SketchAccuracy.
 	Sketch *QuantileSketch
+	// Classes holds the latencies of each class's succeeded requests, by
+	// class. With a single class its one element shares Latencies and
+	// Sketch.
+	Classes []Latencies
 	// FirstArrival is the first counted arrival and LastCompletion the
 	// last counted completion: the window of the time averages.
 	FirstArrival, LastCompletion Time

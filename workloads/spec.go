@@ -22,6 +22,9 @@ type Spec struct {
 	Warmup sim.Time
 	// Cores is machine.cores (default 1).
 	Cores int
+	// Resources are the limited resources (top-level `resources`), in
+	// file order; a hold step names one by its index here.
+	Resources []sim.Resource
 	// Classes are the task classes, in file order.
 	Classes []Class
 	// Strategies are the strategies to compare, in file order, with their
@@ -57,10 +60,27 @@ type Class struct {
 	// Interarrival is the gap between successive open arrivals; nil means
 	// every task arrives at Start.
 	Interarrival *Dist
+	// Rate, when not nil, makes the open arrivals a Poisson stream whose
+	// rate changes by segments (arrival.rate); Interarrival is then nil.
+	Rate []RateSegment
 	// Clients describes closed-loop clients, or is nil for open arrivals.
 	Clients *Clients
+	// Timeout is how long a client waits for an attempt before giving up
+	// on it; 0 is forever.
+	Timeout sim.Time
+	// Retries is how many more attempts a request may make.
+	Retries int
+	// Backoff is the wait before each retry; nil is none.
+	Backoff *Dist
 	// Steps are the steps of every task of the class, run in order.
 	Steps []StepSpec
+}
+
+// RateSegment is one segment of arrival.rate: For long, PerSecond
+// arrivals per second (0: a pause).
+type RateSegment struct {
+	For       sim.Time
+	PerSecond float64
 }
 
 // Clients are closed-loop clients: each sends Requests requests one after
@@ -77,8 +97,12 @@ type Clients struct {
 
 // StepSpec is one step of a class: a cpu, io or blocking_io step of
 // duration Dur, or (Repeat > 0) a repeat block running Steps Repeat times,
-// with Dur nil.
+// with Dur nil, or (Hold >= 0) a hold block running Steps while holding
+// one unit of resource Hold.
 type StepSpec struct {
+	// Hold is the index in Spec.Resources of a hold block's resource, or
+	// -1 for any other step.
+	Hold int
 	// Kind is the step's kind (unused for a repeat block).
 	Kind sim.StepKind
 	// Dur is the step's duration.
