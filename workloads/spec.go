@@ -97,13 +97,13 @@ type Clients struct {
 
 // StepSpec is one step of a class: a cpu, io or blocking_io step of
 // duration Dur, or (Repeat > 0) a repeat block running Steps Repeat times,
-// with Dur nil, or (Hold >= 0) a hold block running Steps while holding
-// one unit of resource Hold.
+// with Dur nil, or (Kind sim.Acquire) a hold block running Steps while
+// holding one unit of Spec.Resources[Resource], with Dur nil.
 type StepSpec struct {
-	// Hold is the index in Spec.Resources of a hold block's resource, or
-	// -1 for any other step.
-	Hold int
-	// Kind is the step's kind (unused for a repeat block).
+	// Resource is a hold block's resource, an index in Spec.Resources.
+	Resource int
+	// Kind is the step's kind: sim.Acquire for a hold block (unused for
+	// a repeat block).
 	Kind sim.StepKind
 	// Dur is the step's duration.
 	Dur *Dist
