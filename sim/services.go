@@ -23,8 +23,8 @@ const (
 // requestCounts are the counts of one class's counted requests.
 type requestCounts struct {
 	requests, succeeded, failed, rejected, timeouts, retriesSent, synRetries int64
-	wastedCPU                                                             Time
-	sumLatency                                                            float64 // of the succeeded, in ns
+	wastedCPU                                                                Time
+	sumLatency                                                               float64 // of the succeeded, in ns
 }
 
 // unitPool is one pool of a resource: its free units and its FIFO of
@@ -46,7 +46,7 @@ type unitWaiter struct {
 // are, how many units are held and tasks wait across them, and the
 // integrals of those counts.
 type resourceState struct {
-	first, pools int // its pools are pools[first : first+pools]
+	first, pools  int // its pools are pools[first : first+pools]
 	held, waiting int
 	since         Time    // the integrals are up to date until then
 	heldInt       float64 // unit-nanoseconds held
