@@ -291,3 +291,215 @@ func (c changes) spans(ctx int32, st sim.State) [][2]sim.Time {
 	}
 	return out
 }
+
+func TestBacklog(t *testing.T) {
+	// Three tasks at 0, each a call of 1 s; one context, which the first
+	// takes at once.
+	three := func(kind sim.StepKind) sim.Source {
+		return &simtest.ListSource{Tasks: batch(3, 0, steps(kind, sim.Second))}
+	}
+	tests := []struct {
+		name string
+		cfg  Config
+		kind sim.StepKind
+		want map[attemptKey]ending
+	}{
+		// backlog 1: task 1 waits in the queue and runs [1 s, 2 s]; task 2
+		// finds the queue full and is rejected at 0.
+		{"blocking backlog:1", Config{Kind: KindBlocking, Workers: 1, Bounded: true, Backlog: 1}, sim.BlockingIO,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: done(2 * sim.Second), {2, 0}: rejected(0)}},
+		// backlog 0, a loss system: 1 and 2 are rejected.
+		{"blocking backlog:0", Config{Kind: KindBlocking, Workers: 1, Bounded: true, Backlog: 0}, sim.BlockingIO,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: rejected(0), {2, 0}: rejected(0)}},
+		{"threaded backlog:1", Config{Kind: KindThreaded, Threads: 1, Bounded: true, Backlog: 1}, sim.BlockingIO,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: done(2 * sim.Second), {2, 0}: rejected(0)}},
+		{"threaded backlog:0", Config{Kind: KindThreaded, Threads: 1, Bounded: true, Backlog: 0}, sim.BlockingIO,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: rejected(0), {2, 0}: rejected(0)}},
+		// One coroutine at a time (max_concurrency 1): the admission queue
+		// is the backlog.
+		{"event_loop backlog:1", Config{Kind: KindEventLoop, MaxConcurrency: 1, Bounded: true, Backlog: 1}, sim.IO,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: done(2 * sim.Second), {2, 0}: rejected(0)}},
+		{"event_loop backlog:0", Config{Kind: KindEventLoop, MaxConcurrency: 1, Bounded: true, Backlog: 0}, sim.IO,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: rejected(0), {2, 0}: rejected(0)}},
+		{"event_loop asyncio backlog:0", Config{Kind: KindEventLoop, LoopModel: LoopAsyncio, MaxConcurrency: 1, Bounded: true, Backlog: 0}, sim.IO,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: rejected(0), {2, 0}: rejected(0)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, recs, err := svcRun(t, tt.cfg, sim.Config{}, three(tt.kind))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEnds(t, recs, tt.want)
+			var rej float64
+			for _, e := range tt.want {
+				if e.outcome == sim.OutcomeRejected {
+					rej++
+				}
+			}
+			// Requests 3, all rejections failures; tasks (served attempts)
+			// 3 − rejected, over the makespan from 0 to the last completion.
+			makespan := 1 + 2 - rej // 2 s with one waiting, 1 s with none
+			if rej == 2 {
+				makespan = 1
+			}
+			checkValues(t, &res.Values, map[sim.Metric]float64{
+				sim.Requests: 3, sim.Succeeded: 3 - rej, sim.Failed: rej, sim.Rejected: rej, sim.Timeouts: 0,
+				sim.Makespan: makespan, sim.Goodput: (3 - rej) / makespan, sim.Throughput: (3 - rej) / makespan,
+			})
+			if res.Tasks != int64(3-rej) {
+				t.Errorf("tasks = %d; want %v", res.Tasks, 3-rej)
+			}
+		})
+	}
+}
+
+func TestClosedLoopAfterRejection(t *testing.T) {
+	// One worker, backlog 0. Task A (class 0) arrives at 0 and calls for
+	// 1 s. A client (class 1) sends its first request at 0.5 s: rejected
+	// (the worker is busy, nothing may wait). It thinks 1 s and sends its
+	// second at 1.5 s: the worker is free since 1 s, so it ends at 2.5 s.
+	call := steps(sim.BlockingIO, sim.Second)
+	src := &simtest.ListSource{Requests: 2, Think: sim.Second, Tasks: []sim.Task{
+		{Class: 0, Index: 0, Client: -1, Arrival: 0, Steps: call},
+		{Class: 1, Index: 0, Client: 0, Request: 0, Arrival: 500 * ms, Steps: call},
+	}}
+	res, recs, err := svcRun(t, Config{Kind: KindBlocking, Workers: 1, Bounded: true}, sim.Config{Classes: 2}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || recs[0].Outcome != sim.OutcomeRejected || recs[0].Completion != 500*ms ||
+		recs[2].Class != 1 || recs[2].Arrival != 1500*ms || recs[2].Completion != 2500*ms {
+		t.Errorf("records %+v; want the client's rejection at 0.5s, then its request [1.5s, 2.5s]", recs)
+	}
+	checkValues(t, &res.Values, map[sim.Metric]float64{sim.Requests: 3, sim.Succeeded: 2, sim.Rejected: 1, sim.Failed: 1})
+	checkValues(t, &res.Summary.Classes[1], map[sim.Metric]float64{sim.Requests: 2, sim.Succeeded: 1, sim.Rejected: 1,
+		sim.LatencyMean: 1, sim.LatencyP99: 1})
+	checkValues(t, &res.Summary.Classes[0], map[sim.Metric]float64{sim.Requests: 1, sim.Succeeded: 1, sim.Rejected: 0})
+}
+
+func TestTimeouts(t *testing.T) {
+	// Three requests at 0, each cpu 10ms · call 990ms; clients give up
+	// after 1.5 s. d is the give-up instant of an attempt sent at 0: the
+	// first nanosecond after its deadline, 1.5 s + 1 ns.
+	const d = 1500*ms + 1
+	three := func(call sim.StepKind) sim.Source {
+		return &simtest.ListSource{Tasks: batch(3, 0, steps(sim.CPU, 10*ms, call, 990*ms))}
+	}
+	tests := []struct {
+		name    string
+		cfg     Config
+		call    sim.StepKind
+		retries int
+		want    map[attemptKey]ending
+		values  map[sim.Metric]float64
+	}{
+		// One worker serves them one after another, ending at 1, 2 and
+		// 3 s: task 0 in time; 1 and 2 were given up at d and complete
+		// late, their CPU (10 ms each) wasted.
+		{"blocking", Config{Kind: KindBlocking, Workers: 1}, sim.BlockingIO, 0,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: late(2 * sim.Second), {2, 0}: late(3 * sim.Second)},
+			map[sim.Metric]float64{sim.Requests: 3, sim.Succeeded: 1, sim.Failed: 2, sim.Timeouts: 2, sim.RetriesSent: 0,
+				sim.WastedCPU: 0.020, sim.LatencyMean: 1, sim.Makespan: 3, sim.Throughput: 1, sim.Goodput: 1.0 / 3}},
+		// With one retry each (no backoff), 1 and 2 are sent again at d,
+		// queueing behind 2's first attempt: the worker runs 1 [1, 2 s],
+		// 2 [2, 3 s], 1's retry [3, 4 s], 2's retry [4, 5 s]. The retries'
+		// deadlines are d + 1.5 s = 3.000000001 s: both complete late, and
+		// with no retries left their requests fail.
+		{"blocking retries:1", Config{Kind: KindBlocking, Workers: 1}, sim.BlockingIO, 1,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: late(2 * sim.Second), {2, 0}: late(3 * sim.Second),
+				{1, 1}: late(4 * sim.Second), {2, 1}: late(5 * sim.Second)},
+			map[sim.Metric]float64{sim.Requests: 3, sim.Succeeded: 1, sim.Failed: 2, sim.Timeouts: 4, sim.RetriesSent: 2,
+				sim.WastedCPU: 0.040, sim.LatencyMean: 1, sim.Makespan: 5, sim.Throughput: 1, sim.Goodput: 0.2}},
+		// The event loop serves everyone in time: the CPU runs [0, 10ms],
+		// [10, 20ms], [20, 30ms], and the awaits end at 1, 1.01, 1.02 s.
+		{"event_loop retries:1", Config{Kind: KindEventLoop}, sim.IO, 1,
+			map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: done(1010 * ms), {2, 0}: done(1020 * ms)},
+			map[sim.Metric]float64{sim.Requests: 3, sim.Succeeded: 3, sim.Failed: 0, sim.Timeouts: 0, sim.RetriesSent: 0,
+				sim.WastedCPU: 0, sim.LatencyMean: 1.01, sim.Makespan: 1.02}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clients := []sim.Client{{Timeout: 1500 * ms, Retries: tt.retries}}
+			res, recs, err := svcRun(t, tt.cfg, sim.Config{Cores: 1, Clients: clients}, three(tt.call))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEnds(t, recs, tt.want)
+			checkValues(t, &res.Values, tt.values)
+			for _, r := range recs {
+				if r.Attempt == 1 && r.Arrival != d {
+					t.Errorf("task %d's retry sent at %v; want %v", r.Index, r.Arrival, sim.Time(d))
+				}
+			}
+		})
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	// One worker, backlog 0, one retry after a backoff of 300 ms. Tasks 0
+	// and 1 arrive at 0 and call for 1 s: 1 is rejected at 0 and sent
+	// again at 0.3 s, rejected again (the worker is busy until 1 s): it
+	// fails at 0.3 s. A completion exactly at its deadline is in time:
+	// task 2, alone at 2 s, with a timeout of 1 s, ends at 3 s.
+	call := steps(sim.BlockingIO, sim.Second)
+	src := &simtest.ListSource{Tasks: []sim.Task{
+		{Index: 0, Client: -1, Arrival: 0, Steps: call},
+		{Index: 1, Client: -1, Arrival: 0, Steps: call},
+		{Index: 2, Client: -1, Arrival: 2 * sim.Second, Steps: call},
+	}}
+	clients := []sim.Client{{Timeout: sim.Second, Retries: 1, Backoff: func() sim.Time { return 300 * ms }}}
+	res, recs, err := svcRun(t, Config{Kind: KindBlocking, Workers: 1, Bounded: true}, sim.Config{Clients: clients}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEnds(t, recs, map[attemptKey]ending{{0, 0}: done(sim.Second), {1, 0}: rejected(0), {1, 1}: rejected(300 * ms),
+		{2, 0}: done(3 * sim.Second)})
+	checkValues(t, &res.Values, map[sim.Metric]float64{sim.Requests: 3, sim.Succeeded: 2, sim.Failed: 1, sim.Rejected: 2,
+		sim.Timeouts: 0, sim.RetriesSent: 1, sim.LatencyMean: 1})
+}
+
+func TestSYNRetry(t *testing.T) {
+	// A one-worker sync server, accept queue of 2 (listen(1) on Linux),
+	// five requests at 0 of 100 ms each. 0 runs [0, 0.1 s], 1 and 2 wait
+	// and run until 0.3 s; the SYNs of 3 and 4 are dropped and
+	// retransmitted at 1 s: 3 finds the worker idle and runs
+	// [1, 1.1 s], 4 waits and runs [1.1, 1.2 s]. All five succeed, two
+	// about a second late; two retransmissions.
+	src := &simtest.ListSource{Tasks: batch(5, 0, steps(sim.BlockingIO, 100*ms))}
+	cfg := Config{Kind: KindBlocking, Workers: 1, Bounded: true, Backlog: 2, BacklogFull: BacklogSYNRetry}
+	res, recs, err := svcRun(t, cfg, sim.Config{}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEnds(t, recs, map[attemptKey]ending{{0, 0}: done(100 * ms), {1, 0}: done(200 * ms), {2, 0}: done(300 * ms),
+		{3, 0}: done(1100 * ms), {4, 0}: done(1200 * ms)})
+	checkValues(t, &res.Values, map[sim.Metric]float64{sim.Requests: 5, sim.Succeeded: 5, sim.SYNRetries: 2,
+		sim.Rejected: 0, sim.LatencyMax: 1.2})
+
+	// With a backlog of 0 and a client timeout of 2 s: 1..4 are dropped at
+	// 0 and retransmitted at 1 s, when the worker is idle: 1 runs
+	// [1, 1.1 s]; 2, 3, 4 are dropped again, retransmitted at 3 s — but
+	// their clients gave up at 2 s + 1 ns: abandoned, never served.
+	src.Rewind()
+	cfg.Backlog = 0
+	res, recs, err = svcRun(t, cfg, sim.Config{Clients: []sim.Client{{Timeout: 2 * sim.Second}}}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaveUp := ending{2*sim.Second + 1, sim.OutcomeAbandoned}
+	checkEnds(t, recs, map[attemptKey]ending{{0, 0}: done(100 * ms), {1, 0}: done(1100 * ms), {2, 0}: gaveUp,
+		{3, 0}: gaveUp, {4, 0}: gaveUp})
+	checkValues(t, &res.Values, map[sim.Metric]float64{sim.Requests: 5, sim.Succeeded: 2, sim.Failed: 3, sim.SYNRetries: 4,
+		sim.Timeouts: 3, sim.Rejected: 0, sim.Makespan: 1.1})
+
+	// After the last retransmission (63 s), a SYN still dropped is
+	// rejected: one worker busy for 100 s, backlog 0, a second request.
+	src = &simtest.ListSource{Tasks: batch(2, 0, steps(sim.BlockingIO, 100*sim.Second))}
+	res, recs, err = svcRun(t, cfg, sim.Config{}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEnds(t, recs, map[attemptKey]ending{{0, 0}: done(100 * sim.Second), {1, 0}: rejected(63 * sim.Second)})
+	checkValues(t, &res.Values, map[sim.Metric]float64{sim.SYNRetries: 6, sim.Rejected: 1, sim.Failed: 1})
+}
