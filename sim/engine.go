@@ -133,6 +133,11 @@ type Config struct {
 	// Clients gives, per class, how its clients give up and retry; nil,
 	// or a zero Client, is clients that wait forever.
 	Clients []Client
+	// OnUnits, if set, is called whenever a pool of a resource changes:
+	// the resource (an index in Resources), the pool (0 for scope
+	// machine, else the process), and the units held and tasks waiting
+	// after the change. It is for checks of the pools' invariants.
+	OnUnits func(at Time, resource, pool, held, waiting int)
 	// MaxInFlight stops the run with an *InFlightError when more tasks
 	// than this are in flight at once (arrived and not finished), or more than
 	// StepsPerTaskInFlight times as many of their steps. Every task in

@@ -31,6 +31,7 @@ type requestCounts struct {
 type unitPool struct {
 	free    int
 	waiters ring[unitWaiter]
+	index   int32 // among its resource's pools
 }
 
 // unitWaiter is a task waiting for a unit, with the strategy's argument
@@ -169,8 +170,8 @@ func (e *Engine) initPools() {
 			n = s.procs
 		}
 		s.res[i] = resourceState{first: len(s.pools), pools: n}
-		for range n {
-			s.pools = append(s.pools, unitPool{free: r.Capacity})
+		for j := range n {
+			s.pools = append(s.pools, unitPool{free: r.Capacity, index: int32(j)})
 		}
 	}
 	s.resStart = make([]resourceWindow, len(s.res))
@@ -185,6 +186,15 @@ func (e *Engine) pool(r int32, proc int) (*resourceState, *unitPool) {
 		i += proc
 	}
 	return rs, &e.svc.pools[i]
+}
+
+// changed reports a change of resource r's pool p to Config.OnUnits.
+func (e *Engine) changed(r int32, rs *resourceState, p *unitPool) {
+	i := 0
+	if rs.pools > 1 {
+		i = int(p.index)
+	}
+	e.cfg.OnUnits(e.now, int(r), i, e.cfg.Resources[r].Capacity-p.free, p.waiters.len())
 }
 
 // integrate brings a resource's integrals up to now.
@@ -202,18 +212,22 @@ func (rs *resourceState) integrate(now Time) {
 func (e *Engine) Acquire(t TaskRef, s Step, proc int, arg int32) bool {
 	rs, p := e.pool(s.Resource, proc)
 	rs.integrate(e.now)
-	if p.free > 0 {
+	got := p.free > 0
+	if got {
 		p.free--
 		rs.held++
 		if e.tasks[t].counted {
 			rs.holds++
 		}
-		return true
+	} else {
+		p.waiters.push(unitWaiter{task: t, arg: arg, since: e.now})
+		rs.waiting++
+		e.svc.waiting++
 	}
-	p.waiters.push(unitWaiter{task: t, arg: arg, since: e.now})
-	rs.waiting++
-	e.svc.waiting++
-	return false
+	if e.cfg.OnUnits != nil {
+		e.changed(s.Resource, rs, p)
+	}
+	return got
 }
 
 // Release gives back the unit of the resource of s, a Release step, that
@@ -223,19 +237,24 @@ func (e *Engine) Acquire(t TaskRef, s Step, proc int, arg int32) bool {
 func (e *Engine) Release(s Step, proc int) (waiter TaskRef, arg int32, ok bool) {
 	rs, p := e.pool(s.Resource, proc)
 	rs.integrate(e.now)
-	if p.waiters.len() == 0 {
+	waiter, arg = -1, 0
+	if ok = p.waiters.len() > 0; ok {
+		w := p.waiters.pop()
+		waiter, arg = w.task, w.arg
+		rs.waiting--
+		e.svc.waiting--
+		if e.tasks[w.task].counted {
+			rs.holds++
+			rs.waitSum += float64(e.now - w.since)
+		}
+	} else {
 		p.free++
 		rs.held--
-		return -1, 0, false
 	}
-	w := p.waiters.pop()
-	rs.waiting--
-	e.svc.waiting--
-	if e.tasks[w.task].counted {
-		rs.holds++
-		rs.waitSum += float64(e.now - w.since)
+	if e.cfg.OnUnits != nil {
+		e.changed(s.Resource, rs, p)
 	}
-	return w.task, w.arg, true
+	return waiter, arg, ok
 }
 
 // deadlock is the error of a run that ended with tasks waiting for units.
