@@ -1,6 +1,7 @@
 package fuzzcheck
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -62,6 +63,10 @@ type ServiceCase struct {
 	Think    sim.Time
 	// MaxEvents bounds each run; 0 means 1,000,000.
 	MaxEvents int64
+	// Until, if set, is a horizon for one more run of each strategy: it
+	// must stop with a *sim.HorizonError exactly when an attempt is sent
+	// or ends after it, and otherwise give the run without a horizon.
+	Until sim.Time
 }
 
 // client returns class c's clients.
@@ -78,7 +83,7 @@ func (c *ServiceCase) client(class int) ServiceClient {
 func (r *reader) serviceSteps(from, resources, depth int) []sim.Step {
 	var out []sim.Step
 	for range 1 + r.intn(3) {
-		if depth > 0 && from < resources && r.chance(2) {
+		if depth > 0 && from < resources && !r.chance(3) {
 			res := int32(from + r.intn(resources-from))
 			out = append(out, sim.Step{Kind: sim.Acquire, Resource: res})
 			out = append(out, r.serviceSteps(int(res)+1, resources, depth-1)...)
@@ -107,7 +112,7 @@ func Services(data []byte) ServiceCase {
 	r := &reader{data: data}
 	c := ServiceCase{Cores: 1 + r.intn(3), Classes: 1 + r.intn(3), Requests: 1 + r.intn(3), Think: sim.Time(r.intn(4))}
 	for i := range 1 + r.intn(3) {
-		c.Resources = append(c.Resources, sim.Resource{Name: fmt.Sprint("r", i), Capacity: 1 + r.intn(3), Machine: r.chance(2)})
+		c.Resources = append(c.Resources, sim.Resource{Name: fmt.Sprint("r", i), Capacity: pick(r, 1, 1, 2, 3), Machine: !r.chance(3)})
 	}
 	var at sim.Time
 	clients := 0
@@ -146,7 +151,8 @@ func Services(data []byte) ServiceCase {
 			case 3:
 				cl.Timeout = sim.Time(1 + r.intn(40))
 			case 4:
-				cl.Timeout = sim.Time(1+r.intn(20)) * 1000
+				// Microseconds, or seconds: past SYN retransmissions.
+				cl.Timeout = pick(r, sim.Time(1+r.intn(20))*1000, sim.Second, 2*sim.Second, 10*sim.Second)
 			}
 			cl.Retries = r.intn(3)
 			if r.chance(2) {
@@ -157,9 +163,12 @@ func Services(data []byte) ServiceCase {
 	if r.chance(4) {
 		c.Warmup = sim.Time(r.intn(8))
 	}
+	if r.chance(3) {
+		c.Until = pick(r, 20, 1000, sim.Millisecond, sim.Second, 2*sim.Second, 5*sim.Second, 20*sim.Second)
+	}
 	for i := range 1 + r.intn(4) {
 		cfg := strategies.Config{Name: fmt.Sprint("s", i), SwitchCost: sim.Time(pick(r, 0, 0, 0, 1, 2))}
-		bounded := r.chance(2)
+		bounded := r.chance(3)
 		switch r.intn(3) {
 		case 0:
 			cfg.Kind, cfg.Workers = strategies.KindBlocking, 1+r.intn(3)
@@ -208,8 +217,8 @@ func (c *ServiceCase) requests() map[key]bool {
 // unitChange is one change of a pool, as sim.Config.OnUnits reports it;
 // seq orders it among the contexts' state changes.
 type unitChange struct {
-	at                              sim.Time
-	seq                             int
+	at                            sim.Time
+	seq                           int
 	resource, pool, held, waiting int
 }
 
@@ -240,6 +249,11 @@ func (r *serviceRecorder) RecordState(at sim.Time, ctx int32, s sim.State) {
 }
 
 func (c *ServiceCase) run(cfg strategies.Config) (*serviceRun, error) {
+	return c.runUntil(cfg, 0)
+}
+
+// runUntil runs cfg with a horizon at until (0: none).
+func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceRun, error) {
 	strat, err := strategies.New(cfg)
 	if err != nil {
 		return nil, err
@@ -250,7 +264,7 @@ func (c *ServiceCase) run(cfg strategies.Config) (*serviceRun, error) {
 	rec := &serviceRecorder{seq: &seq}
 	r := &serviceRun{tasks: src.tasks}
 	sc := sim.Config{
-		Cores: c.Cores, Warmup: c.Warmup, MaxEvents: c.MaxEvents, Recorder: rec, Classes: c.Classes,
+		Cores: c.Cores, Warmup: c.Warmup, MaxEvents: c.MaxEvents, Until: until, Recorder: rec, Classes: c.Classes,
 		Resources: c.Resources,
 		OnTask:    func(t sim.TaskRecord) { r.records = append(r.records, t) },
 		OnUnits: func(at sim.Time, resource, pool, held, waiting int) {
@@ -298,6 +312,39 @@ func CheckServices(c ServiceCase) error {
 		if !reflect.DeepEqual(r, again) {
 			return fmt.Errorf("%s: determinism: the same case run twice gives different results", cfg.Name)
 		}
+		if c.Until > 0 {
+			if err := c.checkHorizon(cfg, r); err != nil {
+				return fmt.Errorf("%s (%+v), horizon %v: %w", cfg.Name, cfg, c.Until, err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkHorizon runs cfg again with the horizon c.Until and compares with
+// r, its run without one: the run must stop at the horizon if an attempt
+// was sent or ended after it, and otherwise give the same result (but for
+// the count of events: those that stood for nothing, such as the time-outs
+// of attempts completed in time, are dropped at the horizon uncounted).
+func (c *ServiceCase) checkHorizon(cfg strategies.Config, r *serviceRun) error {
+	var lastEvent sim.Time
+	for _, rec := range r.records {
+		lastEvent = max(lastEvent, rec.Arrival, rec.Completion)
+	}
+	h, err := c.runUntil(cfg, c.Until)
+	var he *sim.HorizonError
+	switch {
+	case lastEvent > c.Until && !errors.As(err, &he):
+		return fmt.Errorf("an attempt ends at %v, past the horizon, but the run with it returned %v", lastEvent, err)
+	case lastEvent > c.Until:
+		return nil
+	case err != nil:
+		return fmt.Errorf("every attempt ends by %v, within the horizon, but the run with it failed: %w", lastEvent, err)
+	}
+	a, b := *r.res, *h.res
+	a.Events, b.Events = 0, 0
+	if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(r.records, h.records) || !reflect.DeepEqual(r.units, h.units) {
+		return errors.New("the run within the horizon differs from the run without one")
 	}
 	return nil
 }
@@ -320,7 +367,65 @@ func (c *ServiceCase) check(cfg strategies.Config, r *serviceRun) error {
 	if err := c.checkResources(cfg, r); err != nil {
 		return fmt.Errorf("resources: %w", err)
 	}
+	if err := checkQueues(cfg, r); err != nil {
+		return fmt.Errorf("queues: %w", err)
+	}
 	return checkAcquiring(cfg, r)
+}
+
+// checkQueues checks the bounds of contexts and queues with the attempts
+// served, from Start to Completion, and those waiting to be taken, from
+// Arrival to Start: a pool never serves more attempts at once than it has
+// workers or threads, nor holds more waiting than its backlog (where an
+// arrival that finds it full is rejected: a dropped SYN's wait is not in
+// the queue); a single event loop never has more coroutines in progress
+// than its max_concurrency. At one instant, ends come before starts and
+// starts before arrivals (a context that frees takes the next at once).
+func checkQueues(cfg strategies.Config, r *serviceRun) error {
+	limit, backlog := 0, -1
+	switch cfg.Kind {
+	case strategies.KindBlocking:
+		limit = cfg.Workers
+	case strategies.KindThreaded:
+		limit = cfg.Threads
+	case strategies.KindEventLoop:
+		if cfg.Loops == 1 {
+			limit = cfg.MaxConcurrency
+		}
+	}
+	if cfg.Kind != strategies.KindEventLoop && cfg.Bounded && cfg.BacklogFull != strategies.BacklogSYNRetry {
+		backlog = cfg.Backlog
+	}
+	type edge struct {
+		at           sim.Time
+		order        int // 0 an end, 1 a start, 2 an arrival
+		serve, queue int
+	}
+	var es []edge
+	for _, rec := range r.records {
+		if rec.Outcome != sim.OutcomeDone && rec.Outcome != sim.OutcomeLate {
+			continue
+		}
+		es = append(es, edge{rec.Arrival, 2, 0, 1}, edge{rec.Start, 1, 1, -1}, edge{rec.Completion, 0, -1, 0})
+	}
+	slices.SortStableFunc(es, func(a, b edge) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
+		}
+		return a.order - b.order
+	})
+	serving, queued := 0, 0
+	for _, e := range es {
+		serving += e.serve
+		queued += e.queue
+		if limit > 0 && serving > limit {
+			return fmt.Errorf("%d attempts served at once at %v; at most %d", serving, e.at, limit)
+		}
+		if backlog >= 0 && queued > backlog {
+			return fmt.Errorf("%d attempts wait to be taken at %v; the backlog is %d", queued, e.at, backlog)
+		}
+	}
+	return nil
 }
 
 // pools returns the number of pools of a resource under cfg: one of scope
@@ -772,6 +877,9 @@ func (c *ServiceCase) checkClasses(r *serviceRun, reqs map[key]*request) error {
 			want[sim.LatencyP50] = nearestRank(p.lats, 0.50)
 			want[sim.LatencyP99] = nearestRank(p.lats, 0.99)
 		}
+		if got := slices.Sorted(slices.Values(r.res.ClassLatencies[i].Exact)); !slices.Equal(got, p.lats) {
+			return fmt.Errorf("class %d: latencies %v; its records give %v", i, got, p.lats)
+		}
 		for _, m := range sim.ClassMetrics() {
 			if !near(v[m], want[m]) {
 				return fmt.Errorf("class %d: %v = %v; its records give %v", i, m, v[m], want[m])
@@ -925,7 +1033,7 @@ func checkAcquiring(cfg strategies.Config, r *serviceRun) error {
 // String describes the case, for the message of a failed check.
 func (c ServiceCase) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cores %d, warm-up %v, classes %d, requests %d per client, think %v\n", c.Cores, c.Warmup, c.Classes, c.Requests, c.Think)
+	fmt.Fprintf(&b, "cores %d, warm-up %v, horizon %v, classes %d, requests %d per client, think %v\n", c.Cores, c.Warmup, c.Until, c.Classes, c.Requests, c.Think)
 	fmt.Fprintf(&b, "resources %+v\nclients %+v\n", c.Resources, c.Clients)
 	for _, t := range c.Tasks {
 		fmt.Fprintf(&b, "task %d/%d client %d at %v: %v\n", t.Class, t.Index, t.Client, t.Arrival, t.Steps)
