@@ -231,11 +231,40 @@ type stateChange struct {
 
 // serviceRun is everything one run of the services model produced.
 type serviceRun struct {
-	res     *sim.Result
-	records []sim.TaskRecord
-	units   []unitChange
-	changes []stateChange
-	tasks   map[key]*task
+	res      *sim.Result
+	records  []sim.TaskRecord
+	units    []unitChange
+	changes  []stateChange
+	arrivals []arrival
+	tasks    map[key]*task
+}
+
+// arrival is one call of a strategy's Arrive: an attempt sent, or its SYN
+// retransmitted.
+type arrival struct {
+	at  sim.Time
+	seq int // its place among the contexts' state changes and the pools'
+	attemptKey
+}
+
+// arrivingStrategy records every call of its strategy's Arrive.
+type arrivingStrategy struct {
+	sim.Strategy
+	e        *sim.Engine
+	seq      *int
+	arrivals []arrival
+}
+
+func (a *arrivingStrategy) Init(e *sim.Engine) {
+	a.e = e
+	a.Strategy.Init(e)
+}
+
+func (a *arrivingStrategy) Arrive(t sim.TaskRef) {
+	task := a.e.Task(t)
+	*a.seq++
+	a.arrivals = append(a.arrivals, arrival{a.e.Now(), *a.seq, attemptKey{key{task.Class, task.Index}, task.Attempt}})
+	a.Strategy.Arrive(t)
 }
 
 type serviceRecorder struct {
@@ -278,7 +307,8 @@ func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceR
 	for _, cl := range c.Clients {
 		sc.Clients = append(sc.Clients, cl.Client())
 	}
-	r.res, err = sim.Run(src, strat, sc)
+	arriving := &arrivingStrategy{Strategy: strat, seq: &seq}
+	r.res, err = sim.Run(src, arriving, sc)
 	if err != nil {
 		if dl, ok := errors.AsType[*sim.DeadlockError](err); ok {
 			return nil, fmt.Errorf("a deadlock reported where none can exist (holds nest in increasing resource index): %w", dl)
@@ -288,7 +318,7 @@ func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceR
 	if src.dup != nil {
 		return nil, src.dup
 	}
-	r.changes = rec.changes
+	r.changes, r.arrivals = rec.changes, arriving.arrivals
 	return r, nil
 }
 
@@ -367,10 +397,236 @@ func (c *ServiceCase) check(cfg strategies.Config, r *serviceRun) error {
 	if err := c.checkResources(cfg, r); err != nil {
 		return fmt.Errorf("resources: %w", err)
 	}
-	if err := checkQueues(cfg, r); err != nil {
+	lanes, err := checkArrivals(cfg, r)
+	if err != nil {
+		return fmt.Errorf("arrivals: %w", err)
+	}
+	if err := checkQueues(cfg, r, lanes); err != nil {
 		return fmt.Errorf("queues: %w", err)
 	}
+	if err := checkIdle(cfg, r, lanes); err != nil {
+		return fmt.Errorf("idle contexts: %w", err)
+	}
+	if err := c.checkServiceStates(cfg, r); err != nil {
+		return fmt.Errorf("states: %w", err)
+	}
 	return checkAcquiring(cfg, r)
+}
+
+// served reports whether an attempt was served: taken by a context and
+// run to its end, in time or late.
+func served(rec sim.TaskRecord) bool {
+	return rec.Outcome == sim.OutcomeDone || rec.Outcome == sim.OutcomeLate
+}
+
+// laneOf is, for each attempt a context took, the index in r.arrivals of
+// its last arrival: the one that was let in.
+type laneOf map[attemptKey]int
+
+// checkArrivals checks the calls of the strategy's Arrive: an attempt
+// arrives when it is sent and, under syn_retry, again at each SYN
+// retransmission after a drop, at the instants of sim.SYNRetransmissions
+// after its send, and at no other time; a rejected attempt is rejected at
+// its last arrival, an attempt served is taken at or after it, and one
+// abandoned after it; syn_retries counts the retransmissions of the
+// counted attempts. It returns the arrival that let in each served
+// attempt.
+func checkArrivals(cfg strategies.Config, r *serviceRun) (laneOf, error) {
+	recs := map[attemptKey]sim.TaskRecord{}
+	for _, rec := range r.records {
+		recs[attemptKey{key{rec.Class, rec.Index}, rec.Attempt}] = rec
+	}
+	calls := map[attemptKey][]int{}
+	for i, a := range r.arrivals {
+		calls[a.attemptKey] = append(calls[a.attemptKey], i)
+	}
+	syn := cfg.Bounded && cfg.BacklogFull == strategies.BacklogSYNRetry
+	var resent int64
+	let := laneOf{}
+	for ak, rec := range recs {
+		cs := calls[ak]
+		if len(cs) == 0 {
+			return nil, fmt.Errorf("%v attempt %d ended but never arrived", ak.key, ak.attempt)
+		}
+		if len(cs) > 1 && !syn || len(cs) > 1+len(sim.SYNRetransmissions) {
+			return nil, fmt.Errorf("%v attempt %d arrived %d times (backlog_full %q)", ak.key, ak.attempt, len(cs), cfg.BacklogFull)
+		}
+		for j, i := range cs {
+			want := rec.Arrival
+			if j > 0 {
+				want += sim.SYNRetransmissions[j-1]
+			}
+			if r.arrivals[i].at != want {
+				return nil, fmt.Errorf("%v attempt %d, sent at %v, arrives for the %d-th time at %v; want %v", ak.key, ak.attempt, rec.Arrival, j+1, r.arrivals[i].at, want)
+			}
+		}
+		if rec.Counted {
+			resent += int64(len(cs) - 1)
+		}
+		lastAt := r.arrivals[cs[len(cs)-1]].at
+		switch {
+		case rec.Outcome == sim.OutcomeRejected && rec.Completion != lastAt:
+			return nil, fmt.Errorf("%v attempt %d rejected at %v; it last arrived at %v", ak.key, ak.attempt, rec.Completion, lastAt)
+		case rec.Outcome == sim.OutcomeRejected && syn && len(cs) != 1+len(sim.SYNRetransmissions):
+			return nil, fmt.Errorf("%v attempt %d rejected after %d SYN retransmissions; want %d", ak.key, ak.attempt, len(cs)-1, len(sim.SYNRetransmissions))
+		case rec.Outcome == sim.OutcomeAbandoned && rec.Completion <= lastAt:
+			return nil, fmt.Errorf("%v attempt %d abandoned at %v; it last arrived at %v", ak.key, ak.attempt, rec.Completion, lastAt)
+		case served(rec) && rec.Start < lastAt:
+			return nil, fmt.Errorf("%v attempt %d taken at %v; it last arrived at %v", ak.key, ak.attempt, rec.Start, lastAt)
+		case served(rec):
+			let[ak] = cs[len(cs)-1]
+		}
+	}
+	if len(calls) != len(recs) {
+		return nil, fmt.Errorf("%d attempts arrived, %d ended", len(calls), len(recs))
+	}
+	if got := r.res.Values[sim.SYNRetries]; got != float64(resent) {
+		return nil, fmt.Errorf("syn_retries = %v; the counted attempts arrived again %d times", got, resent)
+	}
+	return let, nil
+}
+
+// lane returns the lane of the i-th arrival under cfg: the event loop
+// it was dealt to (round-robin over every arrival), or 0.
+func lane(cfg strategies.Config, i int) int {
+	if cfg.Kind == strategies.KindEventLoop {
+		return i % cfg.Loops
+	}
+	return 0
+}
+
+// idleSpans returns, per context, the spans during which it was idle.
+func idleSpans(r *serviceRun) [][]interval {
+	var idle [][]interval
+	var since []sim.Time
+	var state []sim.State
+	end := r.changes[len(r.changes)-1].at
+	for _, x := range r.changes { // the final records close the open spans
+		switch {
+		case int(x.ctx) >= len(state): // created, idle
+			idle = append(idle, nil)
+			since = append(since, x.at)
+			state = append(state, sim.Idle)
+		case state[x.ctx] == sim.Idle && (x.state != sim.Idle || x.at == end):
+			if x.at > since[x.ctx] {
+				idle[x.ctx] = append(idle[x.ctx], interval{since[x.ctx], x.at})
+			}
+			since[x.ctx] = x.at
+		case x.state == sim.Idle:
+			since[x.ctx] = x.at
+		}
+		state[x.ctx] = x.state
+	}
+	return idle
+}
+
+// checkIdle checks that no context that could take an attempt is idle
+// while it waits to be taken (from its last arrival): under blocking and
+// threaded (with a pool of threads) any worker or thread, under event_loop
+// without max_concurrency its own loop's thread; and that a pool refuses
+// an arrival (rejects it or drops its SYN) only when none of its contexts
+// is idle.
+func checkIdle(cfg strategies.Config, r *serviceRun, let laneOf) error {
+	pool := cfg.Kind == strategies.KindBlocking || cfg.Kind == strategies.KindThreaded && cfg.Threads > 0
+	loop := cfg.Kind == strategies.KindEventLoop && cfg.MaxConcurrency == 0
+	if !pool && !loop {
+		return nil
+	}
+	infos := r.res.Contexts
+	eligible := func(ctx, lane int) bool {
+		return pool || infos[ctx].Role == "loop" && infos[ctx].Index == lane
+	}
+	idle := idleSpans(r)
+	for _, rec := range r.records {
+		ak := attemptKey{key{rec.Class, rec.Index}, rec.Attempt}
+		i, ok := let[ak]
+		if !ok {
+			continue
+		}
+		wait := interval{r.arrivals[i].at, rec.Start}
+		for ctx, spans := range idle {
+			if !eligible(ctx, lane(cfg, i)) {
+				continue
+			}
+			for _, sp := range spans {
+				if lo, hi := max(sp.from, wait.from), min(sp.to, wait.to); hi > lo {
+					return fmt.Errorf("%v attempt %d waits from %v to %v to be taken, but %s is idle from %v to %v", ak.key, ak.attempt, wait.from, wait.to, infos[ctx].Name(), lo, hi)
+				}
+			}
+		}
+	}
+	if !pool {
+		return nil
+	}
+	// The refused arrivals: every one that did not let its attempt in.
+	letIn := map[int]bool{}
+	for _, i := range let {
+		letIn[i] = true
+	}
+	state := map[int32]sim.State{}
+	c := 0
+	for i, a := range r.arrivals {
+		for c < len(r.changes) && r.changes[c].seq < a.seq {
+			state[r.changes[c].ctx] = r.changes[c].state
+			c++
+		}
+		if letIn[i] {
+			continue
+		}
+		for ctx := range infos {
+			if st, ok := state[int32(ctx)]; ok && st == sim.Idle {
+				return fmt.Errorf("%v attempt %d refused at %v while %s is idle", a.key, a.attempt, a.at, infos[ctx].Name())
+			}
+		}
+	}
+	return nil
+}
+
+// checkServiceStates checks the contexts' states: in time order, at most
+// one thread running CPU under a GIL and none waiting for it while none
+// holds it (at the end of every instant), and the running states
+// integrate over the window to the CPU work done.
+func (c *ServiceCase) checkServiceStates(cfg strategies.Config, r *serviceRun) error {
+	ch := r.changes
+	var state []sim.State
+	var count [16]int
+	var busy sim.Time
+	from, to := r.res.FirstArrival, r.res.LastCompletion
+	for i, x := range ch {
+		if i > 0 && x.at < ch[i-1].at {
+			return fmt.Errorf("state changes out of time order: %+v after %+v", x, ch[i-1])
+		}
+		if int(x.ctx) == len(state) {
+			state = append(state, sim.Idle)
+			count[sim.Idle]++
+		} else if int(x.ctx) > len(state) {
+			return fmt.Errorf("context %d appears before context %d", x.ctx, len(state))
+		}
+		count[state[x.ctx]]--
+		state[x.ctx] = x.state
+		count[x.state]++
+		next := ch[len(ch)-1].at
+		if i+1 < len(ch) {
+			next = ch[i+1].at
+		}
+		if next == x.at {
+			continue
+		}
+		running := count[sim.Running]
+		if cfg.GIL && running > 1 {
+			return fmt.Errorf("%d threads run CPU at once under the GIL, from %v to %v", running, x.at, next)
+		}
+		if cfg.GIL && running == 0 && count[sim.Waiting] > 0 {
+			return fmt.Errorf("%d threads wait for the GIL while none holds it, from %v to %v", count[sim.Waiting], x.at, next)
+		}
+		if lo, hi := max(x.at, from), min(next, to); hi > lo && r.res.Tasks > 0 {
+			busy += (hi - lo) * sim.Time(min(running, c.Cores))
+		}
+	}
+	if busy != r.res.CPUWork {
+		return fmt.Errorf("CPU work %v; the running states integrate to %v over [%v, %v]", r.res.CPUWork, busy, from, to)
+	}
+	return nil
 }
 
 // checkQueues checks the bounds of contexts and queues with the attempts
@@ -381,17 +637,15 @@ func (c *ServiceCase) check(cfg strategies.Config, r *serviceRun) error {
 // the queue); a single event loop never has more coroutines in progress
 // than its max_concurrency. At one instant, ends come before starts and
 // starts before arrivals (a context that frees takes the next at once).
-func checkQueues(cfg strategies.Config, r *serviceRun) error {
-	limit, backlog := 0, -1
+func checkQueues(cfg strategies.Config, r *serviceRun, let laneOf) error {
+	limit, backlog, lanes := 0, -1, 1
 	switch cfg.Kind {
 	case strategies.KindBlocking:
 		limit = cfg.Workers
 	case strategies.KindThreaded:
 		limit = cfg.Threads
 	case strategies.KindEventLoop:
-		if cfg.Loops == 1 {
-			limit = cfg.MaxConcurrency
-		}
+		limit, lanes = cfg.MaxConcurrency, cfg.Loops
 	}
 	if cfg.Kind != strategies.KindEventLoop && cfg.Bounded && cfg.BacklogFull != strategies.BacklogSYNRetry {
 		backlog = cfg.Backlog
@@ -401,29 +655,60 @@ func checkQueues(cfg strategies.Config, r *serviceRun) error {
 		order        int // 0 an end, 1 a start, 2 an arrival
 		serve, queue int
 	}
-	var es []edge
+	es := make([][]edge, lanes)
 	for _, rec := range r.records {
-		if rec.Outcome != sim.OutcomeDone && rec.Outcome != sim.OutcomeLate {
+		i, ok := let[attemptKey{key{rec.Class, rec.Index}, rec.Attempt}]
+		if !ok {
 			continue
 		}
-		es = append(es, edge{rec.Arrival, 2, 0, 1}, edge{rec.Start, 1, 1, -1}, edge{rec.Completion, 0, -1, 0})
+		l := lane(cfg, i)
+		es[l] = append(es[l], edge{r.arrivals[i].at, 2, 0, 1}, edge{rec.Start, 1, 1, -1}, edge{rec.Completion, 0, -1, 0})
 	}
-	slices.SortStableFunc(es, func(a, b edge) int {
-		if a.at != b.at {
-			return cmp.Compare(a.at, b.at)
+	for l := range es {
+		slices.SortStableFunc(es[l], func(a, b edge) int {
+			if a.at != b.at {
+				return cmp.Compare(a.at, b.at)
+			}
+			return a.order - b.order
+		})
+		serving, queued := 0, 0
+		for _, e := range es[l] {
+			serving += e.serve
+			queued += e.queue
+			if limit > 0 && serving > limit {
+				return fmt.Errorf("%d attempts served at once at %v (lane %d); at most %d", serving, e.at, l, limit)
+			}
+			if backlog >= 0 && queued > backlog {
+				return fmt.Errorf("%d attempts wait to be taken at %v; the backlog is %d", queued, e.at, backlog)
+			}
 		}
-		return a.order - b.order
-	})
-	serving, queued := 0, 0
-	for _, e := range es {
-		serving += e.serve
-		queued += e.queue
-		if limit > 0 && serving > limit {
-			return fmt.Errorf("%d attempts served at once at %v; at most %d", serving, e.at, limit)
+	}
+	// First come, first served: in each lane, the attempts a context takes
+	// start in the order they were let in; a thread per task takes each
+	// at once.
+	last := make([]sim.Time, lanes)
+	starts := map[int]sim.Time{}
+	for _, rec := range r.records {
+		if i, ok := let[attemptKey{key{rec.Class, rec.Index}, rec.Attempt}]; ok {
+			starts[i] = rec.Start
 		}
-		if backlog >= 0 && queued > backlog {
-			return fmt.Errorf("%d attempts wait to be taken at %v; the backlog is %d", queued, e.at, backlog)
+	}
+	for i, a := range r.arrivals {
+		s, ok := starts[i]
+		if !ok {
+			continue
 		}
+		if cfg.Kind == strategies.KindThreaded && cfg.Threads == 0 {
+			if s != a.at {
+				return fmt.Errorf("%v attempt %d arrived at %v but its thread took it at %v", a.key, a.attempt, a.at, s)
+			}
+			continue
+		}
+		l := lane(cfg, i)
+		if s < last[l] {
+			return fmt.Errorf("%v attempt %d was let in after another (lane %d) but started before it: at %v rather than %v or later", a.key, a.attempt, l, s, last[l])
+		}
+		last[l] = s
 	}
 	return nil
 }
