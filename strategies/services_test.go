@@ -524,3 +524,23 @@ func TestAcquiringHoldsNoGIL(t *testing.T) {
 	checkEnds(t, recs, map[attemptKey]ending{{0, 0}: done(11 * ms), {1, 0}: done(21 * ms), {2, 0}: done(31 * ms)})
 	checkValues(t, &res.Values, map[sim.Metric]float64{sim.GILWait: 0.003})
 }
+
+func TestTimeoutsOutliveNoRun(t *testing.T) {
+	// One request of a 1 s call, its client's timeout 10 s: the run ends
+	// at 1 s. Its deadline, at 10 s, stands for nothing: a horizon of 2 s
+	// is not passed, and the timeline ends at 1 s.
+	src := &simtest.ListSource{Tasks: batch(1, 0, steps(sim.BlockingIO, sim.Second))}
+	s, err := New(Config{Name: "b", Kind: KindBlocking, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec changes
+	_, err = sim.Run(src, s, sim.Config{Cores: 1, Classes: 1, Until: 2 * sim.Second, Recorder: &rec,
+		Clients: []sim.Client{{Timeout: 10 * sim.Second}}})
+	if err != nil {
+		t.Fatalf("a run done at 1s with a horizon of 2s: %v", err)
+	}
+	if last := rec[len(rec)-1].at; last != sim.Second {
+		t.Errorf("the timeline ends at %v; want 1s", last)
+	}
+}
