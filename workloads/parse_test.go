@@ -68,10 +68,10 @@ func TestTornadoDefaults(t *testing.T) {
 	}
 	pool := strategies.DefaultPoolSize(4)
 	want := []strategies.Config{
-		{Name: "sync-handler", Kind: strategies.KindBlocking, Workers: 1},
-		{Name: "coroutine+time.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, LoopModel: strategies.LoopFIFO},
-		{Name: "run_on_executor", Kind: strategies.KindEventLoop, Loops: 1, Executor: 10, Offload: true, LoopModel: strategies.LoopFIFO},
-		{Name: "asyncio.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, AwaitBlocking: true, LoopModel: strategies.LoopFIFO},
+		{Name: "sync-handler", Kind: strategies.KindBlocking, Workers: 1, BacklogFull: strategies.BacklogReject},
+		{Name: "coroutine+time.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "run_on_executor", Kind: strategies.KindEventLoop, Loops: 1, Executor: 10, Offload: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "asyncio.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, AwaitBlocking: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
 	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Load(tornado).Strategies =\n%+v\nwant\n%+v", s.Strategies, want)
@@ -110,11 +110,11 @@ strategies:
 		t.Errorf("closed class = %+v", c)
 	}
 	want := []strategies.Config{
-		{Name: "threaded", Kind: strategies.KindThreaded, Threads: 5, SwitchInterval: 5 * sim.Millisecond, GILHandover: strategies.HandoverFIFO},
-		{Name: "t0", Kind: strategies.KindThreaded, Threads: 0, GIL: true, SwitchInterval: sim.Millisecond, SwitchCost: 10 * sim.Microsecond, GILHandover: strategies.HandoverFIFO},
-		{Name: "event_loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 5, LoopModel: strategies.LoopFIFO},
-		{Name: "b", Kind: strategies.KindBlocking, Workers: 3},
-		{Name: "e", Kind: strategies.KindEventLoop, Loops: 2, Executor: 3, MaxConcurrency: 7, Offload: true, LoopModel: strategies.LoopFIFO},
+		{Name: "threaded", Kind: strategies.KindThreaded, Threads: 5, SwitchInterval: 5 * sim.Millisecond, GILHandover: strategies.HandoverFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "t0", Kind: strategies.KindThreaded, Threads: 0, GIL: true, SwitchInterval: sim.Millisecond, SwitchCost: 10 * sim.Microsecond, GILHandover: strategies.HandoverFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "event_loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 5, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "b", Kind: strategies.KindBlocking, Workers: 3, BacklogFull: strategies.BacklogReject},
+		{Name: "e", Kind: strategies.KindEventLoop, Loops: 2, Executor: 3, MaxConcurrency: 7, Offload: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
 	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Strategies =\n%+v\nwant\n%+v", s.Strategies, want)
