@@ -157,6 +157,9 @@ var badInputs = []struct {
 	{"per_second not a number", "name: w\ntasks: [{name: a, count: 5, arrival: {per_second: 10/s}, steps: [{cpu: 1ms}]}]\nstrategies: [{kind: blocking}]\n", "w.yaml:2:51: expected a number, got \"10/s\""},
 	{"rate segment misspelt key", "name: w\ntasks: [{name: a, arrival: {rate: [{for: 10s, per_sec: 5}]}, steps: [{cpu: 1ms}]}]\nstrategies: [{kind: blocking}]\n", "w.yaml:2:47: unknown field \"per_sec\" in rate segment; did you mean \"per_second\"?"},
 	{"per_second without count", "name: w\ntasks: [{name: a, arrival: {per_second: 5}, steps: [{cpu: 1ms}]}]\nstrategies: [{kind: blocking}]\n", "w.yaml:2:9: task class \"a\" needs count (open arrivals) or clients (closed loop)"},
+	// 3000 tasks of a day of CPU: 8.2 years one after the other, 16.4
+	// when every request may be sent twice.
+	{"horizon with retries", "name: w\ntasks: [{name: a, count: 3000, timeout: 1s, retries: 1, steps: [{cpu: 24h}]}]\n" + okStrategies, "w.yaml:2:8: the workload would span about 16.4 years of virtual time (estimated from mean durations); at most 10 years can be simulated"},
 	{"too many errors", "name: w\ntasks:\n" + strings.Repeat("  - {name: a, count: 0, steps: []}\n", 6) + okStrategies, "w.yaml:3:22: count must be at least 1, got 0\nw.yaml:3:32: steps must not be empty\nw.yaml:4:22: count must be at least 1, got 0\nw.yaml:4:32: steps must not be empty\nw.yaml:5:22: count must be at least 1, got 0\nw.yaml:5:32: steps must not be empty\nw.yaml:6:22: count must be at least 1, got 0\nw.yaml:6:32: steps must not be empty\nw.yaml:7:22: count must be at least 1, got 0\nw.yaml:7:32: steps must not be empty\nw.yaml:8:22: too many errors"},
 }
 
