@@ -230,6 +230,17 @@ type taskSlot struct {
 	next    int32
 	counted bool
 	started bool
+	// The services model's: when the request was first sent, and, of
+	// this attempt, whether its client gave up on it, whether its SYN
+	// waits for a retransmission and how many it had.
+	gaveUp bool
+	inSYN  bool
+	syn    uint8
+	sent   Time
+	// gen tells this use of the slot from later ones, for the events
+	// that outlive an attempt (its time-out): it changes when the slot
+	// is freed.
+	gen uint32
 }
 
 // context is what the engine tracks of a context at every event; its
@@ -297,13 +308,16 @@ type Engine struct {
 	flightSince    Time // the integral of countedFlight is up to date until then
 	firstCounted   Time
 	lastCompletion Time
-	counted        int64
+	counted        int64 // attempts served
 	sumLatency     float64
 	sumWait        float64
-	latencies      []Time          // exact, while at most ExactLatencies
-	sketch         *QuantileSketch // all of them, beyond that
-	minLatency     Time            // of the exact latencies
-	maxLatency     Time
+	lat            latencyStore // of the succeeded requests
+
+	// svc is the services model's state (resources, clients that give
+	// up), and staleEvents counts the events in the queue that an
+	// attempt's end has made meaningless (see dropStale).
+	svc         services
+	staleEvents int
 }
 
 // Run simulates the tasks of src under strategy s until every task has
@@ -312,8 +326,12 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 	if cfg.Cores < 1 {
 		return nil, fmt.Errorf("sim: cores must be at least 1, not %d", cfg.Cores)
 	}
-	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1, minLatency: never}
-	e.latencies = make([]Time, 0, min(max(cfg.ExpectedTasks, 0), ExactLatencies))
+	if cfg.Clients != nil && len(cfg.Clients) < cfg.Classes {
+		return nil, fmt.Errorf("sim: %d clients for %d classes", len(cfg.Clients), cfg.Classes)
+	}
+	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1}
+	e.lat = newLatencyStore(min(max(cfg.ExpectedTasks, 0), ExactLatencies))
+	e.initServices()
 	e.ps.cores = int64(cfg.Cores)
 	e.maxInFlight, e.maxInFlightSteps = math.MaxInt, math.MaxInt64
 	switch {
@@ -357,6 +375,9 @@ const (
 
 func (e *Engine) loop() error {
 	for {
+		if e.staleEvents > 0 {
+			e.dropStale()
+		}
 		if e.psDirty {
 			e.psDirty = false
 			at, _, ok := e.ps.next()
@@ -403,6 +424,7 @@ func (e *Engine) loop() error {
 		switch from {
 		case fromArrival:
 			ref := e.alloc()
+			e.tasks[ref].Attempt = 0
 			at, ok := e.src.Next(&e.tasks[ref].Task)
 			if !ok {
 				at = never
@@ -413,12 +435,17 @@ func (e *Engine) loop() error {
 			}
 		case fromQueue:
 			ev := e.queue.pop()
-			if ev.kind() == kindFollowUp {
+			switch kind := ev.kind(); {
+			case kind <= MaxTimerKind:
+				e.strat.Timer(kind, ev.ctx(), ev.arg())
+			case kind == kindFollowUp || kind == kindRetry:
 				if err := e.arrive(TaskRef(ev.arg())); err != nil {
 					return err
 				}
-			} else {
-				e.strat.Timer(ev.kind(), ev.ctx(), ev.arg())
+			case kind == kindTimeout:
+				e.timeout(TaskRef(ev.arg()))
+			case kind == kindSYN:
+				e.resend(TaskRef(ev.arg()))
 			}
 		case fromCPU:
 			e.ps.advance(e.now)
@@ -428,6 +455,9 @@ func (e *Engine) loop() error {
 		}
 	}
 	if e.inFlight != 0 {
+		if e.svc.waiting > 0 {
+			return e.deadlock()
+		}
 		return fmt.Errorf("sim: run ended at %v with %d tasks unfinished (a strategy lost them)", e.now, e.inFlight)
 	}
 	if r := e.cfg.Recorder; r != nil {
@@ -484,6 +514,12 @@ func (e *Engine) snapshot(a *accumulators) {
 	a.switches = e.acc.switches
 }
 
+// release frees a slot whose attempt has ended.
+func (e *Engine) release(ref TaskRef) {
+	e.tasks[ref].gen++
+	e.free = append(e.free, ref)
+}
+
 func (e *Engine) alloc() TaskRef {
 	if n := len(e.free); n > 0 {
 		ref := e.free[n-1]
@@ -499,7 +535,16 @@ func (e *Engine) alloc() TaskRef {
 func (e *Engine) arrive(ref TaskRef) error {
 	slot := &e.tasks[ref]
 	slot.next, slot.started = 0, false
-	slot.counted = slot.Arrival >= e.cfg.Warmup
+	slot.gaveUp, slot.inSYN, slot.syn = false, false, 0
+	if slot.Attempt == 0 {
+		slot.sent = slot.Arrival
+		slot.counted = slot.Arrival >= e.cfg.Warmup
+	}
+	if uint(slot.Class) >= uint(len(e.svc.classes)) {
+		if err := e.unknownClass(slot.Class); err != nil {
+			return err
+		}
+	}
 	e.inFlight++
 	e.inFlightSteps += int64(len(slot.Steps))
 	if e.inFlight > e.maxInFlight || e.inFlightSteps > e.maxInFlightSteps {
@@ -509,9 +554,20 @@ func (e *Engine) arrive(ref TaskRef) error {
 		if e.firstCounted < 0 {
 			e.firstCounted = e.now
 			e.snapshot(&e.windowStart)
+			if e.svc.res != nil {
+				e.snapshotResources(e.svc.resStart)
+			}
 		}
 		e.integrateFlight()
 		e.countedFlight++
+		if slot.Attempt == 0 {
+			e.svc.classes[slot.Class].requests++
+		} else {
+			e.svc.classes[slot.Class].retriesSent++
+		}
+	}
+	if e.svc.clients != nil {
+		e.sent(ref)
 	}
 	e.strat.Arrive(ref)
 	return nil
@@ -564,50 +620,68 @@ func (e *Engine) Finish(ref TaskRef) {
 	}
 	e.inFlight--
 	e.inFlightSteps -= int64(len(slot.Steps))
+	// An attempt its client gave up on completes late: its request has
+	// retried or failed, and its work is wasted.
+	late := slot.gaveUp
 	if slot.counted {
 		// The snapshot brings the in-flight integral up to now, with
 		// this task still in flight until now.
 		e.snapshot(&e.windowEnd)
+		if e.svc.res != nil {
+			e.snapshotResources(e.svc.resEnd)
+		}
 		e.countedFlight--
 		e.counted++
-		lat := e.now - slot.Arrival
-		e.sumLatency += float64(lat)
 		e.sumWait += float64(slot.start - slot.Arrival)
-		e.record(lat)
 		e.lastCompletion = e.now
+		if late {
+			e.svc.classes[slot.Class].wastedCPU += cpuOf(slot.Steps)
+		} else {
+			e.succeeded(slot)
+		}
+	}
+	outcome := OutcomeDone
+	if late {
+		outcome = OutcomeLate
+	} else if e.timesOut(slot) {
+		e.staleEvents++ // its time-out
 	}
 	if e.cfg.OnTask != nil {
 		e.cfg.OnTask(TaskRecord{Class: slot.Class, Index: slot.Index, Arrival: slot.Arrival,
-			Start: slot.start, Completion: e.now, Counted: slot.counted})
+			Start: slot.start, Completion: e.now, Counted: slot.counted, Attempt: slot.Attempt, Outcome: outcome})
 	}
-	if slot.Client >= 0 {
-		next := e.alloc()
-		slot = &e.tasks[ref] // alloc may have moved the slots
-		if e.src.FollowUp(&slot.Task, e.now, &e.tasks[next].Task) {
-			e.schedule(e.tasks[next].Arrival, kindFollowUp, -1, int32(next))
-		} else {
-			e.free = append(e.free, next)
-		}
+	if !late && slot.Client >= 0 {
+		e.followUp(ref)
 	}
-	e.free = append(e.free, ref)
+	e.release(ref)
 }
 
-// record keeps a counted latency: exactly, until there are more than
-// ExactLatencies, then in a sketch.
-func (e *Engine) record(lat Time) {
-	e.minLatency, e.maxLatency = min(e.minLatency, lat), max(e.maxLatency, lat)
-	if e.sketch == nil {
-		if len(e.latencies) < ExactLatencies {
-			e.latencies = append(e.latencies, lat)
-			return
-		}
-		e.sketch = &QuantileSketch{}
-		for _, l := range e.latencies {
-			e.sketch.Add(l)
-		}
-		e.latencies = nil
+// succeeded counts the request of a counted attempt that completed in
+// time, and its latency from the request's first send.
+func (e *Engine) succeeded(slot *taskSlot) {
+	lat := e.now - slot.sent
+	e.sumLatency += float64(lat)
+	e.lat.add(lat)
+	c := &e.svc.classes[slot.Class]
+	c.succeeded++
+	if e.svc.byClass != nil {
+		c.sumLatency += float64(lat)
+		e.svc.byClass[slot.Class].add(lat)
 	}
-	e.sketch.Add(lat)
+}
+
+// followUp schedules the next request of the closed-loop client whose
+// request, that of attempt ref, has just ended (succeeded or failed).
+func (e *Engine) followUp(ref TaskRef) {
+	next := e.alloc()
+	slot := &e.tasks[ref] // alloc may have moved the slots
+	n := &e.tasks[next]
+	if e.src.FollowUp(&slot.Task, e.now, &n.Task) {
+		n.Attempt = 0
+		e.schedule(n.Arrival, kindFollowUp, -1, int32(next))
+	} else {
+		e.free = append(e.free, next)
+	}
 }
 
 func (e *Engine) schedule(at Time, kind uint8, ctx, arg int32) {
