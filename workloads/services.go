@@ -2,13 +2,11 @@ package workloads
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
 
 	"asyncsim/internal/schema"
-	"asyncsim/internal/stream"
 	"asyncsim/sim"
 )
 
@@ -319,34 +317,4 @@ func (p *parser) checkRetries(s *Spec) {
 	for _, k := range p.retryKeys {
 		p.Errorf(k, "retries has no effect without a timeout: no strategy has a backlog, so no attempt is ever given up or rejected (give the class a timeout)")
 	}
-}
-
-// Clients returns how the clients of each class give up and retry, for
-// sim.Config.Clients in the given replication: nil when no class has a
-// timeout or retries, so that a workload without them pays nothing; else
-// one per class, whose Backoff draws from the class's own stream (seed,
-// replication, class, "retry"), so that the first attempts are the same
-// whatever the retries.
-func (s *Spec) Clients(replication int) []sim.Client {
-	if !slices.ContainsFunc(s.Classes, func(c Class) bool { return c.Timeout > 0 || c.Retries > 0 }) {
-		return nil
-	}
-	out := make([]sim.Client, len(s.Classes))
-	for i := range s.Classes {
-		c := &s.Classes[i]
-		out[i] = sim.Client{Timeout: c.Timeout, Retries: c.Retries}
-		if c.Backoff != nil {
-			out[i].Backoff = backoffDraw(c.Backoff, s.Seed, replication, c.Name)
-		}
-	}
-	return out
-}
-
-// backoffDraw returns a function drawing from d on the retry stream of
-// the given class and replication.
-func backoffDraw(d *Dist, seed uint64, replication int, class string) func() sim.Time {
-	p := new(rand.PCG)
-	*p = stream.New(seed, replication, class, purposeRetry, stream.NoClient)
-	r := rand.New(p)
-	return func() sim.Time { return d.sample(p, r) }
 }

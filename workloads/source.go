@@ -16,7 +16,6 @@ const (
 	purposeArrival = "arrival"
 	purposeSteps   = "steps"
 	purposeThink   = "think"
-	purposeRetry   = "retry"
 )
 
 // pcgRef is a rand.Source that draws from whichever PCG it points at, so
