@@ -32,6 +32,7 @@ func TestExamplesParse(t *testing.T) {
 			want = append(want, name)
 		}
 	}
+	slices.Sort(want)
 	for _, name := range []string{"gil", "gil-convoy", "http-client", "kitchen", "tornado", "tornado-asyncio-sleep",
 		"tornado-coroutine-sleep", "tornado-executor", "tornado-sync", "web-service"} {
 		if !slices.Contains(want, name) {
