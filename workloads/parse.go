@@ -257,12 +257,22 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 
 	countPr, hasCount := f.Get("count")
 	clientsPr, hasClients := f.Get("clients")
-	arrivalPr, hasArrival := f.Get("arrival")
+	// The arrival first: a rate makes count optional.
+	var rated bool
+	if pr, has := f.Get("arrival"); has {
+		if m, good := p.AsMapping(pr.Val, "a mapping like {start: 0s, interarrival: {exp: 20ms}}"); good {
+			var good bool
+			good, rated = p.arrival(&c, m, hasClients)
+			ok = ok && good
+		} else {
+			ok = false
+		}
+	}
 	switch {
 	case hasCount && hasClients:
 		p.Errorf(clientsPr.Key, "a task class has count (open arrivals) or clients (closed loop), not both")
 		ok = false
-	case !hasCount && !hasClients && hasArrival && hasRate(p.Deref(arrivalPr.Val)):
+	case !hasCount && !hasClients && rated:
 		// arrival.rate ends the stream by itself: count is optional.
 	case !hasCount && !hasClients:
 		if !slices.Contains(f.Suggested, "count") && !slices.Contains(f.Suggested, "clients") {
@@ -277,13 +287,6 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 		c.Clients, ok = cl, ok && good
 	}
 
-	if hasArrival {
-		if m, good := p.AsMapping(arrivalPr.Val, "a mapping like {start: 0s, interarrival: {exp: 20ms}}"); good {
-			ok = p.arrival(&c, m, hasClients) && ok
-		} else {
-			ok = false
-		}
-	}
 	ok = p.giveUp(&c, f) && ok
 
 	if pr, has := p.Required(f, "steps", "task class"); has {

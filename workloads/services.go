@@ -115,24 +115,13 @@ func (p *parser) hold(pr, stepsPr schema.Pair, hasSteps, bad bool, depth int) (S
 	return StepSpec{Kind: sim.Acquire, Resource: r, Steps: inner}, min(cnt+2, maxTaskSteps+1), true
 }
 
-// hasRate reports whether n, an arrival, is a mapping with a rate key.
-func hasRate(n *yaml.Node) bool {
-	if n.Kind != yaml.MappingNode {
-		return false
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := schema.Deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == "rate" {
-			return true
-		}
-	}
-	return false
-}
-
 // arrival parses a class's arrival mapping m into c; closed tells whether
-// the class is of closed-loop clients.
-func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) bool {
+// the class is of closed-loop clients. rated reports whether m has a rate
+// key, valid or not.
+func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) (ok, rated bool) {
 	g := p.Mapping(m, "arrival", arrivalKeys)
-	ok := !g.Bad
+	ok = !g.Bad
+	_, rated = g.Get("rate")
 	if pr, has := g.Get("start"); has {
 		d, good := p.Duration(pr.Val)
 		c.Start, ok = d, ok && good
@@ -145,13 +134,13 @@ func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) bool {
 	}
 	switch {
 	case len(given) == 0:
-		return ok
+		return ok, rated
 	case len(given) > 1:
 		p.Errorf(given[1].Key, "arrival takes one of interarrival, per_second or rate, not both %s and %s", given[0].Name, given[1].Name)
-		return false
+		return false, rated
 	case closed:
 		p.Errorf(given[0].Key, "%s does not apply to clients: each client sends its next request its think time after the previous one completes", given[0].Name)
-		return false
+		return false, rated
 	}
 	pr := given[0]
 	switch pr.Name {
@@ -176,7 +165,7 @@ func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) bool {
 		segs, good := p.rate(pr.Val)
 		c.Rate, ok = segs, ok && good
 	}
-	return ok
+	return ok, rated
 }
 
 // checkPerSecond checks that the positive rate r, written at n, has a

@@ -353,3 +353,12 @@ func TestSourceRateCount(t *testing.T) {
 		}
 	}
 }
+
+// TestRateThroughMergeKey: a rate merged into the arrival (<<) makes
+// count optional as a rate written there does.
+func TestRateThroughMergeKey(t *testing.T) {
+	s := mustParse(t, "name: w\ntasks: [{name: a, arrival: {<<: {rate: [{for: 2s, per_second: 3}]}, start: 1s}, steps: [{cpu: 1ms}]}]\n"+okStrategies)
+	if c := s.Classes[0]; c.Count != 0 || len(c.Rate) != 1 || c.Start != sim.Second || s.Tasks() != 6 {
+		t.Errorf("class = %+v, Tasks() = %d; want the rate's 2 s × 3/s = 6 tasks", c, s.Tasks())
+	}
+}
