@@ -133,6 +133,11 @@ type Config struct {
 	// Clients gives, per class, how its clients give up and retry; nil,
 	// or a zero Client, is clients that wait forever.
 	Clients []Client
+	// OnUnits, if set, is called whenever a pool of a resource changes:
+	// the resource (an index in Resources), the pool (0 for scope
+	// machine, else the process), and the units held and tasks waiting
+	// after the change. It is for checks of the pools' invariants.
+	OnUnits func(at Time, resource, pool, held, waiting int)
 	// MaxInFlight stops the run with an *InFlightError when more tasks
 	// than this are in flight at once (arrived and not finished), or more than
 	// StepsPerTaskInFlight times as many of their steps. Every task in
@@ -226,21 +231,21 @@ const (
 
 type taskSlot struct {
 	Task
-	start   Time
-	next    int32
-	counted bool
-	started bool
-	// The services model's: when the request was first sent, and, of
-	// this attempt, whether its client gave up on it, whether its SYN
-	// waits for a retransmission and how many it had.
-	gaveUp bool
-	inSYN  bool
-	syn    uint8
-	sent   Time
+	start Time
+	next  int32
 	// gen tells this use of the slot from later ones, for the events
 	// that outlive an attempt (its time-out): it changes when the slot
 	// is freed.
 	gen uint32
+	// sent is when the attempt's request was first sent.
+	sent    Time
+	counted bool
+	started bool
+	// Whether the attempt's client gave up on it, whether its SYN waits
+	// for a retransmission, and how many it had.
+	gaveUp bool
+	inSYN  bool
+	syn    uint8
 }
 
 // context is what the engine tracks of a context at every event; its
@@ -375,9 +380,6 @@ const (
 
 func (e *Engine) loop() error {
 	for {
-		if e.staleEvents > 0 {
-			e.dropStale()
-		}
 		if e.psDirty {
 			e.psDirty = false
 			at, _, ok := e.ps.next()
@@ -414,15 +416,18 @@ func (e *Engine) loop() error {
 			if at == never {
 				break
 			}
+			if e.staleEvents > 0 && e.dropStale() {
+				continue // what lay past the horizon stood for nothing
+			}
 			return &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
 		}
 		e.events++
 		if e.events > e.maxEvents {
 			return &EventBudgetError{Limit: e.cfg.MaxEvents, At: e.now}
 		}
-		e.now = at
 		switch from {
 		case fromArrival:
+			e.now = at
 			ref := e.alloc()
 			e.tasks[ref].Attempt = 0
 			at, ok := e.src.Next(&e.tasks[ref].Task)
@@ -435,11 +440,22 @@ func (e *Engine) loop() error {
 			}
 		case fromQueue:
 			ev := e.queue.pop()
+			if e.staleEvents > 0 && e.stale(&ev) {
+				// It stands for nothing: the clock stays where it is, so
+				// that a run ends at its last real event.
+				e.staleEvents--
+				continue
+			}
+			e.now = at
 			switch kind := ev.kind(); {
 			case kind <= MaxTimerKind:
 				e.strat.Timer(kind, ev.ctx(), ev.arg())
-			case kind == kindFollowUp || kind == kindRetry:
+			case kind == kindFollowUp:
 				if err := e.arrive(TaskRef(ev.arg())); err != nil {
+					return err
+				}
+			case kind == kindRetry:
+				if err := e.retry(TaskRef(ev.arg())); err != nil {
 					return err
 				}
 			case kind == kindTimeout:
@@ -448,6 +464,7 @@ func (e *Engine) loop() error {
 				e.resend(TaskRef(ev.arg()))
 			}
 		case fromCPU:
+			e.now = at
 			e.ps.advance(e.now)
 			ctx := e.ps.finish()
 			e.psDirty = true
@@ -540,11 +557,6 @@ func (e *Engine) arrive(ref TaskRef) error {
 		slot.sent = slot.Arrival
 		slot.counted = slot.Arrival >= e.cfg.Warmup
 	}
-	if uint(slot.Class) >= uint(len(e.svc.classes)) {
-		if err := e.unknownClass(slot.Class); err != nil {
-			return err
-		}
-	}
 	e.inFlight++
 	e.inFlightSteps += int64(len(slot.Steps))
 	if e.inFlight > e.maxInFlight || e.inFlightSteps > e.maxInFlightSteps {
@@ -560,11 +572,6 @@ func (e *Engine) arrive(ref TaskRef) error {
 		}
 		e.integrateFlight()
 		e.countedFlight++
-		if slot.Attempt == 0 {
-			e.svc.classes[slot.Class].requests++
-		} else {
-			e.svc.classes[slot.Class].retriesSent++
-		}
 	}
 	if e.svc.clients != nil {
 		e.sent(ref)
@@ -634,10 +641,17 @@ func (e *Engine) Finish(ref TaskRef) {
 		e.counted++
 		e.sumWait += float64(slot.start - slot.Arrival)
 		e.lastCompletion = e.now
-		if late {
-			e.svc.classes[slot.Class].wastedCPU += cpuOf(slot.Steps)
+		if !late {
+			// The request succeeded: its latency is from its first send.
+			// (The successes are counted by their latencies.)
+			lat := e.now - slot.sent
+			e.sumLatency += float64(lat)
+			e.lat.add(lat)
+			if e.svc.byClass != nil {
+				e.recordClass(slot.Class, lat)
+			}
 		} else {
-			e.succeeded(slot)
+			e.counts(slot.Class).wastedCPU += cpuOf(slot.Steps)
 		}
 	}
 	outcome := OutcomeDone
@@ -656,18 +670,11 @@ func (e *Engine) Finish(ref TaskRef) {
 	e.release(ref)
 }
 
-// succeeded counts the request of a counted attempt that completed in
-// time, and its latency from the request's first send.
-func (e *Engine) succeeded(slot *taskSlot) {
-	lat := e.now - slot.sent
-	e.sumLatency += float64(lat)
-	e.lat.add(lat)
-	c := &e.svc.classes[slot.Class]
-	c.succeeded++
-	if e.svc.byClass != nil {
-		c.sumLatency += float64(lat)
-		e.svc.byClass[slot.Class].add(lat)
-	}
+// recordClass keeps the latency of a succeeded request of class c, in a
+// run of several classes.
+func (e *Engine) recordClass(c int, lat Time) {
+	e.svc.byClass[c].sum += float64(lat)
+	e.svc.byClass[c].add(lat)
 }
 
 // followUp schedules the next request of the closed-loop client whose

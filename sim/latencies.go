@@ -7,6 +7,17 @@ type latencyStore struct {
 	exact           []Time
 	sketch          *QuantileSketch
 	least, greatest Time
+	// sum is the latencies' sum in nanoseconds, kept (by the caller) for
+	// the stores of classes.
+	sum float64
+}
+
+// count returns the number of latencies kept.
+func (s *latencyStore) count() int64 {
+	if s.sketch != nil {
+		return s.sketch.n
+	}
+	return int64(len(s.exact))
 }
 
 func newLatencyStore(capacity int64) latencyStore {
@@ -15,11 +26,16 @@ func newLatencyStore(capacity int64) latencyStore {
 
 func (s *latencyStore) add(lat Time) {
 	s.least, s.greatest = min(s.least, lat), max(s.greatest, lat)
+	if s.sketch == nil && len(s.exact) < ExactLatencies {
+		s.exact = append(s.exact, lat)
+		return
+	}
+	s.addSketched(lat)
+}
+
+// addSketched is add beyond the exact latencies' capacity.
+func (s *latencyStore) addSketched(lat Time) {
 	if s.sketch == nil {
-		if len(s.exact) < ExactLatencies {
-			s.exact = append(s.exact, lat)
-			return
-		}
 		s.sketch = &QuantileSketch{}
 		for _, l := range s.exact {
 			s.sketch.Add(l)

@@ -1,7 +1,5 @@
 package sim
 
-import "fmt"
-
 // The engine's part of the services model (DESIGN.md, "Services"): the
 // pools of resources, and the clients that give up, retry and meet full
 // queues. A workload that uses none of it leaves all of this empty, and
@@ -20,11 +18,12 @@ const (
 	kindSYN
 )
 
-// requestCounts are the counts of one class's counted requests.
+// requestCounts are the counts of one class's counted requests. Every
+// request a run counts ends, succeeded or failed (a run stopped by its
+// horizon has no result), so the requests are those two.
 type requestCounts struct {
-	requests, succeeded, failed, rejected, timeouts, retriesSent, synRetries int64
-	wastedCPU                                                                Time
-	sumLatency                                                               float64 // of the succeeded, in ns
+	succeeded, failed, rejected, timeouts, retriesSent, synRetries int64
+	wastedCPU                                                      Time
 }
 
 // unitPool is one pool of a resource: its free units and its FIFO of
@@ -32,6 +31,7 @@ type requestCounts struct {
 type unitPool struct {
 	free    int
 	waiters ring[unitWaiter]
+	index   int32 // among its resource's pools
 }
 
 // unitWaiter is a task waiting for a unit, with the strategy's argument
@@ -97,15 +97,13 @@ func (e *Engine) initServices() {
 	}
 }
 
-// unknownClass handles an arrival of class c beyond the counts per class:
-// an error where Config.Classes was given, which it contradicts, and
-// otherwise more counts (the figures per class are left out).
-func (e *Engine) unknownClass(c int) error {
-	if e.cfg.Classes > 0 || c < 0 || (e.cfg.Clients != nil && c >= len(e.cfg.Clients)) {
-		return fmt.Errorf("sim: a task of class %d, beyond the %d classes configured", c, e.cfg.Classes)
+// counts returns the counts of class c's requests, making room for them
+// where Config.Classes left the classes to count as they come.
+func (e *Engine) counts(c int) *requestCounts {
+	if c >= len(e.svc.classes) {
+		e.svc.classes = append(e.svc.classes, make([]requestCounts, c+1-len(e.svc.classes))...)
 	}
-	e.svc.classes = append(e.svc.classes, make([]requestCounts, c+1-len(e.svc.classes))...)
-	return nil
+	return &e.svc.classes[c]
 }
 
 // sent starts the clock of attempt ref's client, if it has a time-out.
@@ -119,13 +117,22 @@ func (e *Engine) sent(ref TaskRef) {
 	}
 }
 
+// retry sends attempt ref again, as its client does after giving up on
+// the previous one.
+func (e *Engine) retry(ref TaskRef) error {
+	if slot := &e.tasks[ref]; slot.counted {
+		e.counts(slot.Class).retriesSent++
+	}
+	return e.arrive(ref)
+}
+
 // resend delivers the retransmitted SYN of attempt ref to the strategy,
 // as an arrival.
 func (e *Engine) resend(ref TaskRef) {
 	slot := &e.tasks[ref]
 	slot.inSYN = false
 	if slot.counted {
-		e.svc.classes[slot.Class].synRetries++
+		e.counts(slot.Class).synRetries++
 	}
 	e.strat.Arrive(ref)
 }
@@ -163,8 +170,8 @@ func (e *Engine) initPools() {
 			n = s.procs
 		}
 		s.res[i] = resourceState{first: len(s.pools), pools: n}
-		for range n {
-			s.pools = append(s.pools, unitPool{free: r.Capacity})
+		for j := range n {
+			s.pools = append(s.pools, unitPool{free: r.Capacity, index: int32(j)})
 		}
 	}
 	s.resStart = make([]resourceWindow, len(s.res))
@@ -179,6 +186,15 @@ func (e *Engine) pool(r int32, proc int) (*resourceState, *unitPool) {
 		i += proc
 	}
 	return rs, &e.svc.pools[i]
+}
+
+// changed reports a change of resource r's pool p to Config.OnUnits.
+func (e *Engine) changed(r int32, rs *resourceState, p *unitPool) {
+	i := 0
+	if rs.pools > 1 {
+		i = int(p.index)
+	}
+	e.cfg.OnUnits(e.now, int(r), i, e.cfg.Resources[r].Capacity-p.free, p.waiters.len())
 }
 
 // integrate brings a resource's integrals up to now.
@@ -196,18 +212,22 @@ func (rs *resourceState) integrate(now Time) {
 func (e *Engine) Acquire(t TaskRef, s Step, proc int, arg int32) bool {
 	rs, p := e.pool(s.Resource, proc)
 	rs.integrate(e.now)
-	if p.free > 0 {
+	got := p.free > 0
+	if got {
 		p.free--
 		rs.held++
 		if e.tasks[t].counted {
 			rs.holds++
 		}
-		return true
+	} else {
+		p.waiters.push(unitWaiter{task: t, arg: arg, since: e.now})
+		rs.waiting++
+		e.svc.waiting++
 	}
-	p.waiters.push(unitWaiter{task: t, arg: arg, since: e.now})
-	rs.waiting++
-	e.svc.waiting++
-	return false
+	if e.cfg.OnUnits != nil {
+		e.changed(s.Resource, rs, p)
+	}
+	return got
 }
 
 // Release gives back the unit of the resource of s, a Release step, that
@@ -217,19 +237,24 @@ func (e *Engine) Acquire(t TaskRef, s Step, proc int, arg int32) bool {
 func (e *Engine) Release(s Step, proc int) (waiter TaskRef, arg int32, ok bool) {
 	rs, p := e.pool(s.Resource, proc)
 	rs.integrate(e.now)
-	if p.waiters.len() == 0 {
+	waiter, arg = -1, 0
+	if ok = p.waiters.len() > 0; ok {
+		w := p.waiters.pop()
+		waiter, arg = w.task, w.arg
+		rs.waiting--
+		e.svc.waiting--
+		if e.tasks[w.task].counted {
+			rs.holds++
+			rs.waitSum += float64(e.now - w.since)
+		}
+	} else {
 		p.free++
 		rs.held--
-		return -1, 0, false
 	}
-	w := p.waiters.pop()
-	rs.waiting--
-	e.svc.waiting--
-	if e.tasks[w.task].counted {
-		rs.holds++
-		rs.waitSum += float64(e.now - w.since)
+	if e.cfg.OnUnits != nil {
+		e.changed(s.Resource, rs, p)
 	}
-	return w.task, w.arg, true
+	return waiter, arg, ok
 }
 
 // deadlock is the error of a run that ended with tasks waiting for units.
@@ -258,7 +283,7 @@ func (e *Engine) snapshotResources(w []resourceWindow) {
 func (e *Engine) Reject(t TaskRef) {
 	slot := &e.tasks[t]
 	if slot.counted {
-		e.svc.classes[slot.Class].rejected++
+		e.counts(slot.Class).rejected++
 	}
 	if e.timesOut(slot) {
 		e.staleEvents++ // its time-out
@@ -330,7 +355,7 @@ func (e *Engine) giveUp(t TaskRef) {
 		return
 	}
 	if slot.counted {
-		e.svc.classes[slot.Class].failed++
+		e.counts(slot.Class).failed++
 	}
 	if slot.Client >= 0 {
 		e.followUp(t)
@@ -343,7 +368,7 @@ func (e *Engine) timeout(t TaskRef) {
 	slot := &e.tasks[t]
 	slot.gaveUp = true
 	if slot.counted {
-		e.svc.classes[slot.Class].timeouts++
+		e.counts(slot.Class).timeouts++
 	}
 	if slot.inSYN {
 		// Its SYN waits to be retransmitted: the client closes the socket,
@@ -366,14 +391,18 @@ func (e *Engine) stale(ev *event) bool {
 }
 
 // dropStale takes from the head of the queue the events that stand for
-// nothing any more: the time-outs of attempts that completed in time or
-// were rejected, the retransmissions of abandoned SYNs. Left in the queue
-// they would move the clock past the run's end (and its horizon).
-func (e *Engine) dropStale() {
+// nothing any more (the time-outs of attempts that completed in time or
+// were rejected, the retransmissions of abandoned SYNs), and reports
+// whether there were any. The loop skips them as it meets them; this is
+// for the horizon, which they must not pass for the run.
+func (e *Engine) dropStale() bool {
+	dropped := false
 	for e.queue.len() > 0 && e.stale(e.queue.head()) {
 		e.queue.pop()
 		e.staleEvents--
+		dropped = true
 	}
+	return dropped
 }
 
 // addTime adds d to t, saturating at never.

@@ -140,6 +140,7 @@ func (e *Engine) result() *Result {
 	for _, c := range e.svc.classes {
 		all.add(&c)
 	}
+	all.succeeded = e.lat.count()
 	all.values(v)
 	if e.counted > 0 {
 		e.timeAverages(r)
@@ -184,20 +185,17 @@ func (e *Engine) timeAverages(r *Result) {
 
 // add adds o's counts to c's.
 func (c *requestCounts) add(o *requestCounts) {
-	c.requests += o.requests
-	c.succeeded += o.succeeded
 	c.failed += o.failed
 	c.rejected += o.rejected
 	c.timeouts += o.timeouts
 	c.retriesSent += o.retriesSent
 	c.synRetries += o.synRetries
 	c.wastedCPU += o.wastedCPU
-	c.sumLatency += o.sumLatency
 }
 
 // values sets the figures of the counts in v.
 func (c *requestCounts) values(v *[NumMetrics]float64) {
-	v[Requests] = float64(c.requests)
+	v[Requests] = float64(c.succeeded + c.failed)
 	v[Succeeded] = float64(c.succeeded)
 	v[Failed] = float64(c.failed)
 	v[Rejected] = float64(c.rejected)
@@ -236,18 +234,24 @@ func (e *Engine) classFigures(r *Result) {
 	}
 	r.Summary.Classes = make([][NumMetrics]float64, e.cfg.Classes)
 	r.ClassLatencies = make([]Latencies, e.cfg.Classes)
-	for i := range e.cfg.Classes {
-		c, v := &e.svc.classes[i], &r.Summary.Classes[i]
-		c.values(v)
-		store, sum := &e.lat, e.sumLatency
-		if e.svc.byClass != nil {
-			store, sum = &e.svc.byClass[i], c.sumLatency
+	if e.cfg.Classes == 1 {
+		// The class is the run: its figures are the run's.
+		for _, m := range ClassMetrics() {
+			r.Summary.Classes[0][m] = r.Values[m]
 		}
+		r.ClassLatencies[0] = e.lat.latencies()
+		return
+	}
+	for i := range e.cfg.Classes {
+		store, v := &e.svc.byClass[i], &r.Summary.Classes[i]
+		c := *e.counts(i)
+		c.succeeded = store.count()
+		c.values(v)
 		r.ClassLatencies[i] = store.latencies()
 		if c.succeeded == 0 {
 			continue
 		}
-		v[LatencyMean] = sum / float64(c.succeeded) / float64(Second)
+		v[LatencyMean] = store.sum / float64(c.succeeded) / float64(Second)
 		q := store.quantiles(classQuantiles)
 		v[LatencyP50], v[LatencyP99] = q[0].Seconds(), q[1].Seconds()
 	}
