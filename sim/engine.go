@@ -459,7 +459,7 @@ func (e *Engine) loop() error {
 					return err
 				}
 			case kind == kindTimeout:
-				e.expire(int(ev.ctx()))
+				e.expire(int(ev.ctx()), ev.seq())
 			case kind == kindSYN:
 				e.resend(TaskRef(ev.arg()))
 			}

@@ -58,9 +58,14 @@ type resourceState struct {
 type resourceWindow struct{ heldInt, waitingInt float64 }
 
 // deadline is when the client of an attempt gives up on it unless it has
-// ended (its slot's generation is no longer gen).
+// ended (its slot's generation is no longer gen), and seq the place among
+// simultaneous events that an event set when the attempt was sent would
+// have had: the class's event takes it, so that the give-up comes before
+// anything the attempt's own work scheduled for that instant (its
+// completion).
 type deadline struct {
 	at  Time
+	seq uint64
 	ref TaskRef
 	gen uint32
 }
@@ -134,18 +139,19 @@ func (e *Engine) sent(ref TaskRef) {
 		// the first instant after it, a nanosecond (the clock's
 		// resolution) later, which no tie between events can reorder.
 		q := &e.svc.deadlines[slot.Class]
-		q.push(deadline{at: addTime(addTime(slot.Arrival, to), 1), ref: ref, gen: slot.gen})
+		q.push(deadline{at: addTime(addTime(slot.Arrival, to), 1), seq: e.Stamp(), ref: ref, gen: slot.gen})
 		if !q.armed {
 			e.arm(slot.Class)
 		}
 	}
 }
 
-// arm sets the event of class c's oldest deadline.
+// arm sets the event of class c's oldest deadline, in its place.
 func (e *Engine) arm(c int) {
 	q := &e.svc.deadlines[c]
 	q.armed = true
-	e.schedule(q.peek().at, kindTimeout, int32(c), 0)
+	d := q.peek()
+	e.queue.push(newEvent(d.at, d.seq, kindTimeout, int32(c), 0))
 }
 
 // dropEnded takes from the head of class c's deadlines those of attempts
@@ -162,12 +168,13 @@ func (e *Engine) dropEnded(c int) bool {
 	return false
 }
 
-// expire runs the event of class c's oldest deadline, due now: the
-// clients of the attempts whose deadlines have come give up on them.
-func (e *Engine) expire(c int) {
+// expire runs the event of class c's oldest deadline, due now in the
+// place seq: the clients of the attempts whose deadlines have come, up to
+// that place, give up on them.
+func (e *Engine) expire(c int, seq uint64) {
 	q := &e.svc.deadlines[c]
 	q.armed = false
-	for q.len() > 0 && q.peek().at <= e.now {
+	for q.len() > 0 && (q.peek().at < e.now || q.peek().at == e.now && q.peek().seq <= seq) {
 		d := q.pop()
 		if e.tasks[d.ref].gen == d.gen {
 			e.timeout(d.ref)
@@ -447,8 +454,8 @@ func (e *Engine) skip(ev *event) bool {
 			q.armed = false
 			return true
 		}
-		if q.peek().at > ev.at {
-			e.arm(c)
+		if d := q.peek(); d.at > ev.at || d.seq != ev.seq() {
+			e.arm(c) // later, or later at this instant
 			return true
 		}
 	}

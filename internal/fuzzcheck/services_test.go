@@ -1,6 +1,7 @@
 package fuzzcheck
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -231,5 +232,54 @@ func TestCheckServicesCatches(t *testing.T) {
 				t.Errorf("err = %v; want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestGiveUpBeforeCompletion is the regression test of an engine bug
+// FuzzServices found (in 291e2ed: one deadline event per class): the
+// event of a class's next deadline, re-armed when the previous one
+// fired, took its place among simultaneous events from the instant it
+// was re-armed, not from the attempt's send, so a CPU completion computed
+// in between ran first, and an attempt completing at its give-up instant
+// counted as done, past its timeout.
+//
+// Two workers on two cores; clients give up after 1 ns. Task 0 arrives
+// at 0 and runs cpu 10 ns; task 1 arrives at 1 ns and runs cpu 2 ns,
+// completing at 3 ns. Task 0's client gives up at 0 + 1 ns + 1 = 2 ns,
+// task 1's at 1 ns + 1 ns + 1 = 3 ns, the instant it completes, but after
+// its deadline (2 ns): late. Task 0 completes late at 10 ns. Nothing
+// succeeds; both time out and both requests fail.
+func TestGiveUpBeforeCompletion(t *testing.T) {
+	c := ServiceCase{
+		Cores: 2, Classes: 1, Requests: 1,
+		Clients: []ServiceClient{{Timeout: 1}},
+		Tasks: []sim.Task{
+			{Index: 0, Client: -1, Steps: []sim.Step{{Kind: sim.CPU, Dur: 10}}},
+			{Index: 1, Client: -1, Arrival: 1, Steps: []sim.Step{{Kind: sim.CPU, Dur: 2}}},
+		},
+	}
+	want := []sim.TaskRecord{
+		{Index: 1, Arrival: 1, Start: 1, Completion: 3, Counted: true, Outcome: sim.OutcomeLate},
+		{Index: 0, Arrival: 0, Start: 0, Completion: 10, Counted: true, Outcome: sim.OutcomeLate},
+	}
+	for _, cfg := range []strategies.Config{
+		{Name: "workers", Kind: strategies.KindBlocking, Workers: 2},
+		{Name: "threads", Kind: strategies.KindThreaded, Threads: 2, SwitchInterval: strategies.DefaultSwitchInterval},
+	} {
+		r, err := c.run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.records, want) {
+			t.Errorf("%s: records %+v; want %+v", cfg.Name, r.records, want)
+		}
+		v := &r.res.Values
+		if v[sim.Succeeded] != 0 || v[sim.Failed] != 2 || v[sim.Timeouts] != 2 {
+			t.Errorf("%s: succeeded %v, failed %v, timeouts %v; want 0, 2, 2", cfg.Name, v[sim.Succeeded], v[sim.Failed], v[sim.Timeouts])
+		}
+		c.Strategies = []strategies.Config{cfg}
+		if err := CheckServices(c); err != nil {
+			t.Errorf("%s: %v", cfg.Name, err)
+		}
 	}
 }
