@@ -246,7 +246,11 @@ func (e *Engine) classFigures(r *Result) {
 		store, v := &e.svc.byClass[i], &r.Summary.Classes[i]
 		c := *e.counts(i)
 		c.succeeded = store.count()
-		c.values(v)
+		var all [NumMetrics]float64
+		c.values(&all)
+		for _, m := range ClassMetrics() { // the others stay zero
+			v[m] = all[m]
+		}
 		r.ClassLatencies[i] = store.latencies()
 		if c.succeeded == 0 {
 			continue

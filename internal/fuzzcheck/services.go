@@ -1108,8 +1108,9 @@ func cpuSteps(steps []sim.Step) sim.Time {
 	return d
 }
 
-// checkClasses checks the figures per class against the records, and that
-// the counts of the classes sum to the run's.
+// checkClasses checks the figures per class against the records (those
+// sim.ClassMetrics lists; the others are zero), and that the counts of the
+// classes sum to the run's.
 func (c *ServiceCase) checkClasses(r *serviceRun, reqs map[key]*request) error {
 	cs := r.res.Summary.Classes
 	if len(cs) != c.Classes {
@@ -1168,6 +1169,12 @@ func (c *ServiceCase) checkClasses(r *serviceRun, reqs map[key]*request) error {
 		for _, m := range sim.ClassMetrics() {
 			if !near(v[m], want[m]) {
 				return fmt.Errorf("class %d: %v = %v; its records give %v", i, m, v[m], want[m])
+			}
+		}
+		// The others are zero (sim.Summary.Classes).
+		for m := range sim.NumMetrics {
+			if !slices.Contains(sim.ClassMetrics(), m) && v[m] != 0 {
+				return fmt.Errorf("class %d: %v = %v, not a figure given per class", i, m, v[m])
 			}
 		}
 	}

@@ -150,6 +150,11 @@ func tiny() (ServiceCase, strategies.Config) {
 	return c, cfg
 }
 
+// TestCheckServicesPasses is also the regression test of an engine bug it
+// found: with several classes, sim.Summary.Classes set retries_sent,
+// syn_retries and wasted_cpu_s per class (here class 0's retries_sent 2),
+// where sim.Summary documents only sim.ClassMetrics set and the others
+// zero, as with a single class.
 func TestCheckServicesPasses(t *testing.T) {
 	c, _ := tiny()
 	if err := CheckServices(c); err != nil {
@@ -203,6 +208,7 @@ func TestCheckServicesCatches(t *testing.T) {
 		{"wasted CPU miscounted", func(r *serviceRun) { r.res.Values[sim.WastedCPU] += 1e-9 }, "wasted_cpu_s"},
 		{"a SYN retransmission where none can be", func(r *serviceRun) { r.res.Values[sim.SYNRetries] = 1 }, "syn_retries"},
 		{"a class's time-outs miscounted", func(r *serviceRun) { r.res.Summary.Classes[0][sim.Timeouts]++ }, "class 0: timeouts"},
+		{"a figure per class not among ClassMetrics", func(r *serviceRun) { r.res.Summary.Classes[0][sim.RetriesSent] = 2 }, "not a figure given per class"},
 		{"a utilization off its integral", func(r *serviceRun) { r.res.Resources[0][sim.ResourceUtilization] *= 1.01 }, "utilization"},
 		{"a queue_mean off its integral", func(r *serviceRun) { r.res.Resources[0][sim.ResourceQueueMean] *= 1.01 }, "queue_mean"},
 		{"a mean wait off Little's law", func(r *serviceRun) { r.res.Resources[0][sim.ResourceWaitMean] *= 1.01 }, "holds"},
