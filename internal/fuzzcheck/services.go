@@ -584,8 +584,9 @@ func checkIdle(cfg strategies.Config, r *serviceRun, let laneOf) error {
 
 // checkServiceStates checks the contexts' states: in time order, at most
 // one thread running CPU under a GIL and none waiting for it while none
-// holds it (at the end of every instant), and the running states
-// integrate over the window to the CPU work done.
+// holds it (at the end of every instant), the running states integrate
+// over the window to the CPU work done, and the run ends at its last
+// event that did something.
 func (c *ServiceCase) checkServiceStates(cfg strategies.Config, r *serviceRun) error {
 	ch := r.changes
 	var state []sim.State
@@ -625,6 +626,24 @@ func (c *ServiceCase) checkServiceStates(cfg strategies.Config, r *serviceRun) e
 	}
 	if busy != r.res.CPUWork {
 		return fmt.Errorf("CPU work %v; the running states integrate to %v over [%v, %v]", r.res.CPUWork, busy, from, to)
+	}
+	// The run ends at its last event that did something: not at a
+	// deadline of an attempt that had ended, nor at the retransmission of
+	// an abandoned SYN. (A GIL's drop timer may fire after the last
+	// change it caused, so only without one.)
+	if cfg.GIL {
+		return nil
+	}
+	end := ch[len(ch)-1].at
+	var last sim.Time
+	for _, x := range r.records {
+		last = max(last, x.Arrival, x.Completion)
+	}
+	for _, x := range ch[:len(ch)-len(r.res.Contexts)] {
+		last = max(last, x.at)
+	}
+	if end != last {
+		return fmt.Errorf("the run ends at %v; its last attempt and state change are at %v", end, last)
 	}
 	return nil
 }

@@ -212,6 +212,11 @@ func TestCheckServicesCatches(t *testing.T) {
 		{"a utilization off its integral", func(r *serviceRun) { r.res.Resources[0][sim.ResourceUtilization] *= 1.01 }, "utilization"},
 		{"a queue_mean off its integral", func(r *serviceRun) { r.res.Resources[0][sim.ResourceQueueMean] *= 1.01 }, "queue_mean"},
 		{"a mean wait off Little's law", func(r *serviceRun) { r.res.Resources[0][sim.ResourceWaitMean] *= 1.01 }, "holds"},
+		{"a run that ends after its last event", func(r *serviceRun) {
+			for i := len(r.changes) - len(r.res.Contexts); i < len(r.changes); i++ {
+				r.changes[i].at++
+			}
+		}, "the run ends at 44ns"},
 		{"a worker waiting for a unit but not acquiring", func(r *serviceRun) {
 			for i := range r.changes {
 				if r.changes[i].state == sim.Acquiring {
