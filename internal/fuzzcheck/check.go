@@ -1,11 +1,3 @@
-// Package fuzzcheck checks the invariants that every simulation run must
-// satisfy, whatever the workload and the strategy: every task completes
-// exactly once and no sooner than its own steps allow, the statistics agree
-// with the tasks' records and with the contexts' recorded states, CPU work
-// is conserved, Little's law holds exactly, and a run does not depend on
-// the runs before it. Its fuzz targets build small random workloads from
-// the fuzzer's bytes, both as workload YAML (Workload) and as raw task
-// lists (Tasks), and run Check on them.
 package fuzzcheck
 
 import (
