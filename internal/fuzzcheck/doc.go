@@ -11,5 +11,7 @@
 // resources, full queues, clients that give up and retry): the pools'
 // units, every attempt's outcome, the counts of requests and attempts, the
 // figures per class and per resource, horizons and determinism. FuzzServices
-// runs it on cases that Services builds from the fuzzer's bytes.
+// runs it on cases that Services builds from the fuzzer's bytes as raw task
+// lists, FuzzServicesWorkload on workloads ServicesWorkload writes in the
+// workload format.
 package fuzzcheck

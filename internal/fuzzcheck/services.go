@@ -24,6 +24,10 @@ type ServiceClient struct {
 	// set; without it the client retries at once (sim.Client.Backoff nil).
 	Backoff    sim.Time
 	HasBackoff bool
+	// Drawn is set where the backoff is drawn from a distribution (by
+	// ServiceCase.NewClients): a retry is then sent at or after its
+	// predecessor was given up, not at an instant known beforehand.
+	Drawn bool
 }
 
 // Client returns the sim.Client of c.
@@ -61,6 +65,12 @@ type ServiceCase struct {
 	Tasks    []sim.Task
 	Requests int
 	Think    sim.Time
+	// NewSource, if set, returns a fresh stream of the tasks instead of
+	// Tasks (each call the same tasks), and NewClients fresh clients
+	// instead of those Clients makes (each call drawing the same
+	// backoffs): for cases written as workloads.
+	NewSource  func() sim.Source
+	NewClients func() []sim.Client
 	// MaxEvents bounds each run; 0 means 1,000,000.
 	MaxEvents int64
 	// Until, if set, is a horizon for one more run of each strategy: it
@@ -199,9 +209,16 @@ func Services(data []byte) ServiceCase {
 }
 
 // requests returns the key of every request of c: each open task, and
-// each request of each closed-loop client.
-func (c *ServiceCase) requests() map[key]bool {
+// each request of each closed-loop client; or, with NewSource, every task
+// the source generated in run r.
+func (c *ServiceCase) requests(r *serviceRun) map[key]bool {
 	want := map[key]bool{}
+	if c.NewSource != nil {
+		for k := range r.tasks {
+			want[k] = true
+		}
+		return want
+	}
 	for _, t := range c.Tasks {
 		n := int64(1)
 		if t.Client >= 0 {
@@ -287,8 +304,11 @@ func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceR
 	if err != nil {
 		return nil, err
 	}
-	list := &simtest.ListSource{Tasks: c.Tasks, Requests: c.Requests, Think: c.Think}
-	src := &recordingSource{Source: list, tasks: map[key]*task{}}
+	var source sim.Source = &simtest.ListSource{Tasks: c.Tasks, Requests: c.Requests, Think: c.Think}
+	if c.NewSource != nil {
+		source = c.NewSource()
+	}
+	src := &recordingSource{Source: source, tasks: map[key]*task{}}
 	seq := 0
 	rec := &serviceRecorder{seq: &seq}
 	r := &serviceRun{tasks: src.tasks}
@@ -306,6 +326,9 @@ func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceR
 	}
 	for _, cl := range c.Clients {
 		sc.Clients = append(sc.Clients, cl.Client())
+	}
+	if c.NewClients != nil {
+		sc.Clients = c.NewClients()
 	}
 	arriving := &arrivingStrategy{Strategy: strat, seq: &seq}
 	r.res, err = sim.Run(src, arriving, sc)
@@ -929,7 +952,7 @@ func (c *ServiceCase) checkAttempts(cfg strategies.Config, r *serviceRun) (map[k
 		}
 	}
 	// The requests: every open task, and every request of every client.
-	want := c.requests()
+	want := c.requests(r)
 	for k := range want {
 		if reqs[k] == nil {
 			return nil, fmt.Errorf("%v was sent but none of its attempts ended", k)
@@ -956,7 +979,7 @@ func (c *ServiceCase) checkAttempts(cfg strategies.Config, r *serviceRun) (map[k
 			if prev.Outcome == sim.OutcomeDone {
 				return nil, fmt.Errorf("%v attempt %d sent after attempt %d succeeded", k, j, j-1)
 			}
-			if at := giveUp(prev, cl) + cl.Backoff; a.Arrival != at {
+			if at := giveUp(prev, cl) + cl.Backoff; a.Arrival != at && !(cl.Drawn && a.Arrival >= giveUp(prev, cl)) {
 				return nil, fmt.Errorf("%v attempt %d sent at %v; its predecessor (%v, sent at %v) was given up at %v and the backoff is %v", k, j, a.Arrival, prev.Outcome, prev.Arrival, giveUp(prev, cl), cl.Backoff)
 			}
 		}
@@ -974,7 +997,18 @@ func (c *ServiceCase) checkAttempts(cfg strategies.Config, r *serviceRun) (map[k
 		}
 	}
 	// A closed-loop client sends its next request think after the
-	// previous one ended.
+	// previous one ended (at or after, where the think time is drawn).
+	if c.NewSource != nil {
+		for k, t := range r.tasks {
+			next := key{k.class, k.index + 1}
+			if n, ok := r.tasks[next]; ok && t.client >= 0 && n.client == t.client {
+				if at, end := reqs[next].attempts[0].Arrival, reqs[k].end; at < end {
+					return nil, fmt.Errorf("client %d sent %v at %v, before its previous request ended at %v", t.client, next, at, end)
+				}
+			}
+		}
+		return reqs, nil
+	}
 	for _, t := range c.Tasks {
 		if t.Client < 0 {
 			continue
