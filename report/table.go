@@ -15,11 +15,17 @@ import (
 
 // column is one column of the terminal table.
 type column struct {
-	title  string
-	metric sim.Metric
+	title string
+	// value returns a row's mean and 95% confidence half-width.
+	value  func(a *sim.Aggregate) (mean, ci float64)
 	format format
 	// show reports whether a result needs the column at all.
 	show func(*experiment.Result) bool
+}
+
+// metric returns the value of column m.
+func metric(m sim.Metric) func(a *sim.Aggregate) (float64, float64) {
+	return func(a *sim.Aggregate) (float64, float64) { return a.Mean[m], a.CI95[m] }
 }
 
 func always(*experiment.Result) bool { return true }
@@ -35,26 +41,115 @@ func has(kind strategies.Kind, gil bool) func(*experiment.Result) bool {
 	}
 }
 
+// nonzero reports whether value is other than zero in some row: a column
+// of zeros stays out of the table.
+func nonzero(value func(a *sim.Aggregate) (float64, float64)) func(*experiment.Result) bool {
+	return func(r *experiment.Result) bool {
+		for i := range r.Strategies {
+			if mean, ci := value(&r.Strategies[i].Aggregate); mean != 0 || ci != 0 {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// requestsDiffer reports whether, in some row, requests are not all
+// tasks that succeeded: some were rejected, given up, retried or sent
+// their SYN again, or failed. Otherwise requests and succeeded equal the
+// tasks and goodput the throughput, and their columns add nothing.
+func requestsDiffer(r *experiment.Result) bool {
+	for i := range r.Strategies {
+		a := &r.Strategies[i].Aggregate
+		if a.Mean[sim.Requests] != a.Mean[sim.Succeeded] {
+			return true
+		}
+		for _, m := range []sim.Metric{sim.Failed, sim.Rejected, sim.Timeouts, sim.RetriesSent, sim.SYNRetries} {
+			if a.Mean[m] != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fixed is a column of metric m, shown when show says so.
+func fixed(title string, m sim.Metric, f format, show func(*experiment.Result) bool) column {
+	return column{title, metric(m), f, show}
+}
+
+// counted is a column of metric m shown when it is not zero in every row.
+func counted(title string, m sim.Metric, f format) column {
+	return column{title, metric(m), f, nonzero(metric(m))}
+}
+
 var tableColumns = []column{
-	{"MAKESPAN", sim.Makespan, timeFormat, always},
-	{"THROUGHPUT", sim.Throughput, rateFormat, always},
-	{"LAT MEAN", sim.LatencyMean, timeFormat, always},
-	{"P50", sim.LatencyP50, timeFormat, always},
-	{"P99", sim.LatencyP99, timeFormat, always},
-	{"MAX", sim.LatencyMax, timeFormat, always},
-	{"WAIT", sim.WaitMean, timeFormat, always},
-	{"CPU", sim.CPUUtilization, percentFormat, always},
-	{"IN FLIGHT", sim.InFlightMean, countFormat, always},
-	{"LOOP BLOCKED", sim.LoopBlocked, timeFormat, has(strategies.KindEventLoop, false)},
-	{"GIL WAIT", sim.GILWait, timeFormat, has(strategies.KindThreaded, true)},
-	{"SWITCHES", sim.ContextSwitches, countFormat, always},
+	fixed("MAKESPAN", sim.Makespan, timeFormat, always),
+	fixed("THROUGHPUT", sim.Throughput, rateFormat, always),
+	fixed("LAT MEAN", sim.LatencyMean, timeFormat, always),
+	fixed("P50", sim.LatencyP50, timeFormat, always),
+	fixed("P99", sim.LatencyP99, timeFormat, always),
+	fixed("MAX", sim.LatencyMax, timeFormat, always),
+	fixed("WAIT", sim.WaitMean, timeFormat, always),
+	fixed("CPU", sim.CPUUtilization, percentFormat, always),
+	fixed("IN FLIGHT", sim.InFlightMean, countFormat, always),
+	fixed("LOOP BLOCKED", sim.LoopBlocked, timeFormat, has(strategies.KindEventLoop, false)),
+	fixed("GIL WAIT", sim.GILWait, timeFormat, has(strategies.KindThreaded, true)),
+	fixed("SWITCHES", sim.ContextSwitches, countFormat, always),
+	fixed("REQUESTS", sim.Requests, countFormat, requestsDiffer),
+	fixed("SUCCEEDED", sim.Succeeded, countFormat, requestsDiffer),
+	counted("FAILED", sim.Failed, countFormat),
+	counted("REJECTED", sim.Rejected, countFormat),
+	counted("TIMEOUTS", sim.Timeouts, countFormat),
+	counted("RETRIES", sim.RetriesSent, countFormat),
+	counted("SYN RETRIES", sim.SYNRetries, countFormat),
+	fixed("GOODPUT", sim.Goodput, rateFormat, requestsDiffer),
+	counted("WASTED CPU", sim.WastedCPU, timeFormat),
+}
+
+// resourceTitles and resourceFormats give the table's columns of each
+// resource, by sim.ResourceMetric: "db WAIT", "db UTIL", "db QUEUE".
+var (
+	resourceTitles  = [sim.NumResourceMetrics]string{"WAIT", "UTIL", "QUEUE"}
+	resourceFormats = [sim.NumResourceMetrics]format{timeFormat, percentFormat, countFormat}
+)
+
+// columns returns the table's columns that res needs: the fixed ones,
+// then those of each resource, in the order they are declared, each
+// shown when it is not zero in every row.
+func columns(res *experiment.Result) []column {
+	var cols []column
+	for _, c := range tableColumns {
+		if c.show(res) {
+			cols = append(cols, c)
+		}
+	}
+	for i, r := range res.Spec.Resources {
+		for m := range sim.NumResourceMetrics {
+			value := func(a *sim.Aggregate) (float64, float64) {
+				if i >= len(a.Resources) {
+					return 0, 0
+				}
+				return a.Resources[i].Mean[m], a.Resources[i].CI95[m]
+			}
+			c := column{r.Name + " " + resourceTitles[m], value, resourceFormats[m], nonzero(value)}
+			if c.show(res) {
+				cols = append(cols, c)
+			}
+		}
+	}
+	return cols
 }
 
 // Table writes the results for people: a heading naming the workload, one
 // aligned row per strategy, with its kind, the counted tasks (their mean
 // over the replications, rounded) and each statistic with its unit (each
 // mean followed by ± its 95% confidence half-width when there are
-// replications), and a verdict.
+// replications), and a verdict. Columns that add nothing stay out: those
+// of strategy kinds the workload does not run, the figures of requests
+// that are zero in every row (and requests, succeeded and goodput while
+// every request succeeded at its first attempt) and each resource's
+// figures that are zero in every row. CSV and JSON always have them all.
 func Table(w io.Writer, res *experiment.Result) error {
 	spec := res.Spec
 	reps := "1 replication"
@@ -72,12 +167,7 @@ func Table(w io.Writer, res *experiment.Result) error {
 	}
 	fmt.Fprint(w, "\n\n")
 
-	var cols []column
-	for _, c := range tableColumns {
-		if c.show(res) {
-			cols = append(cols, c)
-		}
-	}
+	cols := columns(res)
 	header := []string{"STRATEGY", "KIND", "TASKS"}
 	for _, c := range cols {
 		header = append(header, c.title)
@@ -87,7 +177,8 @@ func Table(w io.Writer, res *experiment.Result) error {
 		a := &s.Aggregate
 		row := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
 		for _, c := range cols {
-			row = append(row, c.format.cell(a.Mean[c.metric], a.CI95[c.metric], a.Replications > 1))
+			mean, ci := c.value(a)
+			row = append(row, c.format.cell(mean, ci, a.Replications > 1))
 		}
 		rows = append(rows, row)
 	}
@@ -96,6 +187,73 @@ func Table(w io.Writer, res *experiment.Result) error {
 	}
 	_, err := fmt.Fprintf(w, "\n%s\n", Verdict(res))
 	return err
+}
+
+// classColumns are the columns of the table by task class.
+var classColumns = []column{
+	fixed("REQUESTS", sim.Requests, countFormat, always),
+	fixed("SUCCEEDED", sim.Succeeded, countFormat, always),
+	classCounted("FAILED", sim.Failed),
+	classCounted("REJECTED", sim.Rejected),
+	classCounted("TIMEOUTS", sim.Timeouts),
+	fixed("LAT MEAN", sim.LatencyMean, timeFormat, always),
+	fixed("P50", sim.LatencyP50, timeFormat, always),
+	fixed("P99", sim.LatencyP99, timeFormat, always),
+}
+
+// ClassTable writes, under the heading "By task class:", one aligned row
+// per strategy and task class (classes in the workload's order): the
+// strategy, its kind, the class and the class's figures (sim.ClassMetrics)
+// with their units, ± the 95% confidence half-width when there are
+// replications. The columns of failed, rejected and timed-out requests
+// stay out where they are zero in every row.
+func ClassTable(w io.Writer, res *experiment.Result) error {
+	if err := check(res); err != nil {
+		return err
+	}
+	var cols []column
+	for _, c := range classColumns {
+		if c.show(res) {
+			cols = append(cols, c)
+		}
+	}
+	header := []string{"STRATEGY", "KIND", "CLASS"}
+	for _, c := range cols {
+		header = append(header, c.title)
+	}
+	rows := [][]string{header}
+	for _, s := range res.Strategies {
+		for ci := range s.Aggregate.Classes {
+			e := &s.Aggregate.Classes[ci]
+			a := &sim.Aggregate{Mean: e.Mean, CI95: e.CI95}
+			row := []string{s.Config.Name, string(s.Config.Kind), res.Spec.Classes[ci].Name}
+			for _, c := range cols {
+				mean, half := c.value(a)
+				row = append(row, c.format.cell(mean, half, s.Aggregate.Replications > 1))
+			}
+			rows = append(rows, row)
+		}
+	}
+	if _, err := io.WriteString(w, "By task class:\n\n"); err != nil {
+		return err
+	}
+	return WriteAligned(w, rows, 3)
+}
+
+// classCounted is a column of the table by class for the count m, shown
+// when it is not zero for every class under every strategy.
+func classCounted(title string, m sim.Metric) column {
+	show := func(res *experiment.Result) bool {
+		for _, s := range res.Strategies {
+			for _, e := range s.Aggregate.Classes {
+				if e.Mean[m] != 0 || e.CI95[m] != 0 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return column{title, metric(m), countFormat, show}
 }
 
 // WriteAligned writes rows as columns two spaces apart: the first names
