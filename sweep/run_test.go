@@ -464,7 +464,7 @@ func indexOf(ss []string, s string) int {
 // value v, then a run's summary with one replication.
 func journalRow(v, name, kind string) []string {
 	r := []string{v, name, kind, "7"}
-	for range len(report.Columns(1)) - 3 {
+	for range len(report.Columns(1, nil)) - 3 {
 		r = append(r, "0.25")
 	}
 	return r
@@ -474,7 +474,7 @@ func journalRow(v, name, kind string) []string {
 // "a": point 2 whole, then point 0 whole.
 func testJournal() (header, []string, string) {
 	h := header{Hash: "sha256:x", Points: 3, Shards: 1, Workload: "w", Replications: 1}
-	cols := append([]string{"a"}, report.Columns(1)...)
+	cols := append([]string{"a"}, report.Columns(1, nil)...)
 	return h, cols, string(encodeHeader(h, cols)) +
 		string(encodeGroup(group{point: 2, rows: [][]string{journalRow("x,y", "s1", "threaded"), journalRow("x,y", "s2", "blocking")}})) +
 		string(encodeGroup(group{point: 0, rows: [][]string{journalRow(`"q"`, "s1", "threaded"), journalRow(`"q"`, "s2", "blocking")}}))
