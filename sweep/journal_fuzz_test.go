@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
 )
 
 // journalSeeds are valid journals and shards, whole, cut and complete,

@@ -22,7 +22,7 @@ import (
 func oddTable() *table {
 	paths := []string{"strategies.a.threads", "tasks.x.arrival", "flag"}
 	h := header{Hash: "sha256:0123456789abcdef", Points: 3, Shards: 1, Workload: `w<é>&"q"`, Replications: 2,
-		Plot: Plot{X: "strategies.a.threads", Y: []string{"latency_p99_s", "makespan_s"}, LogX: true},
+		Plot:      Plot{X: "strategies.a.threads", Y: []string{"latency_p99_s", "makespan_s"}, LogX: true},
 		Resources: []string{"db"}, Classes: []string{"z", `c"l<`}}
 	summary := summaryColumns(h)
 	cols := append(append([]string{}, paths...), summary...)
