@@ -1,0 +1,138 @@
+package report
+
+import (
+	"bytes"
+	"math"
+	"testing"
+
+	"asyncsim/experiment"
+	"asyncsim/internal/golden"
+	"asyncsim/sim"
+	"asyncsim/strategies"
+	"asyncsim/workloads"
+)
+
+// backlogWorkload is a workload whose figures can be derived by hand:
+// three fast requests and one slow one, all sent at 0, each a 100 ms io;
+// the slow one's client gives up after 250 ms and retries once, 150 ms
+// after a give-up or a rejection. The YAML gives the classes and the
+// strategies; the backlogs and the slow clients are set on the parsed
+// spec (the fields the workload format fills from backlog, timeout,
+// retries and backoff).
+func backlogWorkload(t *testing.T) *workloads.Spec {
+	t.Helper()
+	spec, err := workloads.Parse("backlog.yaml", []byte(`name: backlog
+seed: 1
+tasks:
+  - {name: fast, count: 3, steps: [{io: 100ms}]}
+  - {name: slow, count: 1, steps: [{io: 100ms}]}
+strategies:
+  - {name: sync, kind: blocking, workers: 1}
+  - {name: asyncio, kind: event_loop, max_concurrency: 1}
+  - {name: threads, kind: threaded, threads: 4}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		spec.Strategies[i].Bounded, spec.Strategies[i].Backlog = true, 1
+		spec.Strategies[i].BacklogFull = strategies.BacklogReject
+	}
+	slow := &spec.Classes[1]
+	slow.Timeout, slow.Retries, slow.Backoff = 250*sim.Millisecond, 1, workloads.Constant(150*sim.Millisecond)
+	return spec
+}
+
+// TestEngineFigures runs backlogWorkload through the engine and checks
+// the figures the outputs show against their derivation, then pins every
+// output in goldens.
+//
+// Under sync (one worker, backlog 1) and asyncio (one coroutine at a
+// time, backlog 1) alike, the arrivals at 0 are taken in class order:
+// fast 0 is served at once (done at 100 ms), fast 1 waits in the backlog
+// (served from 100, done at 200 ms), fast 2 and slow 0 find it full and
+// are rejected at 0. Fast 2 has no retries: it fails. Slow 0 is sent again
+// 150 ms later; the backlog is empty then (fast 1 left it at 100 ms), so
+// it waits there until 200 ms and is done at 300 ms, within 250 ms of its
+// sending: its request succeeds, 300 ms after it was first sent. So:
+//
+//   - requests 4, succeeded 3 (latencies 100, 200, 300 ms: mean 200 ms,
+//     p50 200 ms, p99 300 ms), failed 1, rejected 2, timeouts 0 (a
+//     rejection is not a time-out), retries sent 1;
+//   - tasks 3: the attempts served (fast 0, fast 1 and slow 0's retry),
+//     not the rejected ones; their waits 0, 100 and 50 ms (the retry sent
+//     at 150, taken at 200 ms): mean 50 ms; in flight over 0–100, 0–200
+//     and 150–300 ms: 450 ms / 300 ms = 1.5 on average;
+//   - makespan 300 ms; throughput 3 completed attempts / 0.3 s = 10/s,
+//     goodput 3 succeeded / 0.3 s = 10/s;
+//   - by class: fast 3 requests, 2 succeeded, 1 failed, 1 rejected,
+//     latency mean 150 ms; slow 1 request, 1 succeeded, 1 rejected,
+//     latency 300 ms.
+//
+// Under threads (4 threads, no backlog) all four are served at once and
+// done at 100 ms: 4 requests, 4 succeeded, nothing rejected or retried.
+func TestEngineFigures(t *testing.T) {
+	res, err := experiment.Run(backlogWorkload(t), experiment.Options{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	type figure struct {
+		m    sim.Metric
+		want float64
+	}
+	bounded := []figure{
+		{sim.Requests, 4}, {sim.Succeeded, 3}, {sim.Failed, 1}, {sim.Rejected, 2}, {sim.Timeouts, 0},
+		{sim.RetriesSent, 1}, {sim.Makespan, 0.3}, {sim.Throughput, 10}, {sim.Goodput, 10},
+		{sim.LatencyMean, 0.2}, {sim.LatencyP50, 0.2}, {sim.LatencyP99, 0.3}, {sim.WaitMean, 0.05}, {sim.InFlightMean, 1.5},
+	}
+	classes := [][]figure{
+		{{sim.Requests, 3}, {sim.Succeeded, 2}, {sim.Failed, 1}, {sim.Rejected, 1}, {sim.Timeouts, 0}, {sim.LatencyMean, 0.15}},
+		{{sim.Requests, 1}, {sim.Succeeded, 1}, {sim.Failed, 0}, {sim.Rejected, 1}, {sim.Timeouts, 0}, {sim.LatencyMean, 0.3}},
+	}
+	want := map[string][]figure{
+		"sync": bounded, "asyncio": bounded,
+		"threads": {{sim.Requests, 4}, {sim.Succeeded, 4}, {sim.Failed, 0}, {sim.Rejected, 0}, {sim.RetriesSent, 0},
+			{sim.Makespan, 0.1}, {sim.Goodput, 40}, {sim.LatencyMean, 0.1}},
+	}
+	for _, s := range res.Strategies {
+		a := &s.Aggregate
+		if wantTasks := map[string]int64{"sync": 3, "asyncio": 3, "threads": 4}[s.Config.Name]; a.Tasks != wantTasks {
+			t.Errorf("%s: tasks = %d; want %d", s.Config.Name, a.Tasks, wantTasks)
+		}
+		for _, w := range want[s.Config.Name] {
+			if !near(a.Mean[w.m], w.want) {
+				t.Errorf("%s: %s = %v; want %v", s.Config.Name, w.m, a.Mean[w.m], w.want)
+			}
+		}
+		if len(a.Classes) != 2 {
+			t.Fatalf("%s: %d classes' figures; want 2", s.Config.Name, len(a.Classes))
+		}
+		if s.Config.Name == "threads" {
+			continue
+		}
+		for c, ws := range classes {
+			for _, w := range ws {
+				if got := a.Classes[c].Mean[w.m]; !near(got, w.want) {
+					t.Errorf("%s: class %s: %s = %v; want %v", s.Config.Name, res.Spec.Classes[c].Name, w.m, got, w.want)
+				}
+			}
+		}
+	}
+	for _, out := range []struct {
+		name  string
+		write func(*bytes.Buffer, *experiment.Result) error
+	}{
+		{"summary.json", func(b *bytes.Buffer, r *experiment.Result) error { return JSON(b, r) }},
+		{"summary.csv", func(b *bytes.Buffer, r *experiment.Result) error { return CSV(b, r) }},
+		{"summary_by_class.csv", func(b *bytes.Buffer, r *experiment.Result) error { return ClassCSV(b, r) }},
+		{"table.txt", func(b *bytes.Buffer, r *experiment.Result) error { return Table(b, r) }},
+		{"by_class.txt", func(b *bytes.Buffer, r *experiment.Result) error { return ClassTable(b, r) }},
+	} {
+		var b bytes.Buffer
+		if err := out.write(&b, res); err != nil {
+			t.Fatalf("%s: %v", out.name, err)
+		}
+		golden.Check(t, "backlog."+out.name, b.Bytes())
+	}
+}
