@@ -136,3 +136,69 @@ func TestEngineFigures(t *testing.T) {
 		golden.Check(t, "backlog."+out.name, b.Bytes())
 	}
 }
+
+// TestEngineTimeouts runs two 100 ms CPU tasks, sent at 0, on one thread
+// whose clients give up after 150 ms, without and with one retry (no
+// backoff), and checks the figures of give-ups against their derivation:
+//
+// Task 0 runs 0–100 ms, in time. Task 1 is taken at 100 ms; its client
+// gives up at 150 ms, and it is served to the end all the same, at
+// 200 ms, late: its 100 ms of CPU are wasted.
+//
+//   - Without retries: requests 2, succeeded 1 (latency 100 ms), failed
+//     1, timeouts 1, tasks 2 (both served), makespan 200 ms, throughput
+//     2/0.2 = 10/s, goodput 1/0.2 = 5/s, CPU utilization 1.
+//   - With one retry, sent at the give-up (150 ms): it waits for the
+//     thread until 200 ms and is done at 300 ms, exactly at its deadline
+//     (150 + 150 ms), which is in time. Requests 2, succeeded 2
+//     (latencies 100 ms and 300 ms from the first sending: mean 200 ms),
+//     failed 0, timeouts 1, retries sent 1, tasks 3, makespan 300 ms,
+//     throughput 3/0.3 = 10/s, goodput 2/0.3.
+func TestEngineTimeouts(t *testing.T) {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	type figure struct {
+		m    sim.Metric
+		want float64
+	}
+	for _, tt := range []struct {
+		retries int
+		tasks   int64
+		want    []figure
+	}{
+		{0, 2, []figure{{sim.Requests, 2}, {sim.Succeeded, 1}, {sim.Failed, 1}, {sim.Timeouts, 1}, {sim.RetriesSent, 0},
+			{sim.WastedCPU, 0.1}, {sim.Makespan, 0.2}, {sim.Throughput, 10}, {sim.Goodput, 5}, {sim.LatencyMean, 0.1},
+			{sim.CPUUtilization, 1}}},
+		{1, 3, []figure{{sim.Requests, 2}, {sim.Succeeded, 2}, {sim.Failed, 0}, {sim.Timeouts, 1}, {sim.RetriesSent, 1},
+			{sim.WastedCPU, 0.1}, {sim.Makespan, 0.3}, {sim.Throughput, 10}, {sim.Goodput, 2 / 0.3}, {sim.LatencyMean, 0.2},
+			{sim.LatencyMax, 0.3}}},
+	} {
+		spec, err := workloads.Parse("timeouts.yaml", []byte(`name: timeouts
+tasks: [{name: a, count: 2, steps: [{cpu: 100ms}]}]
+strategies: [{name: one-thread, kind: threaded, threads: 1}]
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec.Classes[0].Timeout, spec.Classes[0].Retries = 150*sim.Millisecond, tt.retries
+		res, err := experiment.Run(spec, experiment.Options{Jobs: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &res.Strategies[0].Aggregate
+		if a.Tasks != tt.tasks {
+			t.Errorf("retries %d: tasks = %d; want %d", tt.retries, a.Tasks, tt.tasks)
+		}
+		for _, w := range tt.want {
+			if !near(a.Mean[w.m], w.want) {
+				t.Errorf("retries %d: %s = %v; want %v", tt.retries, w.m, a.Mean[w.m], w.want)
+			}
+		}
+		if tt.retries == 1 {
+			var b bytes.Buffer
+			if err := Table(&b, res); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, "timeouts.table.txt", b.Bytes())
+		}
+	}
+}
