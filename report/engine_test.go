@@ -2,44 +2,35 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 
 	"asyncsim/experiment"
 	"asyncsim/internal/golden"
 	"asyncsim/sim"
-	"asyncsim/strategies"
 	"asyncsim/workloads"
 )
 
 // backlogWorkload is a workload whose figures can be derived by hand:
 // three fast requests and one slow one, all sent at 0, each a 100 ms io;
 // the slow one's client gives up after 250 ms and retries once, 150 ms
-// after a give-up or a rejection. The YAML gives the classes and the
-// strategies; the backlogs and the slow clients are set on the parsed
-// spec (the fields the workload format fills from backlog, timeout,
-// retries and backoff).
+// after a give-up or a rejection.
 func backlogWorkload(t *testing.T) *workloads.Spec {
 	t.Helper()
 	spec, err := workloads.Parse("backlog.yaml", []byte(`name: backlog
 seed: 1
 tasks:
   - {name: fast, count: 3, steps: [{io: 100ms}]}
-  - {name: slow, count: 1, steps: [{io: 100ms}]}
+  - {name: slow, count: 1, timeout: 250ms, retries: 1, backoff: 150ms, steps: [{io: 100ms}]}
 strategies:
-  - {name: sync, kind: blocking, workers: 1}
-  - {name: asyncio, kind: event_loop, max_concurrency: 1}
+  - {name: sync, kind: blocking, workers: 1, backlog: 1}
+  - {name: asyncio, kind: event_loop, max_concurrency: 1, backlog: 1}
   - {name: threads, kind: threaded, threads: 4}
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 2 {
-		spec.Strategies[i].Bounded, spec.Strategies[i].Backlog = true, 1
-		spec.Strategies[i].BacklogFull = strategies.BacklogReject
-	}
-	slow := &spec.Classes[1]
-	slow.Timeout, slow.Retries, slow.Backoff = 250*sim.Millisecond, 1, workloads.Constant(150*sim.Millisecond)
 	return spec
 }
 
@@ -172,14 +163,13 @@ func TestEngineTimeouts(t *testing.T) {
 			{sim.WastedCPU, 0.1}, {sim.Makespan, 0.3}, {sim.Throughput, 10}, {sim.Goodput, 2 / 0.3}, {sim.LatencyMean, 0.2},
 			{sim.LatencyMax, 0.3}}},
 	} {
-		spec, err := workloads.Parse("timeouts.yaml", []byte(`name: timeouts
-tasks: [{name: a, count: 2, steps: [{cpu: 100ms}]}]
+		spec, err := workloads.Parse("timeouts.yaml", []byte(fmt.Sprintf(`name: timeouts
+tasks: [{name: a, count: 2, timeout: 150ms, retries: %d, steps: [{cpu: 100ms}]}]
 strategies: [{name: one-thread, kind: threaded, threads: 1}]
-`))
+`, tt.retries)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		spec.Classes[0].Timeout, spec.Classes[0].Retries = 150*sim.Millisecond, tt.retries
 		res, err := experiment.Run(spec, experiment.Options{Jobs: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -200,5 +190,110 @@ strategies: [{name: one-thread, kind: threaded, threads: 1}]
 			}
 			golden.Check(t, "timeouts.table.txt", b.Bytes())
 		}
+	}
+}
+
+// poolWorkload is a workload whose figures can be derived by hand: one
+// core, a pool db of one connection (scope process), two fast requests
+// holding it for a 100 ms io, and one slow request, whose client gives up
+// after 250 ms, holding it for a 300 ms io and then running 10 ms of CPU.
+func poolWorkload(t *testing.T) *workloads.Spec {
+	t.Helper()
+	spec, err := workloads.Parse("pool.yaml", []byte(`name: pool
+seed: 1
+resources: [{name: db, capacity: 1}]
+tasks:
+  - {name: fast, count: 2, steps: [{hold: db, steps: [{io: 100ms}]}]}
+  - {name: slow, count: 1, timeout: 250ms, steps: [{hold: db, steps: [{io: 300ms}]}, {cpu: 10ms}]}
+strategies:
+  - {name: gthread, kind: threaded, threads: 4}
+  - {name: asyncio, kind: event_loop}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+// TestEnginePool runs poolWorkload through the engine and checks the
+// figures the outputs show against their derivation, then pins every
+// output in goldens.
+//
+// The three requests arrive at 0, taken in class order: fast 0 takes the
+// unit, fast 1 and slow 0 wait. Under both strategies (a thread waits in
+// acquiring; a coroutine awaits the unit, and one whose block ends in io
+// gives it back when the loop resumes it, at once here) fast 0 gives it
+// back at 100 ms to fast 1, which gives it back at 200 ms to slow 0;
+// slow 0's io ends at 500 ms and its CPU at 510 ms, late: its client gave
+// up at 250 ms. So:
+//
+//   - requests 3, succeeded 2 (fast, latencies 100 and 200 ms: mean
+//     150 ms, p50 100 ms, p99 200 ms), failed 1, timeouts 1, tasks
+//     (attempts) 3, wasted CPU 10 ms;
+//   - makespan 510 ms (the late completion included), throughput 3/0.51,
+//     goodput 2/0.51;
+//   - db: waits 0, 100 and 200 ms, mean 100 ms; one unit held from 0 to
+//     500 ms of the 510 ms window: utilization 0.5/0.51; two waiters for
+//     100 ms, then one for 100 ms: queue mean 0.3/0.51;
+//   - by class: fast 2 requests, 2 succeeded; slow 1 request, 1 failed,
+//     1 time-out, and no latency (no succeeded request).
+func TestEnginePool(t *testing.T) {
+	res, err := experiment.Run(poolWorkload(t), experiment.Options{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	for _, s := range res.Strategies {
+		a := &s.Aggregate
+		for _, w := range []struct {
+			m    sim.Metric
+			want float64
+		}{
+			{sim.Requests, 3}, {sim.Succeeded, 2}, {sim.Failed, 1}, {sim.Timeouts, 1}, {sim.Rejected, 0},
+			{sim.RetriesSent, 0}, {sim.WastedCPU, 0.01}, {sim.Makespan, 0.51}, {sim.Throughput, 3 / 0.51},
+			{sim.Goodput, 2 / 0.51}, {sim.LatencyMean, 0.15}, {sim.LatencyP50, 0.1}, {sim.LatencyP99, 0.2},
+		} {
+			if !near(a.Mean[w.m], w.want) {
+				t.Errorf("%s: %s = %v; want %v", s.Config.Name, w.m, a.Mean[w.m], w.want)
+			}
+		}
+		if a.Tasks != 3 {
+			t.Errorf("%s: tasks = %d; want 3", s.Config.Name, a.Tasks)
+		}
+		if len(a.Resources) != 1 {
+			t.Fatalf("%s: %d resources' figures; want 1", s.Config.Name, len(a.Resources))
+		}
+		db := a.Resources[0].Mean
+		for m, want := range [sim.NumResourceMetrics]float64{0.1, 0.5 / 0.51, 0.3 / 0.51} {
+			if !near(db[m], want) {
+				t.Errorf("%s: %s = %v; want %v", s.Config.Name, sim.ResourceMetric(m).Column("db"), db[m], want)
+			}
+		}
+		if len(a.Classes) != 2 {
+			t.Fatalf("%s: %d classes' figures; want 2", s.Config.Name, len(a.Classes))
+		}
+		fast, slow := a.Classes[0].Mean, a.Classes[1].Mean
+		if fast[sim.Requests] != 2 || fast[sim.Succeeded] != 2 || fast[sim.Failed] != 0 || !near(fast[sim.LatencyMean], 0.15) {
+			t.Errorf("%s: fast = %v", s.Config.Name, fast)
+		}
+		if slow[sim.Requests] != 1 || slow[sim.Succeeded] != 0 || slow[sim.Failed] != 1 || slow[sim.Timeouts] != 1 {
+			t.Errorf("%s: slow = %v", s.Config.Name, slow)
+		}
+	}
+	for _, out := range []struct {
+		name  string
+		write func(*bytes.Buffer, *experiment.Result) error
+	}{
+		{"summary.json", func(b *bytes.Buffer, r *experiment.Result) error { return JSON(b, r) }},
+		{"summary.csv", func(b *bytes.Buffer, r *experiment.Result) error { return CSV(b, r) }},
+		{"summary_by_class.csv", func(b *bytes.Buffer, r *experiment.Result) error { return ClassCSV(b, r) }},
+		{"table.txt", func(b *bytes.Buffer, r *experiment.Result) error { return Table(b, r) }},
+		{"by_class.txt", func(b *bytes.Buffer, r *experiment.Result) error { return ClassTable(b, r) }},
+	} {
+		var b bytes.Buffer
+		if err := out.write(&b, res); err != nil {
+			t.Fatalf("%s: %v", out.name, err)
+		}
+		golden.Check(t, "pool."+out.name, b.Bytes())
 	}
 }
