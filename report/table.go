@@ -114,8 +114,8 @@ var (
 	resourceFormats = [sim.NumResourceMetrics]format{timeFormat, percentFormat, countFormat}
 )
 
-// columns returns the table's columns that res needs: the fixed ones,
-// then those of each resource, in the order they are declared, each
+// columns returns the table's columns that res (checked) needs: the fixed
+// ones, then those of each resource, in the order they are declared, each
 // shown when it is not zero in every row.
 func columns(res *experiment.Result) []column {
 	var cols []column
@@ -127,9 +127,6 @@ func columns(res *experiment.Result) []column {
 	for i, r := range res.Spec.Resources {
 		for m := range sim.NumResourceMetrics {
 			value := func(a *sim.Aggregate) (float64, float64) {
-				if i >= len(a.Resources) {
-					return 0, 0
-				}
 				return a.Resources[i].Mean[m], a.Resources[i].CI95[m]
 			}
 			c := column{r.Name + " " + resourceTitles[m], value, resourceFormats[m], nonzero(value)}
@@ -151,6 +148,9 @@ func columns(res *experiment.Result) []column {
 // every request succeeded at its first attempt) and each resource's
 // figures that are zero in every row. CSV and JSON always have them all.
 func Table(w io.Writer, res *experiment.Result) error {
+	if err := check(res); err != nil {
+		return err
+	}
 	spec := res.Spec
 	reps := "1 replication"
 	if spec.Replications > 1 {
@@ -292,12 +292,17 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Verdict sums the comparison up in one sentence: which strategy finished
 // first and how it compares with the slowest; when all finish together
 // (the arrivals set the pace), which had had the lowest p99 latency instead.
+// Where requests failed (rejected, or given up by their clients), finishing
+// first may only mean failing fast: the verdict then compares goodput, and
+// says what share of the requests failed.
 func Verdict(res *experiment.Result) string {
 	ss := res.Strategies
-	switch len(ss) {
-	case 0:
+	switch {
+	case len(ss) == 0:
 		return "No strategy ran."
-	case 1:
+	case failures(ss):
+		return goodputVerdict(ss)
+	case len(ss) == 1:
 		return fmt.Sprintf("%s finished in %s.", ss[0].Config.Name, Seconds(ss[0].Aggregate.Mean[sim.Makespan]))
 	}
 	best, worst, tied := rank(ss, sim.Makespan)
@@ -321,6 +326,74 @@ func Verdict(res *experiment.Result) string {
 	return fmt.Sprintf("%s; %s had the lowest p99 latency, %s, %s lower than %s (%s).",
 		span, joinNames(tied), Seconds(mean(ss, best, sim.LatencyP99)),
 		ratio(ss, best, worst, sim.LatencyP99), ss[worst].Config.Name, Seconds(mean(ss, worst, sim.LatencyP99)))
+}
+
+// failures reports whether some requests failed under some strategy.
+func failures(ss []experiment.StrategyResult) bool {
+	for i := range ss {
+		if mean(ss, i, sim.Failed) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// failedShare words the share of strategy i's requests that failed:
+// "12.5% of requests failed", "no request failed".
+func failedShare(ss []experiment.StrategyResult, i int) string {
+	if mean(ss, i, sim.Failed) == 0 {
+		return "no request failed"
+	}
+	share := mean(ss, i, sim.Failed) / mean(ss, i, sim.Requests)
+	return format(percentFormat).cell(share, 0, false) + " of requests failed"
+}
+
+// goodputVerdict compares the strategies' goodput, the way Verdict
+// compares makespans, when some requests failed.
+func goodputVerdict(ss []experiment.StrategyResult) string {
+	rate := func(i int) string { return format(rateFormat).cell(mean(ss, i, sim.Goodput), 0, false) }
+	if len(ss) == 1 {
+		return fmt.Sprintf("%s finished in %s with a goodput of %s: %s.", ss[0].Config.Name,
+			Seconds(mean(ss, 0, sim.Makespan)), rate(0), failedShare(ss, 0))
+	}
+	worst, best := 0, 0
+	for i := range ss {
+		if mean(ss, i, sim.Goodput) > mean(ss, best, sim.Goodput) {
+			best = i
+		}
+		if mean(ss, i, sim.Goodput) < mean(ss, worst, sim.Goodput) {
+			worst = i
+		}
+	}
+	var tied []string
+	for i := range ss {
+		if sameValue(mean(ss, i, sim.Goodput), mean(ss, best, sim.Goodput)) {
+			tied = append(tied, ss[i].Config.Name)
+		}
+	}
+	if len(tied) == len(ss) {
+		var shares []string
+		same := true
+		for i := range ss {
+			shares = append(shares, ss[i].Config.Name+" "+format(percentFormat).cell(mean(ss, i, sim.Failed)/mean(ss, i, sim.Requests), 0, false))
+			same = same && sameValue(mean(ss, i, sim.Failed)/mean(ss, i, sim.Requests), mean(ss, 0, sim.Failed)/mean(ss, 0, sim.Requests))
+		}
+		if same {
+			return fmt.Sprintf("All strategies had the same goodput, %s, and under each %s.", rate(best), failedShare(ss, best))
+		}
+		return fmt.Sprintf("All strategies had the same goodput, %s; requests failed: %s.", rate(best), joinNames(shares))
+	}
+	verb := " had the highest goodput"
+	if len(tied) > 1 {
+		verb = " tied for the highest goodput"
+	}
+	if mean(ss, worst, sim.Goodput) == 0 {
+		return fmt.Sprintf("%s%s, %s (%s); %s had none (%s).", joinNames(tied), verb, rate(best), failedShare(ss, best),
+			ss[worst].Config.Name, failedShare(ss, worst))
+	}
+	return fmt.Sprintf("%s%s, %s (%s), %s× that of %s (%s, %s).", joinNames(tied), verb, rate(best), failedShare(ss, best),
+		strconv.FormatFloat(mean(ss, best, sim.Goodput)/mean(ss, worst, sim.Goodput), 'f', 2, 64),
+		ss[worst].Config.Name, rate(worst), failedShare(ss, worst))
 }
 
 func mean(ss []experiment.StrategyResult, i int, m sim.Metric) float64 {
