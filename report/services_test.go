@@ -271,3 +271,31 @@ func TestMismatchedFiguresAreAnError(t *testing.T) {
 		}
 	}
 }
+
+// TestTableLatencyWithoutSuccess: a row none of whose requests succeeded
+// shows its latency figures as "-", not as latencies of 0, in the table
+// and in the table by class.
+func TestTableLatencyWithoutSuccess(t *testing.T) {
+	res := services(1)
+	a := &res.Strategies[0].Aggregate
+	a.Mean[sim.Succeeded], a.Mean[sim.Failed] = 0, 1000
+	a.Classes[0].Mean[sim.Succeeded] = 0
+	for _, m := range []sim.Metric{sim.LatencyMean, sim.LatencyP50, sim.LatencyP99, sim.LatencyMax} {
+		a.Mean[m], a.Classes[0].Mean[m] = 0, 0
+	}
+	var b strings.Builder
+	if err := Table(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	if f := strings.Fields(strings.Split(b.String(), "\n")[4]); f[0] != "gthread" || f[6] != "-" || f[7] != "-" || f[8] != "-" || f[9] != "-" {
+		t.Errorf("row %v; want - under LAT MEAN, P50, P99 and MAX", f)
+	}
+	b.Reset()
+	if err := ClassTable(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	// gthread's first class, report: its three latency cells come last.
+	if f := strings.Fields(strings.Split(b.String(), "\n")[3]); f[2] != "report" || strings.Join(f[len(f)-3:], " ") != "- - -" {
+		t.Errorf("row by class %v; want - under LAT MEAN, P50 and P99", f)
+	}
+}

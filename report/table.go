@@ -21,6 +21,24 @@ type column struct {
 	format format
 	// show reports whether a result needs the column at all.
 	show func(*experiment.Result) bool
+	// latency marks a figure over succeeded requests, which a row
+	// without any shows as "-", not as a latency of 0.
+	latency bool
+}
+
+// cell renders the column's value in the row of a (of a result with more
+// than one replication when withCI).
+func (c column) cell(a *sim.Aggregate, withCI bool) string {
+	if c.latency && a.Mean[sim.Succeeded] == 0 && a.Mean[sim.Requests] > 0 {
+		return "-"
+	}
+	mean, ci := c.value(a)
+	return c.format.cell(mean, ci, withCI)
+}
+
+// latencyColumn is a column of the latency figure m.
+func latencyColumn(title string, m sim.Metric) column {
+	return column{title, metric(m), timeFormat, always, true}
 }
 
 // metric returns the value of column m.
@@ -75,21 +93,21 @@ func requestsDiffer(r *experiment.Result) bool {
 
 // fixed is a column of metric m, shown when show says so.
 func fixed(title string, m sim.Metric, f format, show func(*experiment.Result) bool) column {
-	return column{title, metric(m), f, show}
+	return column{title, metric(m), f, show, false}
 }
 
 // counted is a column of metric m shown when it is not zero in every row.
 func counted(title string, m sim.Metric, f format) column {
-	return column{title, metric(m), f, nonzero(metric(m))}
+	return column{title, metric(m), f, nonzero(metric(m)), false}
 }
 
 var tableColumns = []column{
 	fixed("MAKESPAN", sim.Makespan, timeFormat, always),
 	fixed("THROUGHPUT", sim.Throughput, rateFormat, always),
-	fixed("LAT MEAN", sim.LatencyMean, timeFormat, always),
-	fixed("P50", sim.LatencyP50, timeFormat, always),
-	fixed("P99", sim.LatencyP99, timeFormat, always),
-	fixed("MAX", sim.LatencyMax, timeFormat, always),
+	latencyColumn("LAT MEAN", sim.LatencyMean),
+	latencyColumn("P50", sim.LatencyP50),
+	latencyColumn("P99", sim.LatencyP99),
+	latencyColumn("MAX", sim.LatencyMax),
 	fixed("WAIT", sim.WaitMean, timeFormat, always),
 	fixed("CPU", sim.CPUUtilization, percentFormat, always),
 	fixed("IN FLIGHT", sim.InFlightMean, countFormat, always),
@@ -129,7 +147,7 @@ func columns(res *experiment.Result) []column {
 			value := func(a *sim.Aggregate) (float64, float64) {
 				return a.Resources[i].Mean[m], a.Resources[i].CI95[m]
 			}
-			c := column{r.Name + " " + resourceTitles[m], value, resourceFormats[m], nonzero(value)}
+			c := column{r.Name + " " + resourceTitles[m], value, resourceFormats[m], nonzero(value), false}
 			if c.show(res) {
 				cols = append(cols, c)
 			}
@@ -177,8 +195,7 @@ func Table(w io.Writer, res *experiment.Result) error {
 		a := &s.Aggregate
 		row := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
 		for _, c := range cols {
-			mean, ci := c.value(a)
-			row = append(row, c.format.cell(mean, ci, a.Replications > 1))
+			row = append(row, c.cell(a, a.Replications > 1))
 		}
 		rows = append(rows, row)
 	}
@@ -196,9 +213,9 @@ var classColumns = []column{
 	classCounted("FAILED", sim.Failed),
 	classCounted("REJECTED", sim.Rejected),
 	classCounted("TIMEOUTS", sim.Timeouts),
-	fixed("LAT MEAN", sim.LatencyMean, timeFormat, always),
-	fixed("P50", sim.LatencyP50, timeFormat, always),
-	fixed("P99", sim.LatencyP99, timeFormat, always),
+	latencyColumn("LAT MEAN", sim.LatencyMean),
+	latencyColumn("P50", sim.LatencyP50),
+	latencyColumn("P99", sim.LatencyP99),
 }
 
 // ClassTable writes, under the heading "By task class:", one aligned row
@@ -228,8 +245,7 @@ func ClassTable(w io.Writer, res *experiment.Result) error {
 			a := &sim.Aggregate{Mean: e.Mean, CI95: e.CI95}
 			row := []string{s.Config.Name, string(s.Config.Kind), res.Spec.Classes[ci].Name}
 			for _, c := range cols {
-				mean, half := c.value(a)
-				row = append(row, c.format.cell(mean, half, s.Aggregate.Replications > 1))
+				row = append(row, c.cell(a, s.Aggregate.Replications > 1))
 			}
 			rows = append(rows, row)
 		}
@@ -253,7 +269,7 @@ func classCounted(title string, m sim.Metric) column {
 		}
 		return false
 	}
-	return column{title, metric(m), countFormat, show}
+	return column{title, metric(m), countFormat, show, false}
 }
 
 // WriteAligned writes rows as columns two spaces apart: the first names
