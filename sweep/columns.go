@@ -39,10 +39,16 @@ func classNames(spec *workloads.Spec) []string {
 
 // summaryColumns returns the columns of a row of h's journal after the
 // varied paths: a run's summary columns for its replications and
-// resources, then each class's figures (classPrefix, the class's name, a
-// dot and the name of report.ClassColumns).
+// resources, then each class's figures (classColumns).
 func summaryColumns(h header) []string {
-	cols := report.Columns(h.Replications, h.Resources)
+	return append(report.Columns(h.Replications, h.Resources), classColumns(h)...)
+}
+
+// classColumns returns the columns of the classes' figures in a row of
+// h's journal: for each class, classPrefix, its name, a dot and each name
+// of report.ClassColumns.
+func classColumns(h header) []string {
+	var cols []string
 	for _, c := range h.Classes {
 		for _, m := range report.ClassColumns(h.Replications) {
 			cols = append(cols, classPrefix+c+"."+m)

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
@@ -273,6 +274,9 @@ func readTable(fsys fs.FS) (*table, error) {
 		if t.cols == nil {
 			t.cols = keys[1:]
 			t.hdr.Classes = classes
+			if n := classCells(t.hdr); len(t.cols) < n || !slices.Equal(t.cols[len(t.cols)-n:], classColumns(t.hdr)) {
+				return nil, fmt.Errorf("%s: results[%d]: its classes do not each hold %s", path, i, strings.Join(report.ClassColumns(t.hdr.Replications), ", "))
+			}
 			for _, c := range t.cols[len(t.paths):] {
 				if r, ok := resourceColumn(c); ok && !slices.Contains(t.hdr.Resources, r) {
 					t.hdr.Resources = append(t.hdr.Resources, r)

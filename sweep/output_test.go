@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,5 +133,32 @@ func TestResourceColumn(t *testing.T) {
 		if r, ok := resourceColumn(tt.name); r != tt.resource || ok != tt.ok {
 			t.Errorf("resourceColumn(%q) = %q, %v; want %q, %v", tt.name, r, ok, tt.resource, tt.ok)
 		}
+	}
+}
+
+// TestReadTableBadClasses: a sweep.json row whose classes object is not
+// an object of objects of numbers is refused as not a sweep row.
+func TestReadTableBadClasses(t *testing.T) {
+	head := `{"workload": "w", "replications": 1, "points": 1, "hash": "h", "vary": ["a"], "plot": {"x": "a", "y": ["m"]}, "results": [{"point": 0, "a": 1, "strategy": "s", "kind": "threaded", "m": 1, "classes": `
+	for _, classes := range []string{`[1]`, `{"c": 1}`, `{"c": [1]}`, `{"c": {"m": {"x": 1}}}`, `{"c": {"m": [1]}}`} {
+		_, err := readTable(fstest.MapFS{JSONName: {Data: []byte(head + classes + "}]}")}})
+		if err == nil || !strings.Contains(err.Error(), "results[0]: not a sweep row") {
+			t.Errorf("classes %s: %v; want not a sweep row", classes, err)
+		}
+	}
+	// Each class must hold the class figures, in order.
+	_, err := readTable(fstest.MapFS{JSONName: {Data: []byte(head + `{"c": {"requests": 2}}}]}`)}})
+	if err == nil || !strings.Contains(err.Error(), "results[0]: its classes do not each hold requests, succeeded,") {
+		t.Errorf("a class with one figure: %v", err)
+	}
+	var figures []string
+	for i, m := range report.ClassColumns(1) {
+		figures = append(figures, fmt.Sprintf("%q: %d", m, i))
+	}
+	whole := "{" + strings.Join(figures, ", ") + "}"
+	tab, err := readTable(fstest.MapFS{JSONName: {Data: []byte(head + `{"c": ` + whole + `, "d": ` + whole + `}}]}`)}})
+	if err != nil || !slices.Equal(tab.cols[:4], []string{"a", "strategy", "kind", "m"}) || len(tab.cols) != 4+2*len(figures) ||
+		tab.cols[4] != "class.c.requests" || !slices.Equal(tab.hdr.Classes, []string{"c", "d"}) {
+		t.Errorf("readTable = %+v, %v", tab, err)
 	}
 }
