@@ -277,11 +277,6 @@ func readTable(fsys fs.FS) (*table, error) {
 			if n := classCells(t.hdr); len(t.cols) < n || !slices.Equal(t.cols[len(t.cols)-n:], classColumns(t.hdr)) {
 				return nil, fmt.Errorf("%s: results[%d]: its classes do not each hold %s", path, i, strings.Join(report.ClassColumns(t.hdr.Replications), ", "))
 			}
-			for _, c := range t.cols[len(t.paths):] {
-				if r, ok := resourceColumn(c); ok && !slices.Contains(t.hdr.Resources, r) {
-					t.hdr.Resources = append(t.hdr.Resources, r)
-				}
-			}
 		} else if !slices.Equal(t.cols, keys[1:]) {
 			return nil, fmt.Errorf("%s: results[%d]: its keys differ from the first row's", path, i)
 		}
@@ -297,6 +292,11 @@ func readTable(fsys fs.FS) (*table, error) {
 	}
 	if len(t.cols) < len(t.paths)+2 {
 		return nil, fmt.Errorf("%s: no rows", path)
+	}
+	for _, c := range t.cols[len(t.paths):] {
+		if r, ok := resourceColumn(c); ok && !slices.Contains(t.hdr.Resources, r) {
+			t.hdr.Resources = append(t.hdr.Resources, r)
+		}
 	}
 	return t, nil
 }
