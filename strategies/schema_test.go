@@ -69,8 +69,8 @@ func TestSchemas(t *testing.T) {
 				t.Errorf("%s: %s has no default", k, key)
 			}
 		}
-		if keys[0] != "name" || keys[1] != "kind" || keys[len(keys)-1] != "switch_cost" {
-			t.Errorf("%s: keys %v; want name, kind first and switch_cost last", k, keys)
+		if tail := keys[len(keys)-len(Common)+2:]; keys[0] != "name" || keys[1] != "kind" || !slices.Equal(tail, []string{"switch_cost", "backlog", "backlog_full"}) {
+			t.Errorf("%s: keys %v; want name, kind first and switch_cost, backlog, backlog_full last", k, keys)
 		}
 	}
 	var distinct []string
@@ -82,7 +82,7 @@ func TestSchemas(t *testing.T) {
 		}
 	}
 	n := len(Common) + len(distinct)
-	if all := AllKeys(); len(all) != n || all[0] != "name" || all[len(all)-1] != "switch_cost" {
-		t.Errorf("AllKeys() = %v; want the %d distinct keys, name first and switch_cost last", all, n)
+	if all := AllKeys(); len(all) != n || all[0] != "name" || all[len(all)-1] != "backlog_full" {
+		t.Errorf("AllKeys() = %v; want the %d distinct keys, name first and backlog_full last", all, n)
 	}
 }
