@@ -138,7 +138,7 @@ func TestWrongLawsMiss(t *testing.T) {
 		// one unit more.
 		"pool-erlang-c/resource.db.wait_mean_s": {{"M/M/1 at cμ", mm1{lambda: poolPerSecond, mu: poolUnits * serviceMu}.wait()},
 			{"c + 1 units", mmc{lambda: poolPerSecond, mu: serviceMu, c: poolUnits + 1}.wait()}},
-		"pool-erlang-c/resource.db.queue_mean": {{"c + 1 units", poolPerSecond * mmc{lambda: poolPerSecond, mu: serviceMu, c: poolUnits + 1}.wait()}},
+		"pool-erlang-c/resource.db.queue_mean":  {{"c + 1 units", poolPerSecond * mmc{lambda: poolPerSecond, mu: serviceMu, c: poolUnits + 1}.wait()}},
 		"pool-erlang-c/resource.db.utilization": {{"a/(c+1)", pool.lambda / pool.mu / (poolUnits + 1)}},
 	}
 	seen := map[string]int{}
