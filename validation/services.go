@@ -234,7 +234,9 @@ share rejected is B(c, a) = (aᶜ/c!) / Σ_{k≤c} aᵏ/k! = 22.8%, whatever the
 service distribution beyond its mean (insensitivity): the second scenario's
 calls take exactly 1 ms and are rejected as often; an M/D/c queue with
 room to wait would not match M/M/c. Figure: rejected / requests, per
-replication. Same tolerance as M/M/1.`),
+replication. The three strategies see the same tasks and form the same
+queue, so their figures agree exactly: a difference would be a bug in one
+strategy's full queue. Same tolerance as M/M/1.`),
 			scenarios: []scenario{lossScenario("exp", "{exp: 1ms}"), lossScenario("const", "1ms")},
 		},
 		{
@@ -250,7 +252,8 @@ pₙ ∝ aⁿ/n! for n ≤ c and (aᶜ/c!)(a/c)ⁿ⁻ᶜ for c < n ≤ K; an arr
 rejected with probability P_K (Poisson arrivals see time averages), and
 by Little's law on the admitted, whose rate is λ(1 − P_K), their mean
 latency is L/λ(1 − P_K) and their mean wait L_q/λ(1 − P_K), with L = Σ n·pₙ
-and L_q = Σ (n − c)·pₙ. Same tolerance as M/M/1.`),
+and L_q = Σ (n − c)·pₙ. As for the loss system, the three strategies
+agree exactly. Same tolerance as M/M/1.`),
 			scenarios: []scenario{mmckScenario(2, 3, 1600), mmckScenario(4, 4, 5000)},
 		},
 		{
@@ -263,10 +266,11 @@ queue whose servers are its units, fed by a Poisson stream at λ = 3200/s
 (a = 3.2, 80% of the pool). A coroutine that finds no unit free waits, in
 FIFO order, and a unit given back goes at once to the head waiter. The
 same tasks under a thread per task (threads: 0), where a waiting thread is
-acquiring, form the same queue. Theory (Erlang C): the mean wait for a
-unit is C(c, a)/(cμ − λ), the time-averaged number waiting λ times that
-(Little), the pool's utilization a/c, and a task's latency the wait plus
-1/μ. Same tolerance as M/M/1.`),
+acquiring, form the same queue and give the same figures. Theory
+(Erlang C): the mean wait for a unit is C(c, a)/(cμ − λ), the
+time-averaged number waiting λ times that (Little), the pool's
+utilization a/c, and a task's latency the wait plus 1/μ. Same tolerance
+as M/M/1.`),
 			scenarios: []scenario{poolErlangC()},
 		},
 		{
