@@ -278,8 +278,10 @@ func (p *parser) giveUp(c *Class, f *schema.Fields) bool {
 	}
 	if pr, has := f.Get("backoff"); has {
 		d, good := p.dist(pr.Val)
-		if good && retriesGood && c.Retries == 0 {
-			p.Errorf(pr.Key, "backoff has no effect without retries: it is the wait before a retry")
+		// An explicit retries: 0 is allowed with a backoff: a sweep over
+		// retries, or a user comparing with and without, sets it there.
+		if good && retriesGood && !hasRetries {
+			p.Errorf(pr.Key, "backoff has no effect without retries: it is the wait before a retry (with retries: 0 it is ignored)")
 			good = false
 		}
 		c.Backoff, ok = d, ok && good
