@@ -9,10 +9,11 @@ import (
 )
 
 // The scenarios of the services model (DESIGN.md, "Services"): queues
-// that are full and reject, and pools of a limited resource. Their
-// servers are io calls, which keep a worker, a thread or an admission
-// slot busy without using a core, so that the number of servers is
-// exactly the number of workers, threads, admitted coroutines or units.
+// that are full and reject, and pools of a limited resource. The servers
+// of the queues checked against a closed form are io calls, which keep a
+// worker, a thread, an admission slot or a unit busy without using a
+// core, so that the number of servers is exactly the number of workers,
+// threads, admitted coroutines or units.
 
 // serviceMu is the service rate of these scenarios: io calls (or holds)
 // of mean 1 ms.
