@@ -50,10 +50,12 @@ type ServiceCase struct {
 	Warmup sim.Time
 	// Classes is the number of task classes (sim.Config.Classes).
 	Classes int
-	// Resources are the limited resources the tasks' Acquire steps take;
-	// holds nest in increasing resource index only, so no deadlock can
-	// occur.
+	// Resources are the limited resources the tasks' Acquire steps take.
+	// Unless Unordered, holds nest in increasing resource index only, so
+	// no deadlock can occur; with it a run may deadlock, and must then
+	// report the tasks waiting for each resource as its pools left them.
 	Resources []sim.Resource
+	Unordered bool
 	// Clients gives each class's clients, or is nil: clients that wait
 	// forever.
 	Clients []ServiceClient
@@ -89,14 +91,22 @@ func (c *ServiceCase) client(class int) ServiceClient {
 
 // serviceSteps returns a list of one to three steps, or hold blocks of a
 // resource of index from or above (of resources) around steps of their own
-// (up to depth levels): holds nest in increasing resource index.
-func (r *reader) serviceSteps(from, resources, depth int) []sim.Step {
+// (up to depth levels): holds nest in increasing resource index. Where
+// unordered, a hold may take any resource not held around it (its bit in
+// held), in any order.
+func (r *reader) serviceSteps(from, resources, depth int, unordered bool, held uint) []sim.Step {
 	var out []sim.Step
 	for range 1 + r.intn(3) {
 		if depth > 0 && from < resources && !r.chance(3) {
 			res := int32(from + r.intn(resources-from))
+			if unordered {
+				res = int32(r.intn(resources))
+				if held&(1<<res) != 0 {
+					continue // not nested in itself
+				}
+			}
 			out = append(out, sim.Step{Kind: sim.Acquire, Resource: res})
-			out = append(out, r.serviceSteps(int(res)+1, resources, depth-1)...)
+			out = append(out, r.serviceSteps(int(res)+1, resources, depth-1, unordered, held|1<<res)...)
 			out = append(out, sim.Step{Kind: sim.Release, Resource: res})
 			continue
 		}
@@ -120,7 +130,7 @@ func (r *reader) serviceSteps(from, resources, depth int) []sim.Step {
 // (0 to 3) that rejects or drops SYNs; and sometimes a warm-up.
 func Services(data []byte) ServiceCase {
 	r := &reader{data: data}
-	c := ServiceCase{Cores: 1 + r.intn(3), Classes: 1 + r.intn(3), Requests: 1 + r.intn(3), Think: sim.Time(r.intn(4))}
+	c := ServiceCase{Cores: 1 + r.intn(3), Classes: 1 + r.intn(3), Requests: 1 + r.intn(3), Think: sim.Time(r.intn(4)), Unordered: r.chance(8)}
 	for i := range 1 + r.intn(3) {
 		c.Resources = append(c.Resources, sim.Resource{Name: fmt.Sprint("r", i), Capacity: pick(r, 1, 1, 2, 3), Machine: !r.chance(3)})
 	}
@@ -135,7 +145,7 @@ func Services(data []byte) ServiceCase {
 			t.Client = clients
 			clients++
 		}
-		t.Steps = r.serviceSteps(0, len(c.Resources), 2)
+		t.Steps = r.serviceSteps(0, len(c.Resources), 2, c.Unordered, 0)
 		c.Tasks = append(c.Tasks, t)
 	}
 	if !r.chance(4) {
@@ -334,7 +344,13 @@ func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceR
 	r.res, err = sim.Run(src, arriving, sc)
 	if err != nil {
 		if dl, ok := errors.AsType[*sim.DeadlockError](err); ok {
-			return nil, fmt.Errorf("a deadlock reported where none can exist (holds nest in increasing resource index): %w", dl)
+			if !c.Unordered {
+				return nil, fmt.Errorf("a deadlock reported where none can exist (holds nest in increasing resource index): %w", dl)
+			}
+			if err := c.checkDeadlock(dl, r.units); err != nil {
+				return nil, err
+			}
+			return nil, errDeadlocked
 		}
 		return nil, err
 	}
@@ -345,6 +361,35 @@ func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceR
 	return r, nil
 }
 
+// errDeadlocked is the error of a run of an Unordered case that ended in
+// a deadlock, reported as its pools left it.
+var errDeadlocked = errors.New("deadlocked, as reported")
+
+// checkDeadlock checks the deadlock a run reported against its pools'
+// changes: it lists, in the order resources are declared, every resource
+// with tasks waiting at the end and how many, at the last event or after.
+func (c *ServiceCase) checkDeadlock(dl *sim.DeadlockError, units []unitChange) error {
+	waiting := make([]int, len(c.Resources))
+	last := map[poolKey]int{}
+	var at sim.Time
+	for _, u := range units {
+		k := poolKey{u.resource, u.pool}
+		waiting[u.resource] += u.waiting - last[k]
+		last[k] = u.waiting
+		at = u.at
+	}
+	var want []sim.ResourceWaiters
+	for i, n := range waiting {
+		if n > 0 {
+			want = append(want, sim.ResourceWaiters{Resource: c.Resources[i].Name, Tasks: n})
+		}
+	}
+	if len(want) == 0 || !slices.Equal(dl.Waiting, want) || dl.At < at {
+		return fmt.Errorf("deadlock reported at %v with %v; the pools end with %v waiting, last changed at %v", dl.At, dl.Waiting, want, at)
+	}
+	return nil
+}
+
 // CheckServices runs every strategy of c twice and returns an error
 // describing the first broken invariant of the services model: the pools'
 // units, the attempts' outcomes, the counts of requests and attempts, the
@@ -352,6 +397,12 @@ func (c *ServiceCase) runUntil(cfg strategies.Config, until sim.Time) (*serviceR
 func CheckServices(c ServiceCase) error {
 	for _, cfg := range c.Strategies {
 		r, err := c.run(cfg)
+		if errors.Is(err, errDeadlocked) {
+			if _, again := c.run(cfg); !errors.Is(again, errDeadlocked) {
+				return fmt.Errorf("%s: determinism: the run deadlocks once, and run again returns %v", cfg.Name, again)
+			}
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("%s (%+v): %w", cfg.Name, cfg, err)
 		}
