@@ -150,3 +150,42 @@ func ServicesWorkloadCase(data []byte) (ServiceCase, string, error) {
 	}
 	return c, yaml, nil
 }
+
+// CheckRates checks the open arrivals of spec's first replication against
+// its classes' rate segments (DESIGN.md, "Changing load"): each arrival of
+// a class with arrival.rate comes after arrival.start, within a segment of
+// positive rate (a pause sends none), by the end of the last segment, and
+// no class sends more than its count.
+func CheckRates(spec *workloads.Spec) error { return checkRates(spec.Source(0), spec.Classes) }
+
+// checkRates checks the open arrivals of src against classes.
+func checkRates(src sim.Source, classes []workloads.Class) error {
+	counts := make([]int, len(classes))
+	var t sim.Task
+	for {
+		if _, ok := src.Peek(); !ok {
+			break
+		}
+		src.Next(&t)
+		c := &classes[t.Class]
+		counts[t.Class]++
+		if c.Count > 0 && counts[t.Class] > c.Count {
+			return fmt.Errorf("class %s sent %d open arrivals; its count is %d", c.Name, counts[t.Class], c.Count)
+		}
+		if c.Rate == nil {
+			continue
+		}
+		in, from := false, c.Start
+		for _, seg := range c.Rate {
+			to := from + seg.For
+			if seg.PerSecond > 0 && t.Arrival >= from && t.Arrival <= to {
+				in = true
+			}
+			from = to
+		}
+		if !in {
+			return fmt.Errorf("class %s: an arrival at %v, in no segment of positive rate of %+v from %v", c.Name, t.Arrival, c.Rate, c.Start)
+		}
+	}
+	return nil
+}
