@@ -421,6 +421,78 @@ func CheckServices(c ServiceCase) error {
 				return fmt.Errorf("%s (%+v), horizon %v: %w", cfg.Name, cfg, c.Until, err)
 			}
 		}
+		if err := c.checkFree(cfg); err != nil {
+			return fmt.Errorf("%s (%+v): the features unused: %w", cfg.Name, cfg, err)
+		}
+	}
+	return nil
+}
+
+// states returns the changes of states without their places among the
+// pools' changes.
+func states(ch []stateChange) []change {
+	out := make([]change, len(ch))
+	for i, x := range ch {
+		out[i] = x.change
+	}
+	return out
+}
+
+// checkFree checks that the services model costs nothing where it is
+// not used: the case with every pool too large to be waited for, clients
+// that never give up and never retry, and a backlog that never fills,
+// runs exactly as the case without holds, clients or backlog (but for the
+// count of events: the deadlines of attempts completed in time are events
+// that stand for nothing).
+func (c *ServiceCase) checkFree(cfg strategies.Config) error {
+	if c.NewSource != nil || c.Unordered {
+		return nil
+	}
+	// No give-up for 1000 s (the runs end within microseconds, or a SYN
+	// retransmission's 63 s), and room in every pool and queue for every
+	// attempt there is.
+	const never = 1000 * sim.Second
+	roomy := *c
+	roomy.Until = 0
+	roomy.Resources = slices.Clone(c.Resources)
+	for i := range roomy.Resources {
+		roomy.Resources[i].Capacity = 1 << 20
+	}
+	roomy.Clients = nil
+	for range c.Clients {
+		roomy.Clients = append(roomy.Clients, ServiceClient{Timeout: never})
+	}
+	wide := cfg
+	if wide.Bounded {
+		wide.Backlog = 1 << 20
+	}
+	plain := roomy
+	plain.Resources, plain.Clients = nil, nil
+	plain.Tasks = slices.Clone(c.Tasks)
+	for i := range plain.Tasks {
+		plain.Tasks[i].Steps = slices.DeleteFunc(slices.Clone(c.Tasks[i].Steps), func(s sim.Step) bool {
+			return s.Kind == sim.Acquire || s.Kind == sim.Release
+		})
+	}
+	bare := cfg
+	bare.Bounded, bare.Backlog, bare.BacklogFull = false, 0, ""
+	a, err := roomy.run(wide)
+	if err != nil {
+		return fmt.Errorf("with room everywhere: %w", err)
+	}
+	b, err := plain.run(bare)
+	if err != nil {
+		return fmt.Errorf("without holds, clients or backlog: %w", err)
+	}
+	ra, rb := *a.res, *b.res
+	ra.Events, rb.Events, ra.Resources = 0, 0, nil
+	switch {
+	case !reflect.DeepEqual(ra, rb):
+		return fmt.Errorf("results %+v with room everywhere, %+v without holds, clients or backlog", ra.Summary, rb.Summary)
+	case !reflect.DeepEqual(a.records, b.records):
+		return errors.New("the records differ with room everywhere and without holds, clients or backlog")
+	case !slices.Equal(states(a.changes), states(b.changes)): // their places among the pools' changes aside
+		return errors.New("the contexts' states differ with room everywhere and without holds, clients or backlog")
 	}
 	return nil
 }
