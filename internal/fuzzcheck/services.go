@@ -543,7 +543,7 @@ func (c *ServiceCase) check(cfg strategies.Config, r *serviceRun) error {
 	if err != nil {
 		return fmt.Errorf("attempts: %w", err)
 	}
-	if err := c.checkRequests(cfg, r, reqs); err != nil {
+	if err := c.checkRequests(r, reqs); err != nil {
 		return fmt.Errorf("requests: %w", err)
 	}
 	if err := c.checkClasses(r, reqs); err != nil {
@@ -1148,11 +1148,12 @@ func (c *ServiceCase) checkAttempts(cfg strategies.Config, r *serviceRun) (map[k
 
 // checkRequests checks the run's figures against the records: the counted
 // requests are those succeeded and those failed, the rejections, time-outs,
-// retries and wasted CPU are those of the counted attempts, the latencies
+// retries and wasted CPU are those of the counted attempts (syn_retries:
+// checkArrivals), the latencies
 // are those of the succeeded requests from their first send, and the time
 // averages are over the window from the first counted send to the last
 // completion of a counted attempt served.
-func (c *ServiceCase) checkRequests(cfg strategies.Config, r *serviceRun, reqs map[key]*request) error {
+func (c *ServiceCase) checkRequests(r *serviceRun, reqs map[key]*request) error {
 	res := r.res
 	v := &res.Values
 	var requests, succeeded, rejected, timeouts, retries, served int64
@@ -1195,16 +1196,12 @@ func (c *ServiceCase) checkRequests(cfg strategies.Config, r *serviceRun, reqs m
 	if v[sim.Requests] != v[sim.Succeeded]+v[sim.Failed] {
 		return fmt.Errorf("requests = %v, succeeded = %v, failed = %v", v[sim.Requests], v[sim.Succeeded], v[sim.Failed])
 	}
-	syn := int64(0)
-	if cfg.Bounded && cfg.BacklogFull == strategies.BacklogSYNRetry {
-		syn = int64(v[sim.SYNRetries]) // not derived from the records, but only under syn_retry
-	}
 	counts := []struct {
 		m    sim.Metric
 		want int64
 	}{
 		{sim.Requests, requests}, {sim.Succeeded, succeeded}, {sim.Failed, requests - succeeded},
-		{sim.Rejected, rejected}, {sim.Timeouts, timeouts}, {sim.RetriesSent, retries}, {sim.SYNRetries, syn},
+		{sim.Rejected, rejected}, {sim.Timeouts, timeouts}, {sim.RetriesSent, retries},
 	}
 	for _, ch := range counts {
 		if v[ch.m] != float64(ch.want) {
