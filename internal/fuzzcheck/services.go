@@ -429,12 +429,21 @@ func CheckServices(c ServiceCase) error {
 }
 
 // states returns the changes of states without their places among the
-// pools' changes.
+// pools' changes, and those of one instant in the order of the contexts
+// (each context's in the order they came): the order in which two
+// contexts change at one instant, which their CPU bursts' order of
+// starting decides among simultaneous completions, is left out.
 func states(ch []stateChange) []change {
 	out := make([]change, len(ch))
 	for i, x := range ch {
 		out[i] = x.change
 	}
+	slices.SortStableFunc(out, func(a, b change) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
+		}
+		return cmp.Compare(a.ctx, b.ctx)
+	})
 	return out
 }
 
