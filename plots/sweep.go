@@ -216,6 +216,10 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	}
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 14, PadY: 10}
 	canvases := plot.Align(cells, tiles, c)
+	if !fits(cells, canvases) {
+		note(c, tooSmall)
+		return
+	}
 	for r := range cells {
 		for col, p := range cells[r] {
 			if p != nil {
@@ -223,6 +227,40 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			}
 		}
 	}
+}
+
+// tooSmall is the note of a figure whose panels have no room left for
+// their data once their labels, markers and error bars are placed.
+const tooSmall = "too small to draw: a larger --figure-size gives the labels room"
+
+// fits reports whether every plot of cells has a data area of finite,
+// positive size in its canvas: a label, marker or error bar wider than
+// its panel leaves none, and gonum's padding arithmetic then divides by
+// zero.
+func fits(cells [][]*plot.Plot, canvases [][]draw.Canvas) bool {
+	for r := range cells {
+		for col, p := range cells[r] {
+			if p == nil {
+				continue
+			}
+			c := canvases[r][col]
+			if !finiteRect(c.Rectangle) {
+				return false
+			}
+			if d := p.DataCanvas(c); !finiteRect(d.Rectangle) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// finiteRect reports whether r's corners are finite numbers and r has a
+// positive width and height.
+func finiteRect(r vg.Rectangle) bool {
+	w, h := float64(r.Max.X-r.Min.X), float64(r.Max.Y-r.Min.Y)
+	return w > 0 && h > 0 && !math.IsInf(w, 0) && !math.IsInf(h, 0) &&
+		!math.IsInf(float64(r.Min.X), 0) && !math.IsInf(float64(r.Min.Y), 0)
 }
 
 // sweepMax bounds the magnitude of the values a sweep figure draws, far
@@ -339,6 +377,8 @@ func sweepTickLabel(u SweepUnit, x, factor float64) string {
 		switch {
 		case factor != 1:
 			return strconv.FormatFloat(x*factor, 'g', 4, 64)
+		case x >= 1e15:
+			return strconv.FormatFloat(x, 'g', 4, 64) + " s"
 		case x >= 1:
 			return strconv.FormatFloat(x, 'f', -1, 64) + " s"
 		}

@@ -302,15 +302,32 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if scale == 0 {
 		scale = 1
 	}
+	// Beyond these magnitudes plain decimals would make labels too long
+	// to fit: exponents instead, with the digits the step needs.
+	exponent := max(math.Abs(lo), math.Abs(hi))*scale >= 1e15 || step*scale < 1e-9
 	var ticks []plot.Tick
 	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
 		v := k * step
 		if math.Abs(v) < step*1e-9 {
 			v = 0
 		}
-		ticks = append(ticks, plot.Tick{Value: v, Label: groupThousands(strconv.FormatFloat(v*scale, 'f', decimals, 64)) + t.suffix})
+		label := groupThousands(strconv.FormatFloat(v*scale, 'f', decimals, 64))
+		if exponent {
+			label = exponentLabel(v*scale, step*scale)
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: label + t.suffix})
 	}
 	return ticks
+}
+
+// exponentLabel formats v in exponent notation with the significant
+// digits that multiples of step need: "1.5e+20", "-3e-12", "1.000000000001".
+func exponentLabel(v, step float64) string {
+	if v == 0 {
+		return "0"
+	}
+	digits := int(math.Floor(math.Log10(math.Abs(v))) - math.Floor(math.Log10(step)+1e-9))
+	return strconv.FormatFloat(v, 'g', min(max(digits, 0), 16)+1, 64)
 }
 
 // niceStep returns a round step that cuts span into about the given
@@ -370,7 +387,7 @@ func durationLabel(e float64) string {
 	}{{0, "s"}, {-3, "ms"}, {-6, "µs"}, {-9, "ns"}}
 	n := int(e)
 	for _, u := range units {
-		if n >= u.exp {
+		if n >= u.exp && n < 15 {
 			return strconv.FormatFloat(math.Pow(10, float64(n-u.exp)), 'f', -1, 64) + " " + u.name
 		}
 	}
@@ -425,6 +442,9 @@ func formatDuration(x float64) string {
 func trimNumber(v float64) string {
 	if v == 0 {
 		return "0"
+	}
+	if a := math.Abs(v); a >= 1e15 || a < 1e-6 {
+		return strconv.FormatFloat(v, 'g', 4, 64)
 	}
 	decimals := max(0, 3-int(math.Floor(math.Log10(math.Abs(v)))))
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
