@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -315,6 +316,73 @@ func TestAutoWindow(t *testing.T) {
 	}
 }
 
+// TestRecordAttempts checks that the recorder keeps each attempt's
+// number and outcome, names retries apart, orders attempts of one
+// request by number, and ends a default window at the AutoTasks-th
+// attempt served, not counting rejections and abandonments.
+func TestRecordAttempts(t *testing.T) {
+	ms := sim.Millisecond
+	r := timeline.NewRecorder(timeline.Options{Auto: true, AutoTasks: 2, Classes: []string{"get"}})
+	r.RecordState(0, 0, sim.Idle)
+	for _, rec := range []sim.TaskRecord{
+		{Index: 0, Arrival: 1 * ms, Start: 1 * ms, Completion: 1 * ms, Outcome: sim.OutcomeRejected},
+		{Index: 1, Arrival: 1 * ms, Start: 3 * ms, Completion: 3 * ms, Outcome: sim.OutcomeAbandoned},
+		{Index: 2, Arrival: 1 * ms, Start: 1 * ms, Completion: 5 * ms, Outcome: sim.OutcomeLate},
+		{Index: 0, Attempt: 1, Arrival: 2 * ms, Start: 5 * ms, Completion: 7 * ms},
+		{Index: 3, Arrival: 8 * ms, Start: 8 * ms, Completion: 9 * ms},
+	} {
+		r.RecordTask(rec)
+	}
+	tl := r.Timeline(nil)
+	// Served: index 2 (late) at 5 ms and index 0's retry at 7 ms: the
+	// second, at 7 ms, ends the window; index 3 arrives after it.
+	if tl.Cut != timeline.CutTasks || tl.To != 7*ms {
+		t.Errorf("window cut %q at %v; want %q at 7ms", tl.Cut, tl.To, timeline.CutTasks)
+	}
+	type kept struct {
+		name    string
+		attempt int
+		outcome sim.Outcome
+	}
+	var got []kept
+	for _, task := range tl.Tasks {
+		got = append(got, kept{task.Name, task.Attempt, task.Outcome})
+	}
+	// By arrival, then index, then attempt.
+	want := []kept{{"get#0", 0, sim.OutcomeRejected}, {"get#1", 0, sim.OutcomeAbandoned},
+		{"get#2", 0, sim.OutcomeLate}, {"get#0 (retry 1)", 1, sim.OutcomeDone}}
+	if !slices.Equal(got, want) {
+		t.Errorf("tasks %v; want %v", got, want)
+	}
+}
+
+// TestTaskSpans checks the spans of the tasks of services(), clipped to
+// its window (0 to 40 ms).
+func TestTaskSpans(t *testing.T) {
+	ms := sim.Millisecond
+	type sp struct {
+		row, state string
+		start, end sim.Time
+	}
+	want := []sp{
+		{"request#0", timeline.TaskService, 0, 21 * ms},
+		{"request#1", timeline.TaskLate, 0, 36 * ms},
+		{"request#2", timeline.TaskRejected, 0, 0},
+		{"request#3", timeline.TaskQueued, 1 * ms, 11 * ms},
+		{"request#3", timeline.TaskAbandoned, 11 * ms, 11 * ms},
+		{"request#1 (retry 1)", timeline.TaskQueued, 15 * ms, 36 * ms},
+		{"request#1 (retry 1)", timeline.TaskService, 36 * ms, 40 * ms}, // completes at 45 ms
+		{"request#4", timeline.TaskQueued, 39 * ms, 40 * ms},            // rejected at 41 ms
+	}
+	var got []sp
+	for _, s := range services().TaskSpans() {
+		got = append(got, sp{s.Task.Name, s.State, s.Start, s.End})
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("spans\n%v\nwant\n%v", got, want)
+	}
+}
+
 // TestMaxIntervals checks that the interval bound ends the window.
 func TestMaxIntervals(t *testing.T) {
 	spec, err := workloads.Load("web-service")
@@ -474,6 +542,8 @@ func checkTrace(t *testing.T, name string, data []byte, procs []timeline.TracePr
 			Dur  *float64        `json:"dur"`
 			Pid  *int            `json:"pid"`
 			Tid  *int            `json:"tid"`
+			Cat  *string         `json:"cat"`
+			S    *string         `json:"s"`
 			Args json.RawMessage `json:"args"`
 		} `json:"traceEvents"`
 		DisplayTimeUnit string `json:"displayTimeUnit"`
@@ -516,8 +586,22 @@ func checkTrace(t *testing.T, name string, data []byte, procs []timeline.TracePr
 				t.Fatalf("%s: complete event %d lacks ts or a positive dur", name, i)
 			}
 			spans[k] = append(spans[k], [2]float64{*e.Ts, *e.Ts + *e.Dur})
+		case "i":
+			if e.Ts == nil || *e.Ts < 0 || e.S == nil || *e.S != "t" {
+				t.Fatalf("%s: instant event %d lacks ts or the thread scope", name, i)
+			}
+			spans[k] = append(spans[k], [2]float64{*e.Ts, *e.Ts})
 		default:
-			t.Errorf("%s: event %d has phase %q; want M or X", name, i, *e.Ph)
+			t.Errorf("%s: event %d has phase %q; want M, X or i", name, i, *e.Ph)
+		}
+		if e.Cat != nil && *e.Cat == "task" {
+			var args struct {
+				Attempt *int    `json:"attempt"`
+				Outcome *string `json:"outcome"`
+			}
+			if err := json.Unmarshal(e.Args, &args); err != nil || args.Attempt == nil || args.Outcome == nil {
+				t.Errorf("%s: task event %d: args %s; want attempt and outcome", name, i, e.Args)
+			}
 		}
 	}
 	for i, p := range procs {
