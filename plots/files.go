@@ -162,8 +162,11 @@ const (
 // WriteTimelineCSV writes timeline.csv: strategy, kind, row, state,
 // start_s, end_s — per strategy, inside its window: for each context
 // (kind "context", row its name) its state intervals, idle included, and
-// for each of the first tasks (kind "task", row class#index) its queued
-// and in-service spans (state "queued", "service").
+// for each of the first task attempts (kind "task", row class#index, with
+// " (retry N)" for a retry) its spans: "queued", then "service", or
+// "late" for the service of an attempt its client had given up on; an
+// attempt never served ends with the instant (start_s = end_s) it was
+// "rejected" or "abandoned".
 func WriteTimelineCSV(w io.Writer, r *Run) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"strategy", "kind", "row", "state", "start_s", "end_s"})
@@ -177,34 +180,12 @@ func WriteTimelineCSV(w io.Writer, r *Run) error {
 				cw.Write([]string{s.Name, rowContext, c.Name, iv.State.String(), iv.Start.FormatSeconds(), iv.End.FormatSeconds()})
 			}
 		}
-		for _, sp := range taskSpans(tl) {
-			cw.Write([]string{s.Name, rowTask, sp.row, sp.state, sp.start.FormatSeconds(), sp.end.FormatSeconds()})
+		for _, sp := range tl.TaskSpans() {
+			cw.Write([]string{s.Name, rowTask, sp.Task.Name, sp.State, sp.Start.FormatSeconds(), sp.End.FormatSeconds()})
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// span is one task span of a timeline, clipped to its window.
-type span struct {
-	row, state string
-	start, end sim.Time
-}
-
-// taskSpans returns the queued and in-service spans of the timeline's
-// tasks, clipped to the window, leaving out empty ones.
-func taskSpans(tl *timeline.Timeline) []span {
-	var out []span
-	stop := tl.Shown()
-	for _, t := range tl.Tasks {
-		if a, b := max(t.Arrival, tl.From), min(t.Start, stop); a < b {
-			out = append(out, span{t.Name, timeline.TaskQueued, a, b})
-		}
-		if a, b := max(t.Start, tl.From), min(t.Completion, stop); a < b {
-			out = append(out, span{t.Name, timeline.TaskService, a, b})
-		}
-	}
-	return out
 }
 
 // sigDigits is the precision of the means in utilization.csv.

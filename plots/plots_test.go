@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"image/color"
 	"image/png"
 	"io"
 	"math/rand/v2"
@@ -147,7 +148,34 @@ func sample() *Run {
 			CDF: LatencyCDF([][]sim.Time{{21 * ms, 30 * ms}, {20 * ms, 31 * ms}, {19 * ms, 30 * ms}}, CDFPoints), Timeline: tl, Series: series},
 		{Name: "second/odd name", Kind: "blocking", Color: 3, Tasks: 2, Makespan: 0.5, MakespanCI95: 0, Latencies: 6,
 			CDF: LatencyCDF([][]sim.Time{{1 * ms, 500 * ms}, {2 * ms, 400 * ms}, {3 * ms, 450 * ms}}, CDFPoints), Timeline: tl, Series: series},
+		{Name: "pool", Kind: "threaded", Color: 1, Tasks: 2, Makespan: 0.05, MakespanCI95: 0.001, Latencies: 3,
+			CDF: LatencyCDF([][]sim.Time{{21 * ms}, {22 * ms}, {45 * ms}}, CDFPoints), Timeline: services(), Series: series},
 	}}
+}
+
+// services returns a timeline with issue 13's features: a thread waiting
+// for a pool's unit (acquiring), and attempts of every outcome, a retry
+// among them.
+func services() *timeline.Timeline {
+	ms := sim.Millisecond
+	task := func(index int64, attempt int, o sim.Outcome, arrival, start, completion sim.Time) timeline.Task {
+		return timeline.Task{Name: timeline.AttemptName("request", index, attempt), Index: index, Attempt: attempt,
+			Outcome: o, Arrival: arrival, Start: start, Completion: completion}
+	}
+	return &timeline.Timeline{From: 0, To: 40 * ms, End: 50 * ms, Cut: timeline.CutWindow, AllContexts: 2, AllTasks: 6,
+		Contexts: []timeline.Context{
+			{Name: "thread-0", Intervals: []timeline.Interval{iv(0, 1*ms, sim.Running), iv(1*ms, 20*ms, sim.InIO), iv(20*ms, 21*ms, sim.Running), iv(21*ms, 40*ms, sim.Idle)}},
+			{Name: "thread-1", Intervals: []timeline.Interval{iv(0, 1*ms, sim.Waiting), iv(1*ms, 2*ms, sim.Running), iv(2*ms, 20*ms, sim.Acquiring), iv(20*ms, 35*ms, sim.InIO), iv(35*ms, 40*ms, sim.Idle)}},
+		},
+		Tasks: []timeline.Task{
+			task(0, 0, sim.OutcomeDone, 0, 0, 21*ms),
+			task(1, 0, sim.OutcomeLate, 0, 0, 36*ms),
+			task(2, 0, sim.OutcomeRejected, 0, 0, 0),
+			task(3, 0, sim.OutcomeAbandoned, 1*ms, 11*ms, 11*ms),
+			task(1, 1, sim.OutcomeDone, 15*ms, 36*ms, 45*ms),
+			task(4, 0, sim.OutcomeRejected, 39*ms, 41*ms, 41*ms),
+		},
+	}
 }
 
 // files writes the run's data files and a summary.json into a file
@@ -184,7 +212,7 @@ func TestRender(t *testing.T) {
 	for _, f := range figs {
 		names = append(names, f.Name)
 	}
-	want := []string{"makespan", "latency", "utilization", "timeline-first", "timeline-second%2Fodd%20name"}
+	want := []string{"makespan", "latency", "utilization", "timeline-first", "timeline-second%2Fodd%20name", "timeline-pool"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("figures %v; want %v", names, want)
 	}
@@ -277,6 +305,38 @@ func TestEmptyRun(t *testing.T) {
 			if _, err := f.Render(PNG, 400, 300); err != nil {
 				t.Errorf("%s %s: %v", r.Workload, f.Name, err)
 			}
+		}
+	}
+}
+
+// TestTimelineKinds checks that every state of a context has its own
+// colour and legend label, apart from the kinds of task spans (issue 13
+// numbered Acquiring after Blocked, where the task kinds began).
+func TestTimelineKinds(t *testing.T) {
+	kinds := timelineKinds()
+	seen := map[color.Color]string{}
+	for _, st := range sim.States() {
+		if int(st) >= kindQueued {
+			t.Fatalf("state %v has kind %d, among the task kinds (from %d)", st, st, kindQueued)
+		}
+		if stateLabels[st] == "" {
+			t.Errorf("state %v has no legend label", st)
+		}
+		if st == sim.Idle {
+			continue
+		}
+		c := kinds[st].color
+		if _, _, _, a := c.RGBA(); a == 0 {
+			t.Errorf("state %v is transparent", st)
+		}
+		if other, ok := seen[c]; ok {
+			t.Errorf("states %v and %s share a colour", st, other)
+		}
+		seen[c] = st.String()
+	}
+	for _, l := range taskLegend {
+		if other, ok := seen[kinds[l.kind].color]; ok && kinds[l.kind].glyph == nil {
+			t.Errorf("%q shares its colour with %s", l.label, other)
 		}
 	}
 }

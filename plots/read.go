@@ -197,8 +197,19 @@ func ReadRun(fsys fs.FS) (*Run, error) {
 			switch rec[3] {
 			case timeline.TaskQueued:
 				t.Arrival, t.Start, t.Completion = start, end, end
-			case timeline.TaskService:
+			case timeline.TaskService, timeline.TaskLate:
 				t.Start, t.Completion = start, end
+				if rec[3] == timeline.TaskLate {
+					t.Outcome = sim.OutcomeLate
+				}
+			case timeline.TaskRejected, timeline.TaskAbandoned:
+				if end != start {
+					return fieldError{5, fmt.Errorf("a %s instant ends after it starts", rec[3])}
+				}
+				t.Start, t.Completion, t.Outcome = start, start, sim.OutcomeRejected
+				if rec[3] == timeline.TaskAbandoned {
+					t.Outcome = sim.OutcomeAbandoned
+				}
 			default:
 				return fieldError{3, fmt.Errorf("unknown task state %q", truncate(rec[3]))}
 			}

@@ -193,6 +193,7 @@ const (
 	swatchOutline               // an empty box: the idle state
 	swatchLine                  // a line
 	swatchGlyph                 // a marker
+	swatchHatch                 // a filled box with diagonal stripes
 )
 
 // legendItem is one entry of a legend row.
@@ -202,6 +203,8 @@ type legendItem struct {
 	kind   swatch
 	glyph  draw.GlyphDrawer
 	dashes []vg.Length
+	// hatch is the colour of a swatchHatch's stripes.
+	hatch color.Color
 }
 
 // legendRow draws the items left to right, wrapping onto further lines,
@@ -249,6 +252,30 @@ func drawSwatch(c draw.Canvas, it legendItem, r vg.Rectangle) {
 	case swatchGlyph:
 		c.DrawGlyphNoClip(draw.GlyphStyle{Color: it.color, Radius: 3.5, Shape: it.glyph},
 			vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: mid})
+	case swatchHatch:
+		c.FillPolygon(it.color, rectPoints(r))
+		hatch(c, r, it.hatch)
+	}
+}
+
+// hatchStep is the horizontal distance between the stripes of hatch.
+const hatchStep = vg.Length(4)
+
+// hatch strikes r with stripes of colour col rising at 45°, placed on a
+// grid of the canvas so that the stripes of adjacent bars line up.
+func hatch(c draw.Canvas, r vg.Rectangle, col color.Color) {
+	h := r.Max.Y - r.Min.Y
+	if h <= 0 || r.Max.X <= r.Min.X {
+		return
+	}
+	sty := draw.LineStyle{Color: col, Width: 1}
+	// The stripe through (x0, r.Min.Y) reaches (x0+h, r.Max.Y).
+	first := vg.Length(math.Floor(float64((r.Min.X-h-r.Min.Y)/hatchStep)))*hatchStep + r.Min.Y
+	for x0 := first; x0 < r.Max.X; x0 += hatchStep {
+		t0, t1 := max(0, r.Min.X-x0), min(h, r.Max.X-x0)
+		if t1 > t0 {
+			c.StrokeLine2(sty, x0+t0, r.Min.Y+t0, x0+t1, r.Min.Y+t1)
+		}
 	}
 }
 
