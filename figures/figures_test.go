@@ -63,6 +63,43 @@ func TestLatencies(t *testing.T) {
 	}
 }
 
+// TestClassLatencies checks each class's pooled latency distribution:
+// class 0 has rep0 then rep1's latencies (7: median 10 ms, as in
+// TestLatencies), class 1 one latency of 2 ms per replication, one of
+// them in a sketch; without latencies per class (the engine before
+// issue 13) there is no split.
+func TestClassLatencies(t *testing.T) {
+	ms := sim.Millisecond
+	rep0 := []sim.Time{1 * ms, 1 * ms, 1 * ms}
+	rep1 := []sim.Time{10 * ms, 10 * ms, 10 * ms, 10 * ms}
+	if got := ClassLatencies(&experiment.StrategyResult{}, 2); got != nil {
+		t.Errorf("no latencies per class: %v; want nil", got)
+	}
+	sr := experiment.StrategyResult{ClassLatencies: [][]sim.Latencies{
+		{{Exact: rep0}, {Exact: []sim.Time{2 * ms}}},
+		{{Exact: rep1}, {Sketch: sketchOf(2 * ms)}},
+	}}
+	got := ClassLatencies(&sr, 2)
+	if len(got) != 2 {
+		t.Fatalf("%d classes; want 2", len(got))
+	}
+	for k, want := range []struct {
+		n      int64
+		median sim.Time
+		exact  bool
+	}{{7, 10 * ms, true}, {2, 2 * ms, false}} {
+		cl := got[k]
+		median, _ := plots.Quantile(cl.CDF, 0.5)
+		if d := float64(median-want.median) / float64(want.median); cl.Latencies != want.n ||
+			d < -sim.SketchAccuracy || d > sim.SketchAccuracy || want.exact && d != 0 {
+			t.Errorf("class %d: %d latencies, median %v; want %d, %v", k, cl.Latencies, median, want.n, want.median)
+		}
+		if last := cl.CDF[len(cl.CDF)-1]; last.Count != want.n || last.Fraction != 1 {
+			t.Errorf("class %d: last point %+v; want all %d latencies", k, last, want.n)
+		}
+	}
+}
+
 func blank(name string) plots.Figure { return plots.Figure{Name: name, Draw: func(draw.Canvas) {}} }
 
 func files(t *testing.T, dir string) []string {

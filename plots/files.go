@@ -23,6 +23,9 @@ const (
 	FiguresJSON = "figures.json"
 	// LatencyCSV holds each strategy's latency CDF.
 	LatencyCSV = "latency.csv"
+	// LatencyByClassCSV holds each strategy's latency CDF per class, for
+	// a run of several classes.
+	LatencyByClassCSV = "latency_by_class.csv"
 	// UtilizationCSV holds each strategy's busy cores and tasks in flight
 	// over time.
 	UtilizationCSV = "utilization.csv"
@@ -37,16 +40,21 @@ type DataFile struct {
 	Name string
 	// Write writes the file's contents.
 	Write func(w io.Writer, r *Run) error
+	// For, if set, reports whether a run has the file; without it, every
+	// run has. A file a run does not have must not be left from an
+	// earlier one: ReadRun would read it.
+	For func(r *Run) bool
 }
 
 // DataFiles returns the files that `asyncsim run --out` writes for the
 // figures, beside summary.json; ReadRun reads them back.
 func DataFiles() []DataFile {
 	return []DataFile{
-		{FiguresJSON, WriteFiguresJSON},
-		{LatencyCSV, WriteLatencyCSV},
-		{UtilizationCSV, WriteUtilizationCSV},
-		{TimelineCSV, WriteTimelineCSV},
+		{Name: FiguresJSON, Write: WriteFiguresJSON},
+		{Name: LatencyCSV, Write: WriteLatencyCSV},
+		{Name: LatencyByClassCSV, Write: WriteLatencyByClassCSV, For: byClass},
+		{Name: UtilizationCSV, Write: WriteUtilizationCSV},
+		{Name: TimelineCSV, Write: WriteTimelineCSV},
 	}
 }
 
@@ -57,6 +65,7 @@ type figuresFile struct {
 	Cores        int            `json:"cores"`
 	Replications int            `json:"replications"`
 	Strategies   []figuresEntry `json:"strategies"`
+	Classes      []string       `json:"classes,omitempty"`
 }
 
 type figuresEntry struct {
@@ -86,10 +95,14 @@ type figuresWindow struct {
 // counted tasks per replication, latencies behind the CDF, end of
 // replication 0's run, utilization bin width, timeline window (from_s,
 // to_s and why it ends there: cut), number of contexts and number of
-// tasks overlapping the window. Times are in seconds.
+// tasks overlapping the window; and, for a run with a latency figure by
+// class, the classes' names. Times are in seconds.
 func WriteFiguresJSON(w io.Writer, r *Run) error {
 	f := figuresFile{Workload: r.Workload, Description: r.Description, Cores: r.Cores,
 		Replications: r.Replications, Strategies: []figuresEntry{}}
+	if byClass(r) {
+		f.Classes = r.Classes
+	}
 	for _, s := range r.Strategies {
 		e := figuresEntry{Name: s.Name, Kind: s.Kind, Color: s.Color, Tasks: s.Tasks, Latencies: s.Latencies,
 			RunEnd: zero, BinWidth: zero, Window: figuresWindow{From: zero, To: zero, Cut: timeline.CutEnd}}
@@ -128,6 +141,28 @@ func WriteLatencyCSV(w io.Writer, r *Run) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// WriteLatencyByClassCSV writes latency_by_class.csv: strategy, class,
+// latency_s, count, fraction — per strategy and class (figures.json
+// names the classes) the points of the class's latency CDF, as in
+// latency.csv; the last point's count is the number of latencies.
+func WriteLatencyByClassCSV(w io.Writer, r *Run) error {
+	cw := csv.NewWriter(w)
+	cw.Write(latencyByClassHeader)
+	if byClass(r) {
+		for _, s := range r.Strategies {
+			for k, cl := range s.Classes {
+				for _, p := range cl.CDF {
+					cw.Write([]string{s.Name, r.Classes[k], p.Latency.FormatSeconds(), strconv.FormatInt(p.Count, 10), formatSig(p.Fraction)})
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+var latencyByClassHeader = []string{"strategy", "class", "latency_s", "count", "fraction"}
 
 // WriteUtilizationCSV writes utilization.csv: strategy, start_s, end_s,
 // busy_cores, cpu_utilization, in_flight — per strategy, replication 0's

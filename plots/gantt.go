@@ -83,10 +83,15 @@ func timelineFigure(r *Run, i int, name string) Figure {
 	return Figure{Name: name, Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
 }
 
-// RunFigures returns every figure of a run: makespan, latency,
-// utilization and one timeline per strategy, named by TimelineNames.
+// RunFigures returns every figure of a run: makespan, latency, latency
+// by class (for a run of several classes), utilization and one timeline
+// per strategy, named by TimelineNames.
 func RunFigures(r *Run) []Figure {
-	figs := []Figure{MakespanFigure(r), LatencyFigure(r), UtilizationFigure(r)}
+	figs := []Figure{MakespanFigure(r), LatencyFigure(r)}
+	if byClass(r) {
+		figs = append(figs, LatencyByClassFigure(r))
+	}
+	figs = append(figs, UtilizationFigure(r))
 	for i, name := range TimelineNames(strategyNames(r)) {
 		figs = append(figs, timelineFigure(r, i, name))
 	}

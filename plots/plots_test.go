@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -178,12 +179,43 @@ func services() *timeline.Timeline {
 	}
 }
 
+// classes returns a run of three classes (a fast health check, an API
+// call, a slow report) under n strategies, each a little slower than the
+// one before, with two replications.
+func classes(n int) *Run {
+	ms := sim.Millisecond
+	r := &Run{Workload: "endpoints", Cores: 4, Replications: 2, Classes: []string{"health", "api", "report"}}
+	base := []sim.Time{1 * ms, 20 * ms, 400 * ms}
+	for i := range n {
+		s := Strategy{Name: "strategy-" + strconv.Itoa(i), Kind: "threaded", Color: i, Tasks: 30, Makespan: 2 + float64(i)/4}
+		var all [][]sim.Time
+		for _, b := range base {
+			var reps [][]sim.Time
+			for rep := range 2 {
+				var l []sim.Time
+				for j := range 5 {
+					l = append(l, b*sim.Time(10+j+5*rep)/10*sim.Time(10+3*i)/10)
+				}
+				reps = append(reps, l)
+				all = append(all, l)
+			}
+			s.Classes = append(s.Classes, ClassLatencies{Latencies: 10, CDF: LatencyCDF(reps, CDFPoints)})
+		}
+		s.Latencies, s.CDF = 30, LatencyCDF(all, CDFPoints)
+		r.Strategies = append(r.Strategies, s)
+	}
+	return r
+}
+
 // files writes the run's data files and a summary.json into a file
 // system.
 func files(t testing.TB, r *Run) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, f := range DataFiles() {
+		if f.For != nil && !f.For(r) {
+			continue
+		}
 		var b bytes.Buffer
 		if err := f.Write(&b, r); err != nil {
 			t.Fatal(err)
@@ -337,6 +369,75 @@ func TestTimelineKinds(t *testing.T) {
 	for _, l := range taskLegend {
 		if other, ok := seen[kinds[l.kind].color]; ok && kinds[l.kind].glyph == nil {
 			t.Errorf("%q shares its colour with %s", l.label, other)
+		}
+	}
+}
+
+// TestLatencyByClass checks that a run of several classes gets the
+// latency figure by class, which its data files give back byte for
+// byte, and that one without latencies per class (an engine before issue
+// 13) or of one class does not.
+func TestLatencyByClass(t *testing.T) {
+	r := classes(8)
+	var names []string
+	for _, f := range RunFigures(r) {
+		names = append(names, f.Name)
+	}
+	if want := []string{MakespanName, LatencyName, LatencyByClassName, UtilizationName}; !slices.Equal(names[:4], want) {
+		t.Errorf("figures %v; want %v first", names, want)
+	}
+	for _, tt := range []struct {
+		name string
+		edit func(r *Run)
+	}{
+		{"no latencies per class", func(r *Run) { r.Strategies[1].Classes = nil }},
+		{"one class", func(r *Run) { r.Classes = r.Classes[:1] }},
+		{"sample", func(r *Run) { *r = *sample() }},
+	} {
+		r := classes(2)
+		tt.edit(r)
+		for _, f := range RunFigures(r) {
+			if f.Name == LatencyByClassName {
+				t.Errorf("%s: a latency figure by class", tt.name)
+			}
+		}
+		if _, ok := files(t, r)[LatencyByClassCSV]; ok {
+			t.Errorf("%s: %s written", tt.name, LatencyByClassCSV)
+		}
+	}
+
+	fsys := files(t, r)
+	back, err := ReadRun(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := LatencyByClassFigure(r), LatencyByClassFigure(back)
+	for _, size := range [][2]int{{WidthPx, HeightPx}, {640, 480}, {MinSide, MinSide}} {
+		x, err := a.Render(PNG, size[0], size[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y, _ := b.Render(PNG, size[0], size[1]); !bytes.Equal(x, y) {
+			t.Errorf("%dx%d: the figure drawn from the files differs", size[0], size[1])
+		}
+	}
+
+	for _, tt := range []struct {
+		name, data, want string
+	}{
+		{LatencyByClassCSV, "", "figures.json:"}, // removed: figures.json lists classes
+		{LatencyByClassCSV, "strategy,class,latency_s,count,fraction\nstrategy-0,db,0.001,1,1\n", "latency_by_class.csv:2:12: class \"db\" is not in figures.json"},
+		{LatencyByClassCSV, "strategy,class,latency_s,count,fraction\nstrategy-0,api,0.002,1,0.5\nstrategy-0,api,0.001,2,1\n", "latency_by_class.csv:3:16: strategy \"strategy-0\", class \"api\": the points are not in increasing order"},
+		{FiguresJSON, strings.Replace(string(fsys[FiguresJSON].Data), `"api"`, `"health"`, 1), "figures.json:138:5: class \"health\" listed twice"}, // 6 lines before the strategies, 16 for each of 8, 2 to close them and open the classes: health on line 137, api on 138
+	} {
+		broken := files(t, r)
+		if tt.data == "" {
+			delete(broken, tt.name)
+		} else {
+			broken[tt.name] = &fstest.MapFile{Data: []byte(tt.data)}
+		}
+		if _, err := ReadRun(broken); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("ReadRun with a broken %s: %v; want %q", tt.name, err, tt.want)
 		}
 	}
 }
