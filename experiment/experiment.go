@@ -58,7 +58,7 @@ type StrategyResult struct {
 	// (sim.Result.Sketch): nil for one whose latencies are in Latencies.
 	Sketches []*sim.QuantileSketch
 	// ClassLatencies holds each replication's latencies per class
-	// (sim.Result.Classes): [replication][class].
+	// (sim.Result.ClassLatencies): [replication][class].
 	ClassLatencies [][]sim.Latencies
 	// Contexts names the contexts of the first replication, by id.
 	Contexts []sim.ContextInfo
@@ -163,7 +163,8 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			return
 		}
 		cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: opts.Until,
-			ExpectedTasks: spec.Tasks()}
+			ExpectedTasks: spec.Tasks(), Classes: len(spec.Classes), Resources: spec.Resources,
+			Clients: spec.Clients(rep)}
 		var hook func(sim.TaskRecord)
 		if opts.OnTask != nil {
 			hook = opts.OnTask(si, rep)
@@ -186,7 +187,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
-		if err == nil && r.Tasks == 0 && spec.Tasks() > 0 {
+		if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 {
 			err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
 		}
 		if err != nil {
@@ -209,6 +210,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			sr.Events += o.res.Events
 			sr.Latencies = append(sr.Latencies, o.res.Latencies)
 			sr.Sketches = append(sr.Sketches, o.res.Sketch)
+			sr.ClassLatencies = append(sr.ClassLatencies, o.res.ClassLatencies)
 			if opts.Tasks {
 				sr.Tasks = append(sr.Tasks, o.tasks)
 			}

@@ -133,6 +133,11 @@ type Config struct {
 	// Clients gives, per class, how its clients give up and retry; nil,
 	// or a zero Client, is clients that wait forever.
 	Clients []Client
+	// OnUnits, if set, is called whenever a pool of a resource changes:
+	// the resource (an index in Resources), the pool (0 for scope
+	// machine, else the process), and the units held and tasks waiting
+	// after the change. It is for checks of the pools' invariants.
+	OnUnits func(at Time, resource, pool, held, waiting int)
 	// MaxInFlight stops the run with an *InFlightError when more tasks
 	// than this are in flight at once (arrived and not finished), or more than
 	// StepsPerTaskInFlight times as many of their steps. Every task in
@@ -226,10 +231,21 @@ const (
 
 type taskSlot struct {
 	Task
-	start   Time
-	next    int32
+	start Time
+	next  int32
+	// gen tells this use of the slot from later ones, for the events
+	// that outlive an attempt (its time-out): it changes when the slot
+	// is freed.
+	gen uint32
+	// sent is when the attempt's request was first sent.
+	sent    Time
 	counted bool
 	started bool
+	// Whether the attempt's client gave up on it, whether its SYN waits
+	// for a retransmission, and how many it had.
+	gaveUp bool
+	inSYN  bool
+	syn    uint8
 }
 
 // context is what the engine tracks of a context at every event; its
@@ -297,13 +313,16 @@ type Engine struct {
 	flightSince    Time // the integral of countedFlight is up to date until then
 	firstCounted   Time
 	lastCompletion Time
-	counted        int64
+	counted        int64 // attempts served
 	sumLatency     float64
 	sumWait        float64
-	latencies      []Time          // exact, while at most ExactLatencies
-	sketch         *QuantileSketch // all of them, beyond that
-	minLatency     Time            // of the exact latencies
-	maxLatency     Time
+	lat            latencyStore // of the succeeded requests
+
+	// svc is the services model's state (resources, clients that give
+	// up), and staleEvents counts the events in the queue that an
+	// attempt's end has made meaningless (see dropStale).
+	svc         services
+	staleEvents int
 }
 
 // Run simulates the tasks of src under strategy s until every task has
@@ -312,8 +331,12 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 	if cfg.Cores < 1 {
 		return nil, fmt.Errorf("sim: cores must be at least 1, not %d", cfg.Cores)
 	}
-	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1, minLatency: never}
-	e.latencies = make([]Time, 0, min(max(cfg.ExpectedTasks, 0), ExactLatencies))
+	if cfg.Clients != nil && len(cfg.Clients) < cfg.Classes {
+		return nil, fmt.Errorf("sim: %d clients for %d classes", len(cfg.Clients), cfg.Classes)
+	}
+	e := &Engine{cfg: cfg, src: src, strat: s, firstCounted: -1}
+	e.lat = newLatencyStore(min(max(cfg.ExpectedTasks, 0), ExactLatencies))
+	e.initServices()
 	e.ps.cores = int64(cfg.Cores)
 	e.maxInFlight, e.maxInFlightSteps = math.MaxInt, math.MaxInt64
 	switch {
@@ -393,16 +416,20 @@ func (e *Engine) loop() error {
 			if at == never {
 				break
 			}
+			if e.staleEvents > 0 && e.dropStale() {
+				continue // what lay past the horizon stood for nothing
+			}
 			return &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
 		}
 		e.events++
 		if e.events > e.maxEvents {
 			return &EventBudgetError{Limit: e.cfg.MaxEvents, At: e.now}
 		}
-		e.now = at
 		switch from {
 		case fromArrival:
+			e.now = at
 			ref := e.alloc()
+			e.tasks[ref].Attempt = 0
 			at, ok := e.src.Next(&e.tasks[ref].Task)
 			if !ok {
 				at = never
@@ -413,14 +440,31 @@ func (e *Engine) loop() error {
 			}
 		case fromQueue:
 			ev := e.queue.pop()
-			if ev.kind() == kindFollowUp {
+			if e.staleEvents > 0 && e.stale(&ev) {
+				// It stands for nothing: the clock stays where it is, so
+				// that a run ends at its last real event.
+				e.staleEvents--
+				continue
+			}
+			e.now = at
+			switch kind := ev.kind(); {
+			case kind <= MaxTimerKind:
+				e.strat.Timer(kind, ev.ctx(), ev.arg())
+			case kind == kindFollowUp:
 				if err := e.arrive(TaskRef(ev.arg())); err != nil {
 					return err
 				}
-			} else {
-				e.strat.Timer(ev.kind(), ev.ctx(), ev.arg())
+			case kind == kindRetry:
+				if err := e.retry(TaskRef(ev.arg())); err != nil {
+					return err
+				}
+			case kind == kindTimeout:
+				e.timeout(TaskRef(ev.arg()))
+			case kind == kindSYN:
+				e.resend(TaskRef(ev.arg()))
 			}
 		case fromCPU:
+			e.now = at
 			e.ps.advance(e.now)
 			ctx := e.ps.finish()
 			e.psDirty = true
@@ -428,6 +472,9 @@ func (e *Engine) loop() error {
 		}
 	}
 	if e.inFlight != 0 {
+		if e.svc.waiting > 0 {
+			return e.deadlock()
+		}
 		return fmt.Errorf("sim: run ended at %v with %d tasks unfinished (a strategy lost them)", e.now, e.inFlight)
 	}
 	if r := e.cfg.Recorder; r != nil {
@@ -484,6 +531,12 @@ func (e *Engine) snapshot(a *accumulators) {
 	a.switches = e.acc.switches
 }
 
+// release frees a slot whose attempt has ended.
+func (e *Engine) release(ref TaskRef) {
+	e.tasks[ref].gen++
+	e.free = append(e.free, ref)
+}
+
 func (e *Engine) alloc() TaskRef {
 	if n := len(e.free); n > 0 {
 		ref := e.free[n-1]
@@ -499,7 +552,11 @@ func (e *Engine) alloc() TaskRef {
 func (e *Engine) arrive(ref TaskRef) error {
 	slot := &e.tasks[ref]
 	slot.next, slot.started = 0, false
-	slot.counted = slot.Arrival >= e.cfg.Warmup
+	slot.gaveUp, slot.inSYN, slot.syn = false, false, 0
+	if slot.Attempt == 0 {
+		slot.sent = slot.Arrival
+		slot.counted = slot.Arrival >= e.cfg.Warmup
+	}
 	e.inFlight++
 	e.inFlightSteps += int64(len(slot.Steps))
 	if e.inFlight > e.maxInFlight || e.inFlightSteps > e.maxInFlightSteps {
@@ -509,9 +566,15 @@ func (e *Engine) arrive(ref TaskRef) error {
 		if e.firstCounted < 0 {
 			e.firstCounted = e.now
 			e.snapshot(&e.windowStart)
+			if e.svc.res != nil {
+				e.snapshotResources(e.svc.resStart)
+			}
 		}
 		e.integrateFlight()
 		e.countedFlight++
+	}
+	if e.svc.clients != nil {
+		e.sent(ref)
 	}
 	e.strat.Arrive(ref)
 	return nil
@@ -564,50 +627,68 @@ func (e *Engine) Finish(ref TaskRef) {
 	}
 	e.inFlight--
 	e.inFlightSteps -= int64(len(slot.Steps))
+	// An attempt its client gave up on completes late: its request has
+	// retried or failed, and its work is wasted.
+	late := slot.gaveUp
 	if slot.counted {
 		// The snapshot brings the in-flight integral up to now, with
 		// this task still in flight until now.
 		e.snapshot(&e.windowEnd)
+		if e.svc.res != nil {
+			e.snapshotResources(e.svc.resEnd)
+		}
 		e.countedFlight--
 		e.counted++
-		lat := e.now - slot.Arrival
-		e.sumLatency += float64(lat)
 		e.sumWait += float64(slot.start - slot.Arrival)
-		e.record(lat)
 		e.lastCompletion = e.now
+		if !late {
+			// The request succeeded: its latency is from its first send.
+			// (The successes are counted by their latencies.)
+			lat := e.now - slot.sent
+			e.sumLatency += float64(lat)
+			e.lat.add(lat)
+			if e.svc.byClass != nil {
+				e.recordClass(slot.Class, lat)
+			}
+		} else {
+			e.counts(slot.Class).wastedCPU += cpuOf(slot.Steps)
+		}
+	}
+	outcome := OutcomeDone
+	if late {
+		outcome = OutcomeLate
+	} else if e.timesOut(slot) {
+		e.staleEvents++ // its time-out
 	}
 	if e.cfg.OnTask != nil {
 		e.cfg.OnTask(TaskRecord{Class: slot.Class, Index: slot.Index, Arrival: slot.Arrival,
-			Start: slot.start, Completion: e.now, Counted: slot.counted})
+			Start: slot.start, Completion: e.now, Counted: slot.counted, Attempt: slot.Attempt, Outcome: outcome})
 	}
-	if slot.Client >= 0 {
-		next := e.alloc()
-		slot = &e.tasks[ref] // alloc may have moved the slots
-		if e.src.FollowUp(&slot.Task, e.now, &e.tasks[next].Task) {
-			e.schedule(e.tasks[next].Arrival, kindFollowUp, -1, int32(next))
-		} else {
-			e.free = append(e.free, next)
-		}
+	if !late && slot.Client >= 0 {
+		e.followUp(ref)
 	}
-	e.free = append(e.free, ref)
+	e.release(ref)
 }
 
-// record keeps a counted latency: exactly, until there are more than
-// ExactLatencies, then in a sketch.
-func (e *Engine) record(lat Time) {
-	e.minLatency, e.maxLatency = min(e.minLatency, lat), max(e.maxLatency, lat)
-	if e.sketch == nil {
-		if len(e.latencies) < ExactLatencies {
-			e.latencies = append(e.latencies, lat)
-			return
-		}
-		e.sketch = &QuantileSketch{}
-		for _, l := range e.latencies {
-			e.sketch.Add(l)
-		}
-		e.latencies = nil
+// recordClass keeps the latency of a succeeded request of class c, in a
+// run of several classes.
+func (e *Engine) recordClass(c int, lat Time) {
+	e.svc.byClass[c].sum += float64(lat)
+	e.svc.byClass[c].add(lat)
+}
+
+// followUp schedules the next request of the closed-loop client whose
+// request, that of attempt ref, has just ended (succeeded or failed).
+func (e *Engine) followUp(ref TaskRef) {
+	next := e.alloc()
+	slot := &e.tasks[ref] // alloc may have moved the slots
+	n := &e.tasks[next]
+	if e.src.FollowUp(&slot.Task, e.now, &n.Task) {
+		n.Attempt = 0
+		e.schedule(n.Arrival, kindFollowUp, -1, int32(next))
+	} else {
+		e.free = append(e.free, next)
 	}
-	e.sketch.Add(lat)
 }
 
 func (e *Engine) schedule(at Time, kind uint8, ctx, arg int32) {

@@ -117,10 +117,10 @@ type Result struct {
 	// Sketch summarises the latencies of a run of more than ExactLatencies
 	// counted tasks, whose percentiles are then within SketchAccuracy.
 	Sketch *QuantileSketch
-	// Classes holds the latencies of each class's succeeded requests, by
-	// class. With a single class its one element shares Latencies and
-	// Sketch.
-	Classes []Latencies
+	// ClassLatencies holds the latencies of each class's succeeded
+	// requests, by class, where Config.Classes is set. With a single class
+	// its one element shares Latencies and Sketch.
+	ClassLatencies []Latencies
 	// FirstArrival is the first counted arrival and LastCompletion the
 	// last counted completion: the window of the time averages.
 	FirstArrival, LastCompletion Time
@@ -133,11 +133,36 @@ type Result struct {
 }
 
 func (e *Engine) result() *Result {
-	r := &Result{Latencies: e.latencies, Sketch: e.sketch, Contexts: e.Contexts(), Events: e.events}
+	r := &Result{Latencies: e.lat.exact, Sketch: e.lat.sketch, Contexts: e.Contexts(), Events: e.events}
 	r.Tasks = e.counted
-	if e.counted == 0 {
-		return r
+	v := &r.Values
+	var all requestCounts
+	for _, c := range e.svc.classes {
+		all.add(&c)
 	}
+	all.succeeded = e.lat.count()
+	all.values(v)
+	if e.counted > 0 {
+		e.timeAverages(r)
+	}
+	if all.succeeded > 0 {
+		v[LatencyMean] = e.sumLatency / float64(all.succeeded) / float64(Second)
+		q := e.lat.quantiles(latencyQuantiles)
+		v[LatencyP50], v[LatencyP90], v[LatencyP95], v[LatencyP99], v[LatencyMax] =
+			q[0].Seconds(), q[1].Seconds(), q[2].Seconds(), q[3].Seconds(), q[4].Seconds()
+	}
+	e.resourceFigures(r)
+	e.classFigures(r)
+	return r
+}
+
+// latencyQuantiles are the shares of the latency percentiles, and 1 for
+// the maximum.
+var latencyQuantiles = []float64{0.50, 0.90, 0.95, 0.99, 1}
+
+// timeAverages sets the figures of the window from the first counted
+// arrival to the last completion of a counted attempt.
+func (e *Engine) timeAverages(r *Result) {
 	r.FirstArrival, r.LastCompletion = e.firstCounted, e.lastCompletion
 	window := e.lastCompletion - e.firstCounted
 	w := window.Seconds()
@@ -150,28 +175,91 @@ func (e *Engine) result() *Result {
 		v[Throughput] = n / w
 		v[CPUUtilization] = r.CPUWork.Seconds() / (float64(e.cfg.Cores) * w)
 		v[InFlightMean] = (b.inFlight - a.inFlight) / float64(window)
+		v[Goodput] = v[Succeeded] / w
 	}
-	v[LatencyMean] = e.sumLatency / n / float64(Second)
 	v[WaitMean] = e.sumWait / n / float64(Second)
 	v[LoopBlocked] = (b.blocked - a.blocked) / float64(Second)
 	v[GILWait] = (b.waiting - a.waiting) / float64(Second)
 	v[ContextSwitches] = float64(b.switches - a.switches)
-
-	ps := []float64{0.50, 0.90, 0.95, 0.99, 1}
-	var q []Time
-	if e.sketch != nil {
-		for _, p := range ps[:4] {
-			q = append(q, e.sketch.Quantile(p))
-		}
-		q = append(q, e.maxLatency)
-	} else {
-		// In place: a copy would cost more than the selection.
-		q = selectQuantiles(e.latencies, ps, e.minLatency, e.maxLatency)
-	}
-	v[LatencyP50], v[LatencyP90], v[LatencyP95], v[LatencyP99], v[LatencyMax] =
-		q[0].Seconds(), q[1].Seconds(), q[2].Seconds(), q[3].Seconds(), q[4].Seconds()
-	return r
 }
+
+// add adds o's counts to c's.
+func (c *requestCounts) add(o *requestCounts) {
+	c.failed += o.failed
+	c.rejected += o.rejected
+	c.timeouts += o.timeouts
+	c.retriesSent += o.retriesSent
+	c.synRetries += o.synRetries
+	c.wastedCPU += o.wastedCPU
+}
+
+// values sets the figures of the counts in v.
+func (c *requestCounts) values(v *[NumMetrics]float64) {
+	v[Requests] = float64(c.succeeded + c.failed)
+	v[Succeeded] = float64(c.succeeded)
+	v[Failed] = float64(c.failed)
+	v[Rejected] = float64(c.rejected)
+	v[Timeouts] = float64(c.timeouts)
+	v[RetriesSent] = float64(c.retriesSent)
+	v[SYNRetries] = float64(c.synRetries)
+	v[WastedCPU] = c.wastedCPU.Seconds()
+}
+
+// resourceFigures sets the figures of each resource, over the window.
+func (e *Engine) resourceFigures(r *Result) {
+	if len(e.svc.res) == 0 {
+		return
+	}
+	r.Resources = make([][NumResourceMetrics]float64, len(e.svc.res))
+	window := float64(e.lastCompletion - e.firstCounted)
+	for i := range e.svc.res {
+		rs, a, b := &e.svc.res[i], e.svc.resStart[i], e.svc.resEnd[i]
+		f := &r.Resources[i]
+		if rs.holds > 0 {
+			f[ResourceWaitMean] = rs.waitSum / float64(rs.holds) / float64(Second)
+		}
+		if e.counted > 0 && window > 0 {
+			units := float64(e.cfg.Resources[i].Capacity * rs.pools)
+			f[ResourceUtilization] = (b.heldInt - a.heldInt) / window / units
+			f[ResourceQueueMean] = (b.waitingInt - a.waitingInt) / window
+		}
+	}
+}
+
+// classFigures sets the figures of each class, where the classes are
+// known (Config.Classes).
+func (e *Engine) classFigures(r *Result) {
+	if e.cfg.Classes == 0 {
+		return
+	}
+	r.Summary.Classes = make([][NumMetrics]float64, e.cfg.Classes)
+	r.ClassLatencies = make([]Latencies, e.cfg.Classes)
+	if e.cfg.Classes == 1 {
+		// The class is the run: its figures are the run's.
+		for _, m := range ClassMetrics() {
+			r.Summary.Classes[0][m] = r.Values[m]
+		}
+		r.ClassLatencies[0] = e.lat.latencies()
+		return
+	}
+	for i := range e.cfg.Classes {
+		store, v := &e.svc.byClass[i], &r.Summary.Classes[i]
+		c := *e.counts(i)
+		c.succeeded = store.count()
+		c.values(v)
+		r.ClassLatencies[i] = store.latencies()
+		if c.succeeded == 0 {
+			continue
+		}
+		v[LatencyMean] = store.sum / float64(c.succeeded) / float64(Second)
+		q := store.quantiles(classQuantiles)
+		v[LatencyP50], v[LatencyP99] = q[0].Seconds(), q[1].Seconds()
+	}
+}
+
+// classQuantiles are the shares of the latency percentiles given per
+// class, and 1 for the maximum.
+var classQuantiles = []float64{0.50, 0.99, 1}
 
 // selectQuantiles returns the nearest-rank p-quantiles of xs for each p
 // of ps (ascending, in [0, 1]): the smallest value with at least a share p

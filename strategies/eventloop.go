@@ -27,6 +27,8 @@ type loop struct {
 	execCtx   []int32 // context of each executor thread
 	execIdle  lowestFirst
 	execQueue fifo[offloaded]
+
+	index int // among the loops: its process, for resources
 }
 
 // eventLoop is the event_loop strategy: Loops processes, each with one
@@ -39,16 +41,22 @@ type eventLoop struct {
 	owner []*loop // per context: the loop it belongs to
 	exec  []int32 // per context: its executor index, or -1 for a loop thread
 	rr    int
+	// wake lets a loop that may be idle run what became ready in it from
+	// outside its own events (a unit of a machine-wide resource handed
+	// to one of its coroutines): runReady, or the iterating loop's own.
+	wake func(l *loop)
 }
 
 func newEventLoop(c Config) *eventLoop { return &eventLoop{cfg: c} }
 
 func (el *eventLoop) Init(e *sim.Engine) {
 	el.e = e
+	el.wake = el.runReady
+	e.Processes(el.cfg.Loops)
 	el.loops = make([]loop, el.cfg.Loops)
 	for i := range el.loops {
 		l := &el.loops[i]
-		l.current = -1
+		l.current, l.index = -1, i
 		l.ctx = el.newContext(sim.ContextInfo{Role: "loop", Group: -1, Index: i}, l, -1)
 		if !el.cfg.Offload || el.cfg.AwaitBlocking {
 			continue // the executor would never be used
@@ -74,12 +82,22 @@ func (el *eventLoop) Arrive(t sim.TaskRef) {
 		el.rr = 0
 	}
 	if el.cfg.MaxConcurrency > 0 && l.inFlight >= el.cfg.MaxConcurrency {
-		l.admit.push(t)
+		el.admit(l, t)
 		return
 	}
 	l.inFlight++
 	l.ready.push(t)
 	el.runReady(l)
+}
+
+// admit queues t, an arrival at l with no max_concurrency slot free, for
+// one, unless the backlog is full.
+func (el *eventLoop) admit(l *loop, t sim.TaskRef) {
+	if el.cfg.Bounded && l.admit.len() >= el.cfg.Backlog {
+		refuse(el.e, &el.cfg, t)
+		return
+	}
+	l.admit.push(t)
 }
 
 // runReady lets an idle loop thread take coroutines from the head of its
@@ -124,6 +142,11 @@ func (el *eventLoop) step(l *loop) {
 				el.runCPU(l, s.Dur)
 				return
 			}
+		case s.Kind >= sim.Acquire:
+			if !el.hold(l, t, s) {
+				l.current = -1
+				return
+			}
 		case s.Kind == sim.IO || el.cfg.AwaitBlocking:
 			el.e.After(s.Dur, timerResume, l.ctx, int32(t))
 			l.current = -1
@@ -138,6 +161,23 @@ func (el *eventLoop) step(l *loop) {
 			return
 		}
 	}
+}
+
+// hold runs an Acquire or Release step of l's current coroutine t, and
+// reports whether the coroutine goes on at once. Acquiring is awaitable:
+// a coroutine that must wait for a unit is suspended, and joins the back
+// of its loop's ready queue when a Release hands it the unit.
+func (el *eventLoop) hold(l *loop, t sim.TaskRef, s sim.Step) bool {
+	proc := l.index
+	if s.Kind == sim.Acquire {
+		return el.e.Acquire(t, s, proc, int32(proc))
+	}
+	if waiter, at, ok := el.e.Release(s, proc); ok {
+		w := &el.loops[at]
+		w.ready.push(waiter)
+		el.wake(w) // a no-op for l, whose thread is busy with t
+	}
+	return true
 }
 
 // runCPU puts the loop thread's pending CPU work, and d more, on the CPU.

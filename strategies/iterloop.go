@@ -26,6 +26,7 @@ type iterLoop struct {
 
 func (il *iterLoop) Init(e *sim.Engine) {
 	il.eventLoop.Init(e)
+	il.eventLoop.wake = il.wake
 	n := len(il.owner)
 	il.polling, il.batch = make([]bool, n), make([]int, n)
 }
@@ -36,7 +37,7 @@ func (il *iterLoop) Arrive(t sim.TaskRef) {
 		il.rr = 0
 	}
 	if il.cfg.MaxConcurrency > 0 && l.inFlight >= il.cfg.MaxConcurrency {
-		l.admit.push(t)
+		il.admit(l, t)
 		return
 	}
 	l.inFlight++

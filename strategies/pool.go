@@ -70,9 +70,21 @@ func (p *pool) Init(e *sim.Engine) {
 	if p.cpython {
 		p.draw = rand.New(newStream(p.cfg.Seed, p.cfg.Replication, p.cfg.Name, streamGIL))
 	}
+	if p.cfg.Kind == KindBlocking {
+		e.Processes(p.size) // a worker is a process
+	}
 	for range p.size {
 		p.idle.push(p.newContext())
 	}
+}
+
+// process returns the process ctx belongs to, for resources of scope
+// process: a blocking worker is one, and a pool's threads share one.
+func (p *pool) process(ctx int32) int {
+	if p.cfg.Kind == KindBlocking {
+		return int(ctx)
+	}
+	return 0
 }
 
 func (p *pool) newContext() int32 {
@@ -88,6 +100,8 @@ func (p *pool) Arrive(t sim.TaskRef) {
 		p.dispatch(p.idle.pop(), t)
 	case p.size == 0:
 		p.dispatch(p.newContext(), t)
+	case p.cfg.Bounded && p.queue.len() >= p.cfg.Backlog:
+		refuse(p.e, &p.cfg, t)
 	default:
 		p.queue.push(t)
 	}
@@ -138,12 +152,39 @@ func (p *pool) advance(ctx int32) (finished bool) {
 			p.e.AddCPU(ctx, step.Dur)
 			continue
 		}
+		if step.Kind >= sim.Acquire {
+			if p.hold(ctx, t, step) {
+				continue
+			}
+			return false
+		}
 		// io and blocking_io both leave the thread waiting, without the GIL.
 		p.release(ctx)
 		p.e.SetState(ctx, sim.InIO)
 		p.e.After(step.Dur, timerIODone, ctx, 0)
 		return false
 	}
+}
+
+// hold runs an Acquire or Release step of ctx's task t, and reports
+// whether the task goes on at once. A context that must wait for a unit
+// waits in state acquiring, without the GIL; it is resumed (timerIODone)
+// when a Release hands it the unit.
+func (p *pool) hold(ctx int32, t sim.TaskRef, step sim.Step) bool {
+	if step.Kind == sim.Release {
+		if _, waiter, ok := p.e.Release(step, p.process(ctx)); ok {
+			// At this instant, but after this context's turn: resuming
+			// it here would run two contexts' steps interleaved.
+			p.e.After(0, timerIODone, waiter, 0)
+		}
+		return true
+	}
+	if p.e.Acquire(t, step, p.process(ctx), ctx) {
+		return true
+	}
+	p.release(ctx)
+	p.e.SetState(ctx, sim.Acquiring)
+	return false
 }
 
 // next gives a context whose task finished the next queued task, or idles it.

@@ -1,5 +1,7 @@
 package strategies
 
+import "asyncsim/sim"
+
 // fifo is a first-in-first-out queue on a ring buffer that reuses its
 // storage, so steady-state pushes and pops do not allocate. Its capacity
 // is a power of two, so that wrapping around is a mask, not a division.
@@ -97,4 +99,14 @@ func (s *lowestFirst) pop() int32 {
 		s.h[i] = last
 	}
 	return top
+}
+
+// refuse turns away task t, an arrival that found c's backlog full: at
+// once, or as a kernel's listen backlog does, by dropping its SYN.
+func refuse(e *sim.Engine, c *Config, t sim.TaskRef) {
+	if c.BacklogFull == BacklogSYNRetry {
+		e.Retransmit(t)
+		return
+	}
+	e.Reject(t)
 }

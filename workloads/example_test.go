@@ -52,8 +52,8 @@ strategies: [{kind: treaded}]
 	// Output:
 	// blocking: blocking workers=1 loops=0 executor=0 offload=false
 	// executor: event_loop workers=0 loops=1 executor=8 offload=true
-	// 0 0s [{cpu 1ms} {blocking_io 1s} {cpu 500µs} {cpu 500µs}]
-	// 1 10ms [{cpu 1ms} {blocking_io 1s} {cpu 500µs} {cpu 500µs}]
-	// 2 20ms [{cpu 1ms} {blocking_io 1s} {cpu 500µs} {cpu 500µs}]
+	// 0 0s [{cpu 0 1ms} {blocking_io 0 1s} {cpu 0 500µs} {cpu 0 500µs}]
+	// 1 10ms [{cpu 0 1ms} {blocking_io 0 1s} {cpu 0 500µs} {cpu 0 500µs}]
+	// 2 20ms [{cpu 0 1ms} {blocking_io 0 1s} {cpu 0 500µs} {cpu 0 500µs}]
 	// typo.yaml:4:21: unknown strategy kind "treaded"; did you mean "threaded"?
 }
