@@ -33,7 +33,8 @@ const (
 
 // ReadRun reads a run's figure data from the files in fsys that
 // `asyncsim run --out` wrote: summary.json, figures.json, latency.csv,
-// utilization.csv and timeline.csv. It checks every value that the
+// utilization.csv, timeline.csv and, when figures.json lists several
+// classes, latency_by_class.csv. It checks every value that the
 // figures use, so that any data it accepts can be drawn; an error names
 // the file and the line and column of the value at fault
 // ("latency.csv:3:14: ...").
