@@ -3,6 +3,7 @@ package timeline_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -529,6 +530,59 @@ func TestTrace(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkTrace(t, spec.Name, buf.Bytes(), procs)
+	}
+}
+
+// TestTraceAttempts records the web-service example with clients that
+// time out after 20 ms and retry once and a backlog of 2 under every
+// strategy, and checks its trace as TestTrace does, and that it keeps
+// every attempt of the whole run with the outcome the engine gave it:
+// the rejected ones as instants, the late ones as late spans.
+func TestTraceAttempts(t *testing.T) {
+	spec, err := workloads.Load("web-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spec.Classes {
+		spec.Classes[i].Timeout, spec.Classes[i].Retries = 20*sim.Millisecond, 1
+	}
+	for i := range spec.Strategies {
+		spec.Strategies[i].Bounded, spec.Strategies[i].Backlog = true, 2
+	}
+	rec := record(t, spec, wholeRun)
+	var procs []timeline.TraceProcess
+	for i, sr := range rec.res.Strategies {
+		tl := rec.recs[i].Timeline(sr.Contexts)
+		procs = append(procs, timeline.TraceProcess{Name: sr.Config.Name, Timeline: tl})
+		want := map[sim.Outcome]int{}
+		for _, r := range sr.Tasks[0] {
+			want[r.Outcome]++
+		}
+		got := map[sim.Outcome]int{}
+		for _, task := range tl.Tasks {
+			got[task.Outcome]++
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: outcomes %v; want the engine's %v", sr.Config.Name, got, want)
+		}
+		spans := map[string]int{}
+		for _, sp := range tl.TaskSpans() {
+			spans[sp.State]++
+		}
+		if spans[timeline.TaskRejected] != want[sim.OutcomeRejected] || spans[timeline.TaskLate] != want[sim.OutcomeLate] {
+			t.Errorf("%s: %d rejected instants and %d late spans; want %d and %d", sr.Config.Name,
+				spans[timeline.TaskRejected], spans[timeline.TaskLate], want[sim.OutcomeRejected], want[sim.OutcomeLate])
+		}
+	}
+	var buf bytes.Buffer
+	if err := timeline.WriteTrace(&buf, spec.Name, procs); err != nil {
+		t.Fatal(err)
+	}
+	checkTrace(t, spec.Name, buf.Bytes(), procs)
+	for _, ev := range []string{`"name": "rejected", "cat": "task", "ph": "i"`, `"name": "late", "cat": "task", "ph": "X"`} {
+		if !bytes.Contains(buf.Bytes(), []byte(ev)) {
+			t.Errorf("no %s event in the trace: the test does not test it", ev)
+		}
 	}
 }
 
