@@ -11,6 +11,7 @@ import (
 	"asyncsim/experiment"
 	"asyncsim/plots"
 	"asyncsim/sim"
+	"asyncsim/workloads"
 )
 
 func sketchOf(ts ...sim.Time) *sim.QuantileSketch {
@@ -167,6 +168,56 @@ func TestWriteRemovesStale(t *testing.T) {
 		slices.Sort(want)
 		if left := files(t, dir); !slices.Equal(left, want) {
 			t.Errorf("%s set, all formats %v: left %v; want %v", tt.set.Name, tt.allFormats, left, want)
+		}
+	}
+}
+
+// TestWriteRunByClass runs the web-service example (two classes) into a
+// folder: its figures' data pool each class's latencies, which add up to
+// all the latencies, and the folder gets the latency figure by class and
+// its data; a run of the tornado example (one class) into the same
+// folder then removes both, which would no longer match.
+func TestWriteRunByClass(t *testing.T) {
+	dir := t.TempDir()
+	style := Style{Format: plots.PNG, Width: 400, Height: 300}
+	for _, tt := range []struct {
+		example string
+		byClass bool
+	}{{"web-service", true}, {"tornado", false}} {
+		spec, err := workloads.Load(tt.example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := experiment.Options{}
+		rec := Record(spec, len(spec.Strategies), Window{Auto: true})
+		rec.Attach(&opts)
+		res, err := experiment.Run(spec, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rec.Run(res)
+		if tt.byClass {
+			if want := []string{spec.Classes[0].Name, spec.Classes[1].Name}; !slices.Equal(r.Classes, want) {
+				t.Errorf("%s: classes %v; want %v", tt.example, r.Classes, want)
+			}
+			for _, s := range r.Strategies {
+				var n int64
+				for _, c := range s.Classes {
+					n += c.Latencies
+				}
+				if len(s.Classes) != 2 || n != s.Latencies {
+					t.Errorf("%s %s: %d classes of %d latencies in all; want 2 of %d", tt.example, s.Name, len(s.Classes), n, s.Latencies)
+				}
+			}
+		}
+		if _, err := WriteRun(dir, r, style, 1); err != nil {
+			t.Fatal(err)
+		}
+		left := files(t, dir)
+		for _, name := range []string{plots.LatencyByClassCSV, plots.LatencyByClassName + ".png"} {
+			if slices.Contains(left, name) != tt.byClass {
+				t.Errorf("after %s: %s there: %v; want %v", tt.example, name, !tt.byClass, tt.byClass)
+			}
 		}
 	}
 }
