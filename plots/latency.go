@@ -11,9 +11,9 @@ import (
 )
 
 // LatencyFigure returns the latency figure: the empirical distribution
-// function of task latency, one step line per strategy, with its p50 and
-// p99 marked, on a logarithmic time axis when the latencies span more than
-// two decades.
+// function of the latency of succeeded requests (from their first send),
+// one step line per strategy, with its p50 and p99 marked, on a
+// logarithmic time axis when the latencies span more than two decades.
 func LatencyFigure(r *Run) Figure {
 	return Figure{Name: LatencyName, Draw: func(c draw.Canvas) { drawLatency(c, r) }}
 }
@@ -25,7 +25,7 @@ var (
 )
 
 func drawLatency(c draw.Canvas, r *Run) {
-	sub := "Empirical distribution of task latency (completion − arrival)"
+	sub := "Empirical distribution of request latency (completion − first send; succeeded requests)"
 	var tasks int64 = -1
 	for _, s := range r.Strategies {
 		if tasks == -1 || tasks == s.Latencies {
@@ -35,7 +35,7 @@ func drawLatency(c draw.Canvas, r *Run) {
 		}
 	}
 	if tasks >= 0 {
-		sub += " · " + plural(tasks, "task") + " per strategy"
+		sub += " · " + plural(tasks, "request") + " per strategy"
 	}
 	if r.Replications > 1 {
 		sub += ", " + plural(int64(r.Replications), "replication") + " pooled"
@@ -52,7 +52,7 @@ func drawLatency(c draw.Canvas, r *Run) {
 		return
 	}
 	p := latencyPlot(ax, r, cdfs)
-	p.Y.Label.Text = "tasks with at most this latency"
+	p.Y.Label.Text = "requests ≤ this latency"
 	p.Draw(c)
 }
 
@@ -80,7 +80,7 @@ func byClass(r *Run) bool {
 }
 
 func drawLatencyByClass(c draw.Canvas, r *Run) {
-	sub := "Empirical distribution of each class's latency (a panel per class), a line per strategy"
+	sub := "Empirical distribution of each class's request latency (a panel per class), a line per strategy"
 	if r.Replications > 1 {
 		sub += " · " + plural(int64(r.Replications), "replication") + " pooled"
 	}
