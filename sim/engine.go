@@ -319,10 +319,10 @@ type Engine struct {
 	lat            latencyStore // of the succeeded requests
 
 	// svc is the services model's state (resources, clients that give
-	// up), and staleEvents counts the events in the queue that an
-	// attempt's end has made meaningless (see dropStale).
-	svc         services
-	staleEvents int
+	// up), and serviceEvents whether the queue may hold events of it that
+	// stand for nothing any more (see skip).
+	svc           services
+	serviceEvents bool
 }
 
 // Run simulates the tasks of src under strategy s until every task has
@@ -416,7 +416,7 @@ func (e *Engine) loop() error {
 			if at == never {
 				break
 			}
-			if e.staleEvents > 0 && e.dropStale() {
+			if e.serviceEvents && e.dropStale() {
 				continue // what lay past the horizon stood for nothing
 			}
 			return &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
@@ -440,10 +440,10 @@ func (e *Engine) loop() error {
 			}
 		case fromQueue:
 			ev := e.queue.pop()
-			if e.staleEvents > 0 && e.stale(&ev) {
-				// It stands for nothing: the clock stays where it is, so
-				// that a run ends at its last real event.
-				e.staleEvents--
+			if ev.kind() >= kindTimeout && e.skip(&ev) {
+				// It stands for nothing, or for a later instant: the clock
+				// stays where it is, so that a run ends at its last real
+				// event.
 				continue
 			}
 			e.now = at
@@ -459,7 +459,7 @@ func (e *Engine) loop() error {
 					return err
 				}
 			case kind == kindTimeout:
-				e.timeout(TaskRef(ev.arg()))
+				e.expire(int(ev.ctx()))
 			case kind == kindSYN:
 				e.resend(TaskRef(ev.arg()))
 			}
@@ -657,8 +657,6 @@ func (e *Engine) Finish(ref TaskRef) {
 	outcome := OutcomeDone
 	if late {
 		outcome = OutcomeLate
-	} else if e.timesOut(slot) {
-		e.staleEvents++ // its time-out
 	}
 	if e.cfg.OnTask != nil {
 		e.cfg.OnTask(TaskRecord{Class: slot.Class, Index: slot.Index, Arrival: slot.Arrival,

@@ -3,13 +3,12 @@ package sim
 // The engine's part of the services model (DESIGN.md, "Services"): the
 // pools of resources, and the clients that give up, retry and meet full
 // queues. A workload that uses none of it leaves all of this empty, and
-// the engine's hot path tests it only through Engine.svc and
-// Engine.staleEvents.
+// the engine's hot path tests it only through Engine.svc.
 
 // Engine kinds of event of the services model.
 const (
-	// kindTimeout is an attempt's client giving up on it: arg is the
-	// attempt, ctx the slot's generation when it was set.
+	// kindTimeout is the deadline of the oldest attempt of a class whose
+	// client may give up on it: ctx is the class.
 	kindTimeout = 129 + iota
 	// kindRetry is a client sending an attempt again: arg is the attempt.
 	kindRetry
@@ -58,10 +57,29 @@ type resourceState struct {
 // resourceWindow is a snapshot of a resource's integrals.
 type resourceWindow struct{ heldInt, waitingInt float64 }
 
+// deadline is when the client of an attempt gives up on it unless it has
+// ended (its slot's generation is no longer gen).
+type deadline struct {
+	at  Time
+	ref TaskRef
+	gen uint32
+}
+
+// deadlines are the deadlines of a class's attempts in flight, in the
+// order they were sent, which is their order: every attempt of a class
+// has the same timeout. One event, at the oldest deadline, stands for
+// them all, where one per attempt would mostly fire for attempts long
+// completed and, waiting in the queue, make every event cost more.
+type deadlines struct {
+	ring[deadline]
+	armed bool // an event is in the queue for this class
+}
+
 // services is the state of the services model of one run.
 type services struct {
-	clients []Client // per class, or nil: no class gives up
-	classes []requestCounts
+	clients   []Client    // per class, or nil: no class gives up
+	deadlines []deadlines // per class, with clients
+	classes   []requestCounts
 	// latencies per class, when there are several classes.
 	byClass []latencyStore
 
@@ -88,6 +106,8 @@ func (e *Engine) initServices() {
 	for _, c := range e.cfg.Clients {
 		if c.Timeout > 0 || c.Retries > 0 {
 			s.clients = e.cfg.Clients
+			s.deadlines = make([]deadlines, len(s.clients))
+			e.serviceEvents = true
 			break
 		}
 	}
@@ -113,7 +133,48 @@ func (e *Engine) sent(ref TaskRef) {
 		// A completion at the deadline is in time: the client gives up at
 		// the first instant after it, a nanosecond (the clock's
 		// resolution) later, which no tie between events can reorder.
-		e.schedule(addTime(addTime(slot.Arrival, to), 1), kindTimeout, int32(slot.gen), int32(ref))
+		q := &e.svc.deadlines[slot.Class]
+		q.push(deadline{at: addTime(addTime(slot.Arrival, to), 1), ref: ref, gen: slot.gen})
+		if !q.armed {
+			e.arm(slot.Class)
+		}
+	}
+}
+
+// arm sets the event of class c's oldest deadline.
+func (e *Engine) arm(c int) {
+	q := &e.svc.deadlines[c]
+	q.armed = true
+	e.schedule(q.peek().at, kindTimeout, int32(c), 0)
+}
+
+// dropEnded takes from the head of class c's deadlines those of attempts
+// that have ended, and reports whether any are left.
+func (e *Engine) dropEnded(c int) bool {
+	q := &e.svc.deadlines[c]
+	for q.len() > 0 {
+		d := q.peek()
+		if e.tasks[d.ref].gen == d.gen {
+			return true
+		}
+		q.pop()
+	}
+	return false
+}
+
+// expire runs the event of class c's oldest deadline, due now: the
+// clients of the attempts whose deadlines have come give up on them.
+func (e *Engine) expire(c int) {
+	q := &e.svc.deadlines[c]
+	q.armed = false
+	for q.len() > 0 && q.peek().at <= e.now {
+		d := q.pop()
+		if e.tasks[d.ref].gen == d.gen {
+			e.timeout(d.ref)
+		}
+	}
+	if e.dropEnded(c) && !q.armed {
+		e.arm(c)
 	}
 }
 
@@ -285,9 +346,6 @@ func (e *Engine) Reject(t TaskRef) {
 	if slot.counted {
 		e.counts(slot.Class).rejected++
 	}
-	if e.timesOut(slot) {
-		e.staleEvents++ // its time-out
-	}
 	e.endUnserved(t, OutcomeRejected)
 }
 
@@ -306,12 +364,6 @@ func (e *Engine) Retransmit(t TaskRef) {
 	slot.syn++
 	slot.inSYN = true
 	e.schedule(at, kindSYN, int32(slot.gen), int32(t))
-}
-
-// timesOut reports whether the attempt's client has a time-out still to
-// come: a kindTimeout event is in the queue for it.
-func (e *Engine) timesOut(slot *taskSlot) bool {
-	return e.svc.clients != nil && e.svc.clients[slot.Class].Timeout > 0 && !slot.gaveUp
 }
 
 // endUnserved ends attempt t, which no context took, with outcome o at
@@ -373,33 +425,48 @@ func (e *Engine) timeout(t TaskRef) {
 	if slot.inSYN {
 		// Its SYN waits to be retransmitted: the client closes the socket,
 		// the kernel sends no more, and no server ever sees the attempt.
-		e.staleEvents++ // its retransmission
-		e.endUnserved(t, OutcomeAbandoned)
+		e.endUnserved(t, OutcomeAbandoned) // its retransmission is now stale
 		return
 	}
 	e.giveUp(t)
 }
 
-// stale reports whether a queued event of the services model is for an
-// attempt that has since ended (or, for a SYN, was abandoned).
-func (e *Engine) stale(ev *event) bool {
+// skip handles ev, an event of the services model just taken from the
+// queue, that stands for nothing any more, and reports whether it did:
+// the retransmission of an abandoned SYN; the deadline event of a class
+// whose attempts due then have all ended (moved to the oldest deadline
+// left, if any).
+func (e *Engine) skip(ev *event) bool {
 	switch ev.kind() {
-	case kindTimeout, kindSYN:
+	case kindSYN:
 		return e.tasks[ev.arg()].gen != uint32(ev.ctx())
+	case kindTimeout:
+		c := int(ev.ctx())
+		q := &e.svc.deadlines[c]
+		if !e.dropEnded(c) {
+			q.armed = false
+			return true
+		}
+		if q.peek().at > ev.at {
+			e.arm(c)
+			return true
+		}
 	}
 	return false
 }
 
-// dropStale takes from the head of the queue the events that stand for
-// nothing any more (the time-outs of attempts that completed in time or
-// were rejected, the retransmissions of abandoned SYNs), and reports
-// whether there were any. The loop skips them as it meets them; this is
-// for the horizon, which they must not pass for the run.
+// dropStale takes from the head of the queue the events of the services
+// model that stand for nothing (skip), and reports whether there were
+// any. The loop skips them as it meets them; this is for the horizon,
+// which they must not make a run pass.
 func (e *Engine) dropStale() bool {
 	dropped := false
-	for e.queue.len() > 0 && e.stale(e.queue.head()) {
-		e.queue.pop()
-		e.staleEvents--
+	for e.queue.len() > 0 && e.queue.head().kind() >= kindTimeout {
+		ev := e.queue.pop()
+		if !e.skip(&ev) {
+			e.queue.push(ev) // back where it was: its (time, sequence) is unchanged
+			break
+		}
 		dropped = true
 	}
 	return dropped
@@ -434,6 +501,9 @@ func (q *ring[T]) push(v T) {
 	q.buf[(q.head+q.n)%len(q.buf)] = v
 	q.n++
 }
+
+// peek returns the oldest element; the queue must not be empty.
+func (q *ring[T]) peek() T { return q.buf[q.head] }
 
 // pop removes and returns the oldest element; the queue must not be empty.
 func (q *ring[T]) pop() T {

@@ -64,11 +64,43 @@ type KindSchema struct {
 }
 
 // Common are the parameters of every kind: Name (which defaults to the
-// kind) and Kind come first, SwitchCost and Runtime after the kind's own.
+// kind) and Kind come first, SwitchCost, Backlog and BacklogFull after
+// the kind's own (see ResolveCommon and CheckCommon for the rules that
+// span them).
 var Common = []Param{
 	{Key: "name", Default: "the kind", Doc: "label in every output; names are unique"},
 	{Key: "kind", Doc: "blocking, threaded or event_loop"},
 	{Key: "switch_cost", Field: func(c *Config) any { return &c.SwitchCost }, Default: "`0s`", Doc: "CPU consumed per context switch or coroutine resume"},
+	{Key: "backlog", Field: func(c *Config) any { return &c.Backlog }, Min: 0, Max: MaxInFlight, Default: "unlimited",
+		Doc: "at most this many tasks wait for a context (the accept queue, the queue for a thread, each loop's admission queue, which needs `max_concurrency`); an arrival that finds it full meets `backlog_full`; 0: none wait"},
+	{Key: "backlog_full", Field: func(c *Config) any { return &c.BacklogFull }, Values: []string{BacklogReject, BacklogSYNRetry}, Default: "`reject`",
+		Doc: "`reject`: refused at once (a 503); `syn_retry`: a kernel's listen backlog, the SYN dropped and retransmitted after 1, 3, 7, 15, 31 and 63 s, then refused"},
+}
+
+// ResolveCommon sets the defaults of the common parameters that depend on
+// which keys the workload gave (given reports whether it gave a key): a
+// backlog makes the queue bounded, and backlog_full defaults to
+// BacklogReject.
+func ResolveCommon(c *Config, given func(key string) bool) {
+	c.Bounded = given("backlog")
+	if !given("backlog_full") {
+		c.BacklogFull = BacklogReject
+	}
+}
+
+// CheckCommon checks the common parameters of c once every parameter is
+// set and ResolveCommon has run (given reports whether the workload gave
+// a key), and returns the key at fault and what is wrong, or "", "".
+func CheckCommon(c *Config, given func(key string) bool) (key, problem string) {
+	switch {
+	case !c.Bounded && given("backlog_full"):
+		return "backlog_full", "backlog_full has no effect without backlog: the queue is unlimited, nothing is ever refused"
+	case c.Bounded && c.Kind == KindEventLoop && c.MaxConcurrency == 0:
+		return "backlog", "backlog needs max_concurrency > 0 under event_loop: without a cap on the coroutines in flight, no task ever waits for admission"
+	case c.Bounded && c.Kind == KindThreaded && c.Threads == 0:
+		return "backlog", "backlog has no effect with threads: 0 (a thread per task): no task ever waits for a thread"
+	}
+	return "", ""
 }
 
 // runtimeParam is the key that names a strategy's own runtime profile.

@@ -69,8 +69,8 @@ func TestSchemas(t *testing.T) {
 				t.Errorf("%s: %s has no default", k, key)
 			}
 		}
-		if keys[0] != "name" || keys[1] != "kind" || keys[len(keys)-1] != "switch_cost" {
-			t.Errorf("%s: keys %v; want name, kind first and switch_cost last", k, keys)
+		if tail := keys[len(keys)-len(Common)+2:]; keys[0] != "name" || keys[1] != "kind" || !slices.Equal(tail, []string{"switch_cost", "backlog", "backlog_full"}) {
+			t.Errorf("%s: keys %v; want name, kind first and switch_cost, backlog, backlog_full last", k, keys)
 		}
 	}
 	var distinct []string
@@ -82,7 +82,39 @@ func TestSchemas(t *testing.T) {
 		}
 	}
 	n := len(Common) + len(distinct)
-	if all := AllKeys(); len(all) != n || all[0] != "name" || all[len(all)-1] != "switch_cost" {
-		t.Errorf("AllKeys() = %v; want the %d distinct keys, name first and switch_cost last", all, n)
+	if all := AllKeys(); len(all) != n || all[0] != "name" || all[len(all)-1] != "backlog_full" {
+		t.Errorf("AllKeys() = %v; want the %d distinct keys, name first and backlog_full last", all, n)
+	}
+}
+
+// TestCommonBacklog: a backlog bounds the queue, backlog_full defaults to
+// reject, and the combinations that could have no effect are refused at
+// the key at fault.
+func TestCommonBacklog(t *testing.T) {
+	tests := []struct {
+		name        string
+		c           Config
+		given       []string
+		wantBounded bool
+		wantFull    string
+		wantKey     string
+	}{
+		{"no backlog", Config{Kind: KindBlocking}, nil, false, BacklogReject, ""},
+		{"backlog 0", Config{Kind: KindBlocking}, []string{"backlog"}, true, BacklogReject, ""},
+		{"syn_retry", Config{Kind: KindThreaded, Threads: 4, BacklogFull: BacklogSYNRetry}, []string{"backlog", "backlog_full"}, true, BacklogSYNRetry, ""},
+		{"event_loop capped", Config{Kind: KindEventLoop, MaxConcurrency: 10}, []string{"backlog"}, true, BacklogReject, ""},
+		{"event_loop uncapped", Config{Kind: KindEventLoop}, []string{"backlog"}, true, BacklogReject, "backlog"},
+		{"thread per task", Config{Kind: KindThreaded}, []string{"backlog"}, true, BacklogReject, "backlog"},
+		{"backlog_full alone", Config{Kind: KindBlocking, BacklogFull: BacklogReject}, []string{"backlog_full"}, false, BacklogReject, "backlog_full"},
+	}
+	for _, tt := range tests {
+		given := func(key string) bool { return slices.Contains(tt.given, key) }
+		c := tt.c
+		ResolveCommon(&c, given)
+		key, problem := CheckCommon(&c, given)
+		if c.Bounded != tt.wantBounded || c.BacklogFull != tt.wantFull || key != tt.wantKey || (problem == "") != (tt.wantKey == "") {
+			t.Errorf("%s: bounded %t, backlog_full %q, problem at %q: %q; want %t, %q, at %q",
+				tt.name, c.Bounded, c.BacklogFull, key, problem, tt.wantBounded, tt.wantFull, tt.wantKey)
+		}
 	}
 }

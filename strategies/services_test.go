@@ -503,3 +503,44 @@ func TestSYNRetry(t *testing.T) {
 	checkEnds(t, recs, map[attemptKey]ending{{0, 0}: done(100 * sim.Second), {1, 0}: rejected(63 * sim.Second)})
 	checkValues(t, &res.Values, map[sim.Metric]float64{sim.SYNRetries: 6, sim.Rejected: 1, sim.Failed: 1})
 }
+
+func TestAcquiringHoldsNoGIL(t *testing.T) {
+	// Three threads under the GIL on three cores, one unit; three tasks at
+	// 0, each cpu 1ms · hold db {io 10ms}.
+	// Thread 0 takes the GIL, cpu [0, 1ms], takes the unit, goes to IO
+	// (the GIL to thread 1, the longest waiter). Thread 1: cpu [1, 2ms],
+	// finds no unit: it waits acquiring and hands the GIL to thread 2,
+	// which computes [2, 3ms] and waits acquiring too. At 11 ms thread 0
+	// gives the unit back (to thread 1: io [11, 21ms]), which gives it to
+	// thread 2 at 21 ms (io [21, 31ms]). Completions 11, 21, 31 ms; GIL
+	// waits [0, 1ms] and [0, 2ms]: 3 ms.
+	steps := append([]sim.Step{{Kind: sim.CPU, Dur: ms}}, hold(0, sim.Step{Kind: sim.IO, Dur: 10 * ms})...)
+	src := &simtest.ListSource{Tasks: batch(3, 0, steps)}
+	res, recs, err := svcRun(t, Config{Kind: KindThreaded, Threads: 3, GIL: true}, sim.Config{Cores: 3,
+		Resources: []sim.Resource{{Name: "db", Capacity: 1}}}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEnds(t, recs, map[attemptKey]ending{{0, 0}: done(11 * ms), {1, 0}: done(21 * ms), {2, 0}: done(31 * ms)})
+	checkValues(t, &res.Values, map[sim.Metric]float64{sim.GILWait: 0.003})
+}
+
+func TestTimeoutsOutliveNoRun(t *testing.T) {
+	// One request of a 1 s call, its client's timeout 10 s: the run ends
+	// at 1 s. Its deadline, at 10 s, stands for nothing: a horizon of 2 s
+	// is not passed, and the timeline ends at 1 s.
+	src := &simtest.ListSource{Tasks: batch(1, 0, steps(sim.BlockingIO, sim.Second))}
+	s, err := New(Config{Name: "b", Kind: KindBlocking, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec changes
+	_, err = sim.Run(src, s, sim.Config{Cores: 1, Classes: 1, Until: 2 * sim.Second, Recorder: &rec,
+		Clients: []sim.Client{{Timeout: 10 * sim.Second}}})
+	if err != nil {
+		t.Fatalf("a run done at 1s with a horizon of 2s: %v", err)
+	}
+	if last := rec[len(rec)-1].at; last != sim.Second {
+		t.Errorf("the timeline ends at %v; want 1s", last)
+	}
+}

@@ -19,6 +19,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add("workload: tornado\nvary: [{path: strategies.0, values: [{kind: blocking}, &a {kind: event_loop}, *a]}]\n")
 	f.Add("workload: {name: x, tasks: [{name: t, count: 1, steps: [{cpu: 1ms}]}], strategies: [{kind: blocking}]}\nzip: true\nvary: [{path: tasks.t.steps.0.cpu, values: [1ms, 2ms]}, {path: seed, values: [1, 2]}]\n")
+	// Rates, holds and backlogs as sweep paths (issue 13).
+	f.Add("workload: {name: x, resources: [{name: db, capacity: 2}], tasks: [{name: t, arrival: {rate: [{for: 1s, per_second: 5}, {for: 1s, per_second: 0}]}, timeout: 1s, retries: 1, steps: [{hold: db, steps: [{io: 1ms}]}]}, {name: u, count: 3, arrival: {per_second: 10}, steps: [{cpu: 1ms}]}], strategies: [{kind: blocking, backlog: 1}]}\n" +
+		"vary: [{path: tasks.t.arrival.rate.1.per_second, values: [0, 2.5]}, {path: tasks.u.arrival.per_second, values: [1, 100]}, {path: strategies.blocking.backlog_full, values: [reject, syn_retry]}, {path: resources.db.capacity, values: [1, 3]}]\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		if len(src) > 4096 {
 			return

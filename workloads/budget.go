@@ -70,11 +70,13 @@ func EstimateWork(s *Spec, cfgs []strategies.Config, lim Limits) Work {
 
 // demand returns, for one replication of s, the steps of its tasks
 // (repeats multiplied out) and their mean CPU time, counting only the
-// tasks that arrive before until (all of them when until is 0).
+// tasks that arrive before until (all of them when until is 0). A class
+// with retries counts every request as sent 1+retries times: an upper
+// bound, as each attempt is served to the end.
 func (s *Spec) demand(until sim.Time) (steps, cpu float64) {
 	for i := range s.Classes {
 		c := &s.Classes[i]
-		n := tasksBefore(c, until)
+		n := tasksBefore(c, until) * c.attempts()
 		steps += n * float64(expandedSteps(c.Steps))
 		cpu += n * meanCPU(c.Steps)
 	}
@@ -100,6 +102,19 @@ func tasksBefore(c *Class, until sim.Time) float64 {
 	}
 	if until < c.Start {
 		return 0
+	}
+	if c.Rate != nil {
+		// The expected arrivals of the segments up to until.
+		var expected float64
+		t := c.Start
+		for _, seg := range c.Rate {
+			if t >= until {
+				break
+			}
+			expected += min(seg.For, until-t).Seconds() * seg.PerSecond
+			t = addTime(t, seg.For)
+		}
+		return min(n, math.Ceil(expected))
 	}
 	if gap := c.Interarrival.clampedMean(); gap > 0 {
 		n = min(n, math.Floor(float64(until-c.Start)/gap)+1)
@@ -210,6 +225,8 @@ func (s *Spec) checkBurst(i int) error {
 	switch {
 	case c.Clients != nil:
 		n = int64(c.Clients.Count)
+	case c.Rate != nil:
+		return nil
 	case c.Interarrival != nil && !(c.Interarrival.kind == distConst && c.Interarrival.d1 == 0):
 		return nil
 	}
@@ -233,7 +250,7 @@ func (s *Spec) LastArrival() (sim.Time, bool) {
 		switch {
 		case c.Clients != nil && c.Clients.Requests == 1:
 			last = max(last, c.Start)
-		case c.Clients != nil:
+		case c.Clients != nil, c.Rate != nil:
 			return 0, false
 		case c.Interarrival == nil:
 			last = max(last, c.Start)

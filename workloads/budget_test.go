@@ -57,6 +57,47 @@ func TestEstimateWork(t *testing.T) {
 	}
 }
 
+// TestEstimateWorkServices: retries count every request 1+retries times,
+// a hold two steps more (the acquisition and the release), and a rate
+// class the expected arrivals of its segments before the limit.
+func TestEstimateWorkServices(t *testing.T) {
+	s := mustParse(t, `name: w
+resources: [{name: db, capacity: 1}]
+tasks:
+  - name: retried
+    count: 10
+    timeout: 1s
+    retries: 2
+    steps: [{cpu: 2ms}, {hold: db, steps: [{io: 1ms}]}]
+  - name: rated
+    arrival:
+      start: 1s
+      rate: [{for: 10s, per_second: 3}, {for: 10s, per_second: 0}, {for: 2s, per_second: 50}]
+    steps: [{cpu: 1ms}]
+strategies: [{kind: threaded, gil: true, switch_interval: 1ms}]
+`)
+	tests := []struct {
+		name string
+		lim  Limits
+		want Work
+	}{
+		// retried: 10 requests × 3 attempts × 4 steps (cpu, acquire, io,
+		// release) = 120 steps, 30 × 2 ms = 60 ms of CPU. rated: 30 + 0 +
+		// 100 expected arrivals of 1 step and 1 ms each.
+		{"all", Limits{}, Work{Steps: 120 + 130, Handovers: 60 + 130, Runs: 1}},
+		// Until 6 s: 5 s of the first segment, 15 arrivals.
+		{"until", Limits{Until: 6 * sim.Second}, Work{Steps: 120 + 15, Handovers: 60 + 15, Runs: 1}},
+		// Until 22 s: 30 + 0 + 1 s of the last segment, 50.
+		{"until in the last segment", Limits{Until: 22 * sim.Second}, Work{Steps: 120 + 80, Handovers: 60 + 80, Runs: 1}},
+	}
+	for _, tt := range tests {
+		got := EstimateWork(s, s.Strategies, tt.lim)
+		if !near(got.Steps, tt.want.Steps) || !near(got.Handovers, tt.want.Handovers) || got.Runs != tt.want.Runs {
+			t.Errorf("%s: EstimateWork = %+v; want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func near(a, b float64) bool { return a == b || a > b*(1-1e-12) && a < b*(1+1e-12) }
 
 func TestWorkDescribe(t *testing.T) {
@@ -86,6 +127,8 @@ func TestLastArrival(t *testing.T) {
 		{"- {name: a, count: 3, arrival: {interarrival: 1s}, steps: [{cpu: 1ms}]}\n  - {name: b, clients: {count: 2, requests: 1}, arrival: {start: 9s}, steps: [{cpu: 1ms}]}", 9 * sim.Second},
 		{"- {name: a, count: 3, arrival: {interarrival: {exp: 1s}}, steps: [{cpu: 1ms}]}", -1},
 		{"- {name: a, clients: {count: 2, requests: 2}, steps: [{cpu: 1ms}]}", -1},
+		{"- {name: a, arrival: {rate: [{for: 1s, per_second: 5}]}, steps: [{cpu: 1ms}]}", -1},
+		{"- {name: a, count: 2, arrival: {per_second: 5}, steps: [{cpu: 1ms}]}", -1},
 	}
 	for _, tt := range tests {
 		s := mustParse(t, "name: w\ntasks:\n  "+tt.classes+"\nstrategies: [{kind: blocking}]\n")

@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"asyncsim/internal/schema"
@@ -22,6 +23,13 @@ var brokenSnippets = []string{
 	"name: w\ntasks: [{name: a, clients: {count: 3, requests: 4, think: {exp: 24h}}, arrival: {start: 24h}, steps: [{repeat: 3, steps: [{cpu: 24h}]}]}]\n" + okStrategies,
 	"name: w\nseed: 0\nreplications: 10000\nwarmup: 24h\nmachine: {cores: 4096}\n" + okTasks +
 		"strategies: [{kind: threaded, threads: 0, gil: true, switch_interval: 1ns, switch_cost: 24h}, {kind: event_loop, name: e, loops: 1000000, executor: 1000000, max_concurrency: 1000000000, offload: true, await_blocking: true}]\n",
+	// Services (issue 13).
+	"name: w\nresources: [{name: db, capacity: 2}, {name: api, capacity: 1, scope: machine}]\n" +
+		"tasks: [{name: a, count: 5, arrival: {per_second: 1e9}, timeout: 1ns, retries: 100, backoff: {pareto: {min: 1ns, alpha: 0.5}}, steps: [{hold: db, steps: [{repeat: 2, steps: [{hold: api, steps: [{io: 1ms}]}]}]}]}," +
+		" {name: b, arrival: {start: 24h, rate: [{for: 24h, per_second: 0}, {for: 1ns, per_second: 1e9}, {for: 1s, per_second: 0.0001}]}, steps: [{hold: api, steps: [{cpu: 1ms}]}]}]\n" +
+		"strategies: [{kind: blocking, backlog: 0, backlog_full: syn_retry}, {kind: threaded, threads: 1, backlog: 1000000000}, {kind: event_loop, max_concurrency: 1, backlog: 3}]\n",
+	"name: w\nresources: &r [{name: db, capacity: 1}]\ntasks: [{name: a, count: 1, steps: &s [{hold: db, steps: *s}]}]\n" + okStrategies,
+	"name: w\ntasks: [{name: a, clients: {count: 2, requests: 3}, timeout: 10ms, retries: 1, arrival: {per_second: 3}, steps: [{cpu: 1ms}]}]\n" + okStrategies,
 }
 
 func FuzzParse(f *testing.F) {
@@ -80,15 +88,39 @@ func checkSpec(t *testing.T, s *Spec) {
 			if c.Count != 0 || c.Interarrival != nil || c.Clients.Count < 1 || c.Clients.Count > maxClients || c.Clients.Requests < 1 {
 				t.Fatalf("bad closed class %+v %+v", c, *c.Clients)
 			}
+		} else if c.Rate != nil {
+			if c.Count < 0 || c.Count > maxTasks || c.Interarrival != nil {
+				t.Fatalf("bad rate class %+v", c)
+			}
+			var expected float64
+			for _, seg := range c.Rate {
+				if seg.For <= 0 || seg.For > sim.MaxDuration || !(seg.PerSecond >= 0 && seg.PerSecond <= maxPerSecond) {
+					t.Fatalf("bad rate segment %+v", seg)
+				}
+				expected += seg.expected()
+			}
+			if expected <= 0 {
+				t.Fatalf("rate without arrivals %+v", c.Rate)
+			}
 		} else if c.Count < 1 || c.Count > maxTasks {
 			t.Fatalf("bad open class %+v", c)
+		}
+		if c.Timeout < 0 || c.Retries < 0 || c.Retries > maxRetries || (c.Backoff != nil && c.Retries == 0) {
+			t.Fatalf("bad clients' behaviour: timeout %v, retries %d, backoff %v", c.Timeout, c.Retries, c.Backoff)
 		}
 		if c.Start < 0 || c.Start > sim.MaxDuration {
 			t.Fatalf("bad start %v", c.Start)
 		}
-		if n := checkSteps(t, c.Steps); n < 1 || n > maxTaskSteps {
+		if n := checkSteps(t, c.Steps, len(s.Resources), nil); n < 1 || n > maxTaskSteps {
 			t.Fatalf("class %s expands to %d steps", c.Name, n)
 		}
+	}
+	names = map[string]bool{}
+	for _, r := range s.Resources {
+		if !workloadName.MatchString(r.Name) || names[r.Name] || r.Capacity < 1 || r.Capacity > maxCapacity {
+			t.Fatalf("bad resource %+v", r)
+		}
+		names[r.Name] = true
 	}
 	names = map[string]bool{}
 	for _, c := range s.Strategies {
@@ -96,7 +128,9 @@ func checkSpec(t *testing.T, s *Spec) {
 			t.Fatalf("strategy name %q empty or duplicated", c.Name)
 		}
 		names[c.Name] = true
-		ok := c.SwitchCost >= 0 && c.SwitchCost <= sim.MaxDuration
+		ok := c.SwitchCost >= 0 && c.SwitchCost <= sim.MaxDuration &&
+			(c.BacklogFull == strategies.BacklogReject || c.BacklogFull == strategies.BacklogSYNRetry) &&
+			c.Backlog >= 0 && (c.Bounded || c.Backlog == 0 && c.BacklogFull == strategies.BacklogReject)
 		switch c.Kind {
 		case strategies.KindBlocking:
 			ok = ok && c.Workers >= 1 && c.Workers <= strategies.MaxPool &&
@@ -116,9 +150,10 @@ func checkSpec(t *testing.T, s *Spec) {
 	}
 }
 
-// checkSteps asserts that steps are well-formed and returns how many steps
-// they expand to.
-func checkSteps(t *testing.T, steps []StepSpec) int64 {
+// checkSteps asserts that steps are well-formed, their holds of the
+// resources (of which there are nres) not nested in holds of the same
+// ones (held), and returns how many steps they expand to.
+func checkSteps(t *testing.T, steps []StepSpec, nres int, held []int) int64 {
 	t.Helper()
 	if len(steps) == 0 {
 		t.Fatalf("empty steps")
@@ -129,7 +164,14 @@ func checkSteps(t *testing.T, steps []StepSpec) int64 {
 			if st.Dur != nil {
 				t.Fatalf("repeat with a duration")
 			}
-			n += int64(st.Repeat) * checkSteps(t, st.Steps)
+			n += int64(st.Repeat) * checkSteps(t, st.Steps, nres, held)
+			continue
+		}
+		if st.Kind == sim.Acquire {
+			if st.Dur != nil || st.Resource < 0 || st.Resource >= nres || slices.Contains(held, st.Resource) {
+				t.Fatalf("bad hold %+v within holds of %v", st, held)
+			}
+			n += 2 + checkSteps(t, st.Steps, nres, append(slices.Clone(held), st.Resource))
 			continue
 		}
 		if st.Repeat < 0 || st.Dur == nil || st.Steps != nil || st.Kind > sim.BlockingIO {
@@ -158,6 +200,8 @@ func checkSource(t *testing.T, s *Spec) {
 	var n int64
 	var last sim.Time
 	var task sim.Task
+	// Arrivals of rate classes, which are random in number, by class.
+	rated := make([]int64, len(s.Classes))
 	for {
 		at, ok := src.Peek()
 		if !ok {
@@ -169,24 +213,42 @@ func checkSource(t *testing.T, s *Spec) {
 		last = at
 		src.Next(&task)
 		for {
-			n++
-			if n > s.Tasks() {
-				t.Fatalf("more than Tasks() = %d tasks", s.Tasks())
-			}
 			if task.Arrival < 0 || task.Class < 0 || task.Class >= len(s.Classes) {
 				t.Fatalf("bad task %+v", task)
 			}
-			for _, st := range task.Steps {
-				if st.Dur <= 0 || st.Dur > sim.MaxDuration {
-					t.Fatalf("bad step %+v", st)
+			if c := &s.Classes[task.Class]; c.Rate != nil {
+				rated[task.Class]++
+				if task.Arrival <= c.Start || c.Count > 0 && rated[task.Class] > int64(c.Count) {
+					t.Fatalf("rate arrival %d at %v of class %+v", rated[task.Class], task.Arrival, c)
 				}
+			} else if n++; n > s.Tasks() {
+				t.Fatalf("more than Tasks() = %d tasks", s.Tasks())
+			}
+			var held []int32
+			for _, st := range task.Steps {
+				switch {
+				case st.Kind == sim.Acquire && st.Dur == 0:
+					held = append(held, st.Resource)
+				case st.Kind == sim.Release && st.Dur == 0 && len(held) > 0 && held[len(held)-1] == st.Resource:
+					held = held[:len(held)-1]
+				case st.Kind > sim.BlockingIO || st.Dur <= 0 || st.Dur > sim.MaxDuration:
+					t.Fatalf("bad step %+v in %v", st, task.Steps)
+				}
+			}
+			if len(held) > 0 {
+				t.Fatalf("holds of %v never released in %v", held, task.Steps)
 			}
 			if !src.FollowUp(&task, task.Arrival+sim.Millisecond, &task) {
 				break
 			}
 		}
 	}
+	for _, c := range s.Classes {
+		if c.Rate != nil {
+			n += c.tasks()
+		}
+	}
 	if n != s.Tasks() {
-		t.Fatalf("Source(0) yielded %d tasks; Tasks() = %d", n, s.Tasks())
+		t.Fatalf("Source(0) yielded %d tasks not of rate classes; Tasks() counts %d with the rate classes' expected ones", n, s.Tasks())
 	}
 }

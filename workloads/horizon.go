@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"asyncsim/sim"
+	"asyncsim/strategies"
 )
 
 // horizon rejects a workload too large to simulate: one whose
@@ -14,25 +15,40 @@ import (
 // overflow, estimated from mean durations as if every task ran alone, one
 // after the other, or one that would take more than maxEvents steps or GIL
 // hand-overs.
+//
+// With retries, every request is counted as sent 1+retries times, each
+// retry after a full timeout and a mean backoff; under backlog_full:
+// syn_retry, the last request may wait for the last SYN retransmission.
 func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
-	var switchCost float64
+	var switchCost, synWait float64
 	for _, c := range s.Strategies {
 		// A loop model's costs are at most one poll and one resume a step.
 		switchCost = max(switchCost, float64(c.SwitchCost)+float64(c.PollCost)+float64(c.ResumeCost))
+		if c.Bounded && c.BacklogFull == strategies.BacklogSYNRetry {
+			synWait = float64(sim.SYNRetransmissions[len(sim.SYNRetransmissions)-1])
+		}
 	}
 	steps, cpu := s.demand(0)
 	var work, last float64
 	for i := range s.Classes {
 		c := &s.Classes[i]
 		n := float64(c.tasks())
-		work += n * (meanWork(c.Steps) + switchCost*(float64(expandedSteps(c.Steps))+1))
-		if c.Clients != nil {
-			last = max(last, float64(c.Start)+float64(c.Clients.Requests)*c.Clients.Think.clampedMean())
-		} else {
-			last = max(last, float64(c.Start)+float64(c.Count-1)*c.Interarrival.clampedMean())
+		work += n * c.attempts() * (meanWork(c.Steps) + switchCost*(float64(expandedSteps(c.Steps))+1))
+		retrying := float64(c.Retries) * (float64(c.Timeout) + c.Backoff.clampedMean())
+		switch {
+		case c.Clients != nil:
+			last = max(last, float64(c.Start)+float64(c.Clients.Requests)*(c.Clients.Think.clampedMean()+retrying))
+		case c.Rate != nil:
+			end := float64(c.Start)
+			for _, seg := range c.Rate {
+				end += float64(seg.For)
+			}
+			last = max(last, end+retrying)
+		default:
+			last = max(last, float64(c.Start)+float64(c.Count-1)*c.Interarrival.clampedMean()+retrying)
 		}
 	}
-	if h := last + work; h > float64(maxHorizon) {
+	if h := last + synWait + work; h > float64(maxHorizon) {
 		years := h / float64(365*24*sim.Hour)
 		p.Errorf(tasksNode, "the workload would span about %s years of virtual time (estimated from mean durations); at most %d years can be simulated",
 			strconv.FormatFloat(years, 'f', min(1, int(math.Floor(100/years))), 64), maxHorizon/(365*24*sim.Hour))
@@ -56,6 +72,8 @@ func meanCPU(steps []StepSpec) float64 {
 	for _, st := range steps {
 		if st.Repeat > 0 {
 			w += float64(st.Repeat) * meanCPU(st.Steps)
+		} else if st.Kind == sim.Acquire {
+			w += meanCPU(st.Steps)
 		} else if st.Kind == sim.CPU {
 			w += st.Dur.clampedMean()
 		}
@@ -69,6 +87,8 @@ func meanWork(steps []StepSpec) float64 {
 	for _, st := range steps {
 		if st.Repeat > 0 {
 			w += float64(st.Repeat) * meanWork(st.Steps)
+		} else if st.Kind == sim.Acquire {
+			w += meanWork(st.Steps)
 		} else {
 			w += st.Dur.clampedMean()
 		}
@@ -76,12 +96,15 @@ func meanWork(steps []StepSpec) float64 {
 	return w
 }
 
-// expandedSteps is the number of steps of a task, repeats multiplied out.
+// expandedSteps is the number of steps of a task, repeats multiplied out,
+// a hold block's acquisition and release counting as one step each.
 func expandedSteps(steps []StepSpec) int64 {
 	var n int64
 	for _, st := range steps {
 		if st.Repeat > 0 {
 			n += int64(st.Repeat) * expandedSteps(st.Steps)
+		} else if st.Kind == sim.Acquire {
+			n += expandedSteps(st.Steps) + 2
 		} else {
 			n++
 		}

@@ -11,7 +11,13 @@ const (
 	maxTasks        = 1_000_000_000 // tasks per replication
 	maxClients      = 1_000_000     // clients per class
 	maxTaskSteps    = 1_000_000     // steps of one task, repeats expanded
-	maxRepeatDepth  = 64            // nesting of repeat blocks
+	maxRepeatDepth  = 64            // nesting of repeat and hold blocks
+	maxResources    = 1000          // resources of a workload
+	maxCapacity     = 1_000_000_000 // units of a resource's pool
+	maxRetries      = 100           // retries of a request
+	maxRateSegments = 100_000       // segments of an arrival.rate
+	// maxPerSecond is the highest arrival rate, a mean gap of 1ns.
+	maxPerSecond = 1e9
 	// MaxNameBytes bounds workload, class and strategy names, in bytes
 	// (not characters), so that a file name made of one (as
 	// timeline-STRATEGY.png) stays far within the 255 bytes file systems

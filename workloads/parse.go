@@ -18,12 +18,15 @@ import (
 // The keys valid at each place of a workload (distributions and
 // strategies declare their own).
 var (
-	workloadKeys = []string{"name", "description", "seed", "replications", "warmup", "machine", "runtime", "tasks", "strategies"}
+	workloadKeys = []string{"name", "description", "seed", "replications", "warmup", "machine", "runtime", "resources", "tasks", "strategies"}
 	machineKeys  = []string{"cores"}
-	classKeys    = []string{"name", "count", "arrival", "clients", "steps"}
-	arrivalKeys  = []string{"start", "interarrival"}
+	resourceKeys = []string{"name", "capacity", "scope"}
+	classKeys    = []string{"name", "count", "arrival", "clients", "timeout", "retries", "backoff", "steps"}
+	arrivalKeys  = []string{"start", "interarrival", "per_second", "rate"}
+	segmentKeys  = []string{"for", "per_second"}
 	clientsKeys  = []string{"count", "requests", "think"}
-	stepKeys     = []string{"cpu", "io", "blocking_io", "repeat", "steps"}
+	stepKeys     = []string{"cpu", "io", "blocking_io", "repeat", "hold", "steps"}
+	scopes       = []string{"process", "machine"}
 )
 
 // workloadName is the pattern of a workload's name.
@@ -60,6 +63,21 @@ type parser struct {
 	*schema.Parser
 	// strategyNodes are the mappings of the Spec's strategies.
 	strategyNodes []*yaml.Node
+	// resources are the names of the declared resources, in order: a hold
+	// names one.
+	resources []string
+	// held are the resources of the hold blocks around the steps being
+	// parsed, innermost last, with the nodes of their names.
+	held []heldResource
+	// retryKeys are the retries keys of the classes that retry without a
+	// timeout, checked once the strategies are known.
+	retryKeys []*yaml.Node
+}
+
+// heldResource is a resource held around the steps being parsed.
+type heldResource struct {
+	resource int
+	at       *yaml.Node
 }
 
 // workload parses the whole document.
@@ -118,6 +136,9 @@ func (p *parser) workload(doc *yaml.Node) *Spec {
 			}
 		}
 	}
+	if pr, ok := f.Get("resources"); ok {
+		s.Resources = p.resourceList(pr.Val)
+	}
 	var tasksNode *yaml.Node
 	if pr, ok := p.Required(f, "tasks", "workload"); ok {
 		tasksNode = p.Deref(pr.Val)
@@ -132,6 +153,7 @@ func (p *parser) workload(doc *yaml.Node) *Spec {
 		n := p.Deref(pr.Val)
 		s.where.strategies, s.where.strategyItems = at(n), items(n)
 		p.strategies(s, n, &rt)
+		p.checkRetries(s)
 	}
 	if !p.Failed() && tasksNode != nil {
 		p.horizon(s, tasksNode)
@@ -235,10 +257,23 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 
 	countPr, hasCount := f.Get("count")
 	clientsPr, hasClients := f.Get("clients")
+	// The arrival first: a rate makes count optional.
+	var rated bool
+	if pr, has := f.Get("arrival"); has {
+		if m, good := p.AsMapping(pr.Val, "a mapping like {start: 0s, interarrival: {exp: 20ms}}"); good {
+			var good bool
+			good, rated = p.arrival(&c, m, hasClients)
+			ok = ok && good
+		} else {
+			ok = false
+		}
+	}
 	switch {
 	case hasCount && hasClients:
 		p.Errorf(clientsPr.Key, "a task class has count (open arrivals) or clients (closed loop), not both")
 		ok = false
+	case !hasCount && !hasClients && rated:
+		// arrival.rate ends the stream by itself: count is optional.
 	case !hasCount && !hasClients:
 		if !slices.Contains(f.Suggested, "count") && !slices.Contains(f.Suggested, "clients") {
 			p.Errorf(n, "%s needs count (open arrivals) or clients (closed loop)", where)
@@ -252,30 +287,10 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 		c.Clients, ok = cl, ok && good
 	}
 
-	if pr, has := f.Get("arrival"); has {
-		if m, good := p.AsMapping(pr.Val, "a mapping like {start: 0s, interarrival: {exp: 20ms}}"); good {
-			g := p.Mapping(m, "arrival", arrivalKeys)
-			ok = ok && !g.Bad
-			if pr, has := g.Get("start"); has {
-				d, good := p.Duration(pr.Val)
-				c.Start, ok = d, ok && good
-			}
-			if pr, has := g.Get("interarrival"); has {
-				if hasClients {
-					p.Errorf(pr.Key, "interarrival does not apply to clients: each client sends its next request its think time after the previous one completes")
-					ok = false
-				} else {
-					d, good := p.dist(pr.Val)
-					c.Interarrival, ok = d, ok && good
-				}
-			}
-		} else {
-			ok = false
-		}
-	}
+	ok = p.giveUp(&c, f) && ok
 
 	if pr, has := p.Required(f, "steps", "task class"); has {
-		steps, n, good := p.steps(pr.Val, 0)
+		steps, n, good := p.steps(pr.Val, 0, "repeat")
 		c.Steps, ok = steps, ok && good
 		if good && n > maxTaskSteps {
 			p.Errorf(p.Deref(pr.Val), "a task of %s has more than %d steps once repeats are expanded", strings.TrimPrefix(where, "task "), maxTaskSteps)
@@ -325,8 +340,11 @@ func (p *parser) dist(n *yaml.Node) (*Dist, bool) {
 }
 
 // steps parses a non-empty list of steps and returns it with the number
-// of steps it expands to (saturating just above maxTaskSteps).
-func (p *parser) steps(n *yaml.Node, depth int) ([]StepSpec, int64, bool) {
+// of steps it expands to (saturating just above maxTaskSteps), a hold
+// block's acquisition and release counting as one step each. block names
+// the kind of block the list is in, for the message of one nested too
+// deep.
+func (p *parser) steps(n *yaml.Node, depth int, block string) ([]StepSpec, int64, bool) {
 	n = p.Deref(n)
 	if n.Kind != yaml.SequenceNode {
 		p.Errorf(n, "expected a list of steps like [{cpu: 1ms}, {io: 5ms}], got %s", schema.Describe(n))
@@ -337,7 +355,7 @@ func (p *parser) steps(n *yaml.Node, depth int) ([]StepSpec, int64, bool) {
 		return nil, 0, false
 	}
 	if depth >= maxRepeatDepth {
-		p.Errorf(n, "repeat blocks nested more than %d deep", maxRepeatDepth)
+		p.Errorf(n, "%s blocks nested more than %d deep", block, maxRepeatDepth)
 		return nil, 0, false
 	}
 	out := make([]StepSpec, 0, len(n.Content))
@@ -373,16 +391,19 @@ func (p *parser) step(n *yaml.Node, depth int) (StepSpec, int64, bool) {
 	case len(kinds) == 0:
 		switch {
 		case hasSteps:
-			p.Errorf(stepsPr.Key, "steps needs repeat: write {repeat: N, steps: [...]}")
+			p.Errorf(stepsPr.Key, "steps needs repeat or hold: write {repeat: N, steps: [...]} or {hold: RESOURCE, steps: [...]}")
 		case !f.Bad:
-			p.Errorf(n, "a step needs one of cpu, io, blocking_io or repeat")
+			p.Errorf(n, "a step needs one of cpu, io, blocking_io, repeat or hold")
 		}
 		return StepSpec{}, 0, false
 	case len(kinds) > 1:
-		p.Errorf(kinds[1].Key, "a step is exactly one of cpu, io, blocking_io or repeat, not both %s and %s", kinds[0].Name, kinds[1].Name)
+		p.Errorf(kinds[1].Key, "a step is exactly one of cpu, io, blocking_io, repeat or hold, not both %s and %s", kinds[0].Name, kinds[1].Name)
 		return StepSpec{}, 0, false
 	}
 	pr := kinds[0]
+	if pr.Name == "hold" {
+		return p.hold(pr, stepsPr, hasSteps, f.Bad, depth)
+	}
 	if pr.Name == "repeat" {
 		r, good := p.Int(pr.Val, "repeat", 1, maxTaskSteps)
 		if !hasSteps {
@@ -391,7 +412,7 @@ func (p *parser) step(n *yaml.Node, depth int) (StepSpec, int64, bool) {
 			}
 			return StepSpec{}, 0, false
 		}
-		inner, cnt, good2 := p.steps(stepsPr.Val, depth+1)
+		inner, cnt, good2 := p.steps(stepsPr.Val, depth+1, "repeat")
 		if !good || !good2 || f.Bad {
 			return StepSpec{}, 0, false
 		}
@@ -402,7 +423,7 @@ func (p *parser) step(n *yaml.Node, depth int) (StepSpec, int64, bool) {
 		return StepSpec{Repeat: int(r), Steps: inner}, total, true
 	}
 	if hasSteps {
-		p.Errorf(stepsPr.Key, "steps only goes with repeat, not with %s", pr.Name)
+		p.Errorf(stepsPr.Key, "steps only goes with repeat or hold, not with %s", pr.Name)
 		return StepSpec{}, 0, false
 	}
 	kind := sim.CPU
@@ -504,18 +525,29 @@ func (p *parser) strategy(n *yaml.Node, cores int, rt *strategies.Runtime) (c st
 		}
 		ok = ok && good
 	}
-	if ok && ks.Resolve != nil {
-		ks.Resolve(&c, func(key string) bool { _, given := f.Get(key); return given }, &own)
+	given := func(key string) bool { _, given := f.Get(key); return given }
+	if ok {
+		strategies.ResolveCommon(&c, given)
+		if ks.Resolve != nil {
+			ks.Resolve(&c, given, &own)
+		}
+	}
+	check := func(key, problem string) {
+		if problem == "" {
+			return
+		}
+		at := n
+		if pr, has := f.Get(key); has {
+			at = p.Deref(pr.Val)
+		}
+		p.Errorf(at, "%s", problem)
+		ok = false
 	}
 	if ok && ks.Check != nil {
-		if key, problem := ks.Check(&c); problem != "" {
-			at := n
-			if pr, has := f.Get(key); has {
-				at = p.Deref(pr.Val)
-			}
-			p.Errorf(at, "%s", problem)
-			ok = false
-		}
+		check(ks.Check(&c))
+	}
+	if ok {
+		check(strategies.CheckCommon(&c, given))
 	}
 	return c, named, ok
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,8 +19,26 @@ import (
 
 func TestExamplesParse(t *testing.T) {
 	exs := Examples()
-	want := []string{"gil", "gil-convoy", "http-client", "kitchen", "tornado", "tornado-asyncio-sleep",
-		"tornado-coroutine-sleep", "tornado-executor", "tornado-sync", "web-service"}
+	// Every file of examples/ is embedded, sorted by name, so that a new
+	// example is listed without a change here; the ones documented in the
+	// README must stay.
+	entries, err := os.ReadDir("examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			want = append(want, name)
+		}
+	}
+	slices.Sort(want)
+	for _, name := range []string{"gil", "gil-convoy", "http-client", "kitchen", "tornado", "tornado-asyncio-sleep",
+		"tornado-coroutine-sleep", "tornado-executor", "tornado-sync", "web-service"} {
+		if !slices.Contains(want, name) {
+			t.Errorf("example %s is gone", name)
+		}
+	}
 	var names []string
 	for _, ex := range exs {
 		names = append(names, ex.Name)
@@ -68,10 +87,10 @@ func TestTornadoDefaults(t *testing.T) {
 	}
 	pool := strategies.DefaultPoolSize(4)
 	want := []strategies.Config{
-		{Name: "sync-handler", Kind: strategies.KindBlocking, Workers: 1},
-		{Name: "coroutine+time.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, LoopModel: strategies.LoopFIFO},
-		{Name: "run_on_executor", Kind: strategies.KindEventLoop, Loops: 1, Executor: 10, Offload: true, LoopModel: strategies.LoopFIFO},
-		{Name: "asyncio.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, AwaitBlocking: true, LoopModel: strategies.LoopFIFO},
+		{Name: "sync-handler", Kind: strategies.KindBlocking, Workers: 1, BacklogFull: strategies.BacklogReject},
+		{Name: "coroutine+time.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "run_on_executor", Kind: strategies.KindEventLoop, Loops: 1, Executor: 10, Offload: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "asyncio.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, AwaitBlocking: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
 	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Load(tornado).Strategies =\n%+v\nwant\n%+v", s.Strategies, want)
@@ -110,11 +129,11 @@ strategies:
 		t.Errorf("closed class = %+v", c)
 	}
 	want := []strategies.Config{
-		{Name: "threaded", Kind: strategies.KindThreaded, Threads: 5, SwitchInterval: 5 * sim.Millisecond, GILHandover: strategies.HandoverFIFO},
-		{Name: "t0", Kind: strategies.KindThreaded, Threads: 0, GIL: true, SwitchInterval: sim.Millisecond, SwitchCost: 10 * sim.Microsecond, GILHandover: strategies.HandoverFIFO},
-		{Name: "event_loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 5, LoopModel: strategies.LoopFIFO},
-		{Name: "b", Kind: strategies.KindBlocking, Workers: 3},
-		{Name: "e", Kind: strategies.KindEventLoop, Loops: 2, Executor: 3, MaxConcurrency: 7, Offload: true, LoopModel: strategies.LoopFIFO},
+		{Name: "threaded", Kind: strategies.KindThreaded, Threads: 5, SwitchInterval: 5 * sim.Millisecond, GILHandover: strategies.HandoverFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "t0", Kind: strategies.KindThreaded, Threads: 0, GIL: true, SwitchInterval: sim.Millisecond, SwitchCost: 10 * sim.Microsecond, GILHandover: strategies.HandoverFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "event_loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 5, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
+		{Name: "b", Kind: strategies.KindBlocking, Workers: 3, BacklogFull: strategies.BacklogReject},
+		{Name: "e", Kind: strategies.KindEventLoop, Loops: 2, Executor: 3, MaxConcurrency: 7, Offload: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
 	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Strategies =\n%+v\nwant\n%+v", s.Strategies, want)

@@ -42,7 +42,7 @@ func (s *Spec) Source(replication int) sim.Source {
 				continue
 			}
 		} else {
-			if c.Count <= 0 {
+			if c.Count <= 0 && c.Rate == nil {
 				continue
 			}
 			g.arrival = stream.New(s.Seed, replication, c.Name, purposeArrival, stream.NoClient)
@@ -50,7 +50,13 @@ func (s *Spec) Source(replication int) sim.Source {
 			// An open class draws on every task: its own rand.Rand over
 			// each stream saves the hop through ref on the hot path.
 			g.arrivalRand, g.stepsRand = rand.New(&g.arrival), rand.New(&g.steps)
-			g.following = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
+			if c.Rate != nil {
+				if !g.startRate() {
+					continue
+				}
+			} else {
+				g.following = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
+			}
 		}
 		src.push(int32(i))
 	}
@@ -83,6 +89,11 @@ type classGen struct {
 	arrivalRand    *rand.Rand
 	stepsRand      *rand.Rand
 	clients        []clientGen
+	// An arrival.rate class's current segment, the end of that segment,
+	// and the gap distribution of each segment (nil for a pause).
+	seg    int
+	segEnd sim.Time
+	gaps   []*Dist
 }
 
 // clientGen holds one closed-loop client's streams.
@@ -175,9 +186,66 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 		s.pop()
 		return s.Peek()
 	}
+	if c.Rate != nil {
+		return s.nextRate(g)
+	}
 	g.at = g.following
 	g.following = addTime(g.following, c.Interarrival.sample(&g.arrival, g.arrivalRand))
 	if len(s.heap) > 1 { // one class has nothing to reorder
+		s.down()
+	}
+	return s.Peek()
+}
+
+// startRate prepares the stream of g, a class of arrival.rate, and finds
+// its first arrival, one exponential gap after the start; it reports
+// whether there is one.
+func (g *classGen) startRate() bool {
+	rate := g.class.Rate
+	g.gaps = make([]*Dist, len(rate))
+	for i, seg := range rate {
+		if seg.PerSecond > 0 {
+			g.gaps[i] = rateGap(seg.PerSecond)
+		}
+	}
+	g.segEnd = addTime(g.at, rate[0].For)
+	at, ok := g.rateAfter(g.at)
+	g.at = at
+	return ok
+}
+
+// rateAfter returns the arrival of g, a class of arrival.rate, after the
+// one at t, or false when its last segment ends first. Within a segment
+// the gaps are exponential at the segment's rate; a gap that would cross
+// the segment's end is dropped, and a fresh one drawn from the end at the
+// next segment's rate: by memorylessness, exactly a Poisson process whose
+// rate is piecewise constant. A pause draws nothing.
+func (g *classGen) rateAfter(t sim.Time) (sim.Time, bool) {
+	rate := g.class.Rate
+	for g.seg < len(rate) {
+		if gap := g.gaps[g.seg]; gap != nil {
+			if at := addTime(t, gap.sample(&g.arrival, g.arrivalRand)); at < g.segEnd {
+				return at, true
+			}
+		}
+		t = g.segEnd
+		if g.seg++; g.seg < len(rate) {
+			g.segEnd = addTime(g.segEnd, rate[g.seg].For)
+		}
+	}
+	return 0, false
+}
+
+// nextRate moves g, a class of arrival.rate whose pending arrival was
+// just taken, to its next arrival, and returns what Peek then returns.
+func (s *source) nextRate(g *classGen) (sim.Time, bool) {
+	at, ok := g.rateAfter(g.at)
+	if !ok {
+		s.pop()
+		return s.Peek()
+	}
+	g.at = at
+	if len(s.heap) > 1 {
 		s.down()
 	}
 	return s.Peek()
@@ -233,14 +301,23 @@ func (s *source) FollowUp(done *sim.Task, completed sim.Time, next *sim.Task) bo
 }
 
 // appendSteps samples steps in order, repeat blocks re-sampled on each
-// iteration, and appends the non-zero ones to dst.
+// iteration, and appends the non-zero ones to dst. A hold block becomes
+// an Acquire step, its steps and a Release step.
 func appendSteps(dst []sim.Step, steps []StepSpec, p *rand.PCG, r *rand.Rand) []sim.Step {
 	for i := range steps {
 		st := &steps[i]
-		if st.Repeat > 0 {
-			for range st.Repeat {
-				dst = appendSteps(dst, st.Steps, p, r)
+		if st.Steps != nil {
+			if st.Repeat > 0 {
+				for range st.Repeat {
+					dst = appendSteps(dst, st.Steps, p, r)
+				}
+				continue
 			}
+			// A hold block: take a unit, run the steps, give it back.
+			res := int32(st.Resource)
+			dst = append(dst, sim.Step{Kind: sim.Acquire, Resource: res})
+			dst = appendSteps(dst, st.Steps, p, r)
+			dst = append(dst, sim.Step{Kind: sim.Release, Resource: res})
 			continue
 		}
 		d := st.Dur

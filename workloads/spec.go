@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"math"
+
 	"asyncsim/sim"
 	"asyncsim/strategies"
 )
@@ -52,13 +54,15 @@ type position struct{ line, col int }
 type Class struct {
 	// Name identifies the class; names are unique within a workload.
 	Name string
-	// Count is the number of open arrivals; 0 when Clients is not nil.
+	// Count is the number of open arrivals; 0 when Clients is not nil,
+	// and under Rate 0 when only the rate's end ends the stream.
 	Count int
 	// Start is arrival.start: the first arrival, or every client's first
 	// request.
 	Start sim.Time
 	// Interarrival is the gap between successive open arrivals; nil means
-	// every task arrives at Start.
+	// every task arrives at Start (without Rate). arrival.per_second R
+	// sets it to the exponential of mean 1/R.
 	Interarrival *Dist
 	// Rate, when not nil, makes the open arrivals a Poisson stream whose
 	// rate changes by segments (arrival.rate); Interarrival is then nil.
@@ -113,8 +117,12 @@ type StepSpec struct {
 	Steps []StepSpec
 }
 
-// Tasks returns the number of tasks one replication generates: the sum of
-// the open classes' counts and of clients × requests of the closed ones.
+// Tasks returns the number of requests one replication generates: the sum
+// of the open classes' counts and of clients × requests of the closed
+// ones. A class of arrival.rate counts the expected number of its
+// arrivals, Σ for × per_second rounded up, at most its count: the number
+// itself is random. Retries are not counted: they are attempts of the
+// same requests.
 func (s *Spec) Tasks() int64 {
 	var n int64
 	for i := range s.Classes {
@@ -123,10 +131,25 @@ func (s *Spec) Tasks() int64 {
 	return n
 }
 
-// tasks returns the number of tasks class c generates per replication.
+// attempts is the most attempts a request of class c may make.
+func (c *Class) attempts() float64 { return float64(1 + c.Retries) }
+
+// tasks returns the number of tasks class c generates per replication
+// (the expected number under arrival.rate, see Spec.Tasks).
 func (c *Class) tasks() int64 {
 	if c.Clients != nil {
 		return int64(max(c.Clients.Count, 0)) * int64(max(c.Clients.Requests, 0))
+	}
+	if c.Rate != nil {
+		var expected float64
+		for _, seg := range c.Rate {
+			expected += seg.expected()
+		}
+		n := int64(min(math.Ceil(expected), maxTasks))
+		if c.Count > 0 {
+			n = min(n, int64(c.Count))
+		}
+		return n
 	}
 	return int64(max(c.Count, 0))
 }
