@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -438,6 +439,38 @@ func TestLatencyByClass(t *testing.T) {
 		}
 		if _, err := ReadRun(broken); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("ReadRun with a broken %s: %v; want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestNiceTicks checks the labels of round ticks: the decimals their step
+// needs after scaling (20%, not 20.0%, for a step of 0.2 shown ×100),
+// exponents where plain decimals would not fit (the FuzzFigures failure
+// of issue 13: a 1e99 error bar labelled with 100-digit numbers), and a
+// few ticks at most for a span too large to cut.
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		t      niceTicks
+		lo, hi float64
+		want   []string
+	}{
+		{niceTicks{}, 0, 10, []string{"0", "2", "4", "6", "8", "10"}},
+		{niceTicks{}, 0, 0.5, []string{"0.0", "0.1", "0.2", "0.3", "0.4", "0.5"}},
+		{niceTicks{suffix: "%", scale: 100}, 0, 1, []string{"0%", "20%", "40%", "60%", "80%", "100%"}},
+		{niceTicks{}, 0, 25000, []string{"0", "5000", "10,000", "15,000", "20,000", "25,000"}}, // commas from 10,000
+		{niceTicks{}, -1e99, 1e99, []string{"-1e+99", "-5e+98", "0", "5e+98", "1e+99"}},
+		{niceTicks{}, 0, 3e-10, []string{"0", "5e-11", "1e-10", "1.5e-10", "2e-10", "2.5e-10", "3e-10"}},
+		// The step is the largest number (1.8e308, one digit: "2e+308"):
+		// its multiples -1, 0 and 1, where the loop used to run forever.
+		{niceTicks{}, -math.MaxFloat64, math.MaxFloat64, []string{"-2e+308", "0", "2e+308"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tk := range tt.t.Ticks(tt.lo, tt.hi) {
+			got = append(got, tk.Label)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%+v.Ticks(%g, %g) = %q; want %q", tt.t, tt.lo, tt.hi, got, tt.want)
 		}
 	}
 }

@@ -162,6 +162,10 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	}
 	yFactor, yUnitName := sweepScale(d.YUnit, d.LogY, math.Max(math.Abs(ylo), math.Abs(yhi)))
 	xFactor, xUnitName := sweepScale(d.XUnit, d.LogX || d.XCategories != nil, math.Max(math.Abs(xlo), math.Abs(xhi)))
+	// One label per axis, outside the panels: gonum would shrink each
+	// panel to the size of its own.
+	outer := c
+	c = insideLabels(c)
 
 	// The layout whose panels come closest to 4:3.
 	cols, best := 1, math.Inf(1)
@@ -188,12 +192,6 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			p.Title.Padding = 3
 		}
 		r, col := k/cols, k%cols
-		if r == rows-1 || k+cols >= n {
-			p.X.Label.Text = d.XLabel + xUnitName
-		}
-		if col == 0 {
-			p.Y.Label.Text = d.YLabel + yUnitName
-		}
 		sweepAxis(&p.X, d.XUnit, d.LogX, xFactor, d.XCategories, sweepXs(d))
 		sweepAxis(&p.Y, d.YUnit, d.LogY, yFactor, nil, nil)
 		p.X.Min, p.X.Max = xlo*xFactor, xhi*xFactor
@@ -220,6 +218,7 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 		note(c, tooSmall)
 		return
 	}
+	drawSharedLabels(outer, d.XLabel+xUnitName, d.YLabel+yUnitName)
 	for r := range cells {
 		for col, p := range cells[r] {
 			if p != nil {
@@ -227,6 +226,26 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			}
 		}
 	}
+}
+
+// insideLabels returns the part of c that drawSharedLabels leaves.
+func insideLabels(c draw.Canvas) draw.Canvas {
+	h := textStyle(sansFont, labelSize, textColor).Height("M")
+	c.Min.X += h + 4
+	c.Min.Y += h + 4
+	return c
+}
+
+// drawSharedLabels draws the x axis's label centred at the bottom of c
+// and the y axis's up its left side.
+func drawSharedLabels(c draw.Canvas, x, y string) {
+	sty := textStyle(sansFont, labelSize, textColor)
+	h := sty.Height("M")
+	descent := sty.FontExtents().Descent
+	sty.XAlign = draw.XCenter
+	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y + descent}, x)
+	sty.Rotation = math.Pi / 2
+	c.FillText(sty, vg.Point{X: c.Min.X + h - descent, Y: (c.Min.Y + c.Max.Y) / 2}, y)
 }
 
 // tooSmall is the note of a figure whose panels have no room left for

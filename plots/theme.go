@@ -324,16 +324,20 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if parts <= 0 {
 		parts = 6
 	}
-	step, decimals := niceStep(hi-lo, parts)
+	step := niceStep(hi-lo, parts)
 	scale := t.scale
 	if scale == 0 {
 		scale = 1
 	}
+	// The decimals of the labels' step: 20%, not 20.0%, for 0.2.
+	decimals := max(0, -int(math.Floor(math.Log10(step*scale)+1e-9)))
 	// Beyond these magnitudes plain decimals would make labels too long
 	// to fit: exponents instead, with the digits the step needs.
 	exponent := max(math.Abs(lo), math.Abs(hi))*scale >= 1e15 || step*scale < 1e-9
 	var ticks []plot.Tick
-	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
+	// v − hi, not hi + a tolerance, which overflows to +Inf near the
+	// largest numbers and would never end the loop.
+	for k := math.Ceil(lo/step - 1e-9); k*step-hi <= step*1e-9; k++ {
 		v := k * step
 		if math.Abs(v) < step*1e-9 {
 			v = 0
@@ -357,22 +361,25 @@ func exponentLabel(v, step float64) string {
 	return strconv.FormatFloat(v, 'g', min(max(digits, 0), 16)+1, 64)
 }
 
-// niceStep returns a round step that cuts span into about the given
-// number of parts, and the decimals its multiples need.
-func niceStep(span float64, parts int) (step float64, decimals int) {
-	if !(span > 0) || math.IsInf(span, 0) {
-		return 1, 0
-	}
+// niceStep returns a round step (1, 2 or 5 × 10ⁿ) that cuts span into
+// about the given number of parts; 1 for a span that has none, and the
+// largest number for one too large to cut (so that no axis gets more than
+// a few ticks).
+func niceStep(span float64, parts int) float64 {
 	raw := span / float64(parts)
+	switch {
+	case math.IsInf(raw, 1):
+		return math.MaxFloat64
+	case !(raw > 0):
+		return 1
+	}
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, m := range []float64{1, 2, 5, 10} {
+	for _, m := range []float64{1, 2, 5} {
 		if raw <= m*mag*1.000001 {
-			step = m * mag
-			break
+			return m * mag
 		}
 	}
-	decimals = max(0, -int(math.Floor(math.Log10(step)+1e-9)))
-	return step, decimals
+	return 10 * mag
 }
 
 // logTimeTicks labels a logarithmic axis in seconds at each power of ten,
