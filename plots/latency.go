@@ -91,6 +91,9 @@ func drawLatencyByClass(c draw.Canvas, r *Run) {
 		return
 	}
 	n := len(r.Classes)
+	// One y label, outside the panels; each panel labels its own time axis.
+	outer := c
+	c = insideLabels(c, false)
 
 	// The layout whose panels come closest to 4:3.
 	cols, best := 1, math.Inf(1)
@@ -127,10 +130,6 @@ func drawLatencyByClass(c draw.Canvas, r *Run) {
 		p.Title.TextStyle.XAlign = draw.XCenter
 		p.Title.TextStyle.YAlign = draw.YTop
 		p.Title.Padding = 3
-		// Every panel keeps its time axis's label: the panels' axes differ.
-		if k%cols == 0 {
-			p.Y.Label.Text = "cumulative share" // short enough for small panels
-		}
 		cells[k/cols][k%cols] = p
 	}
 	canvases := plot.Align(cells, draw.Tiles{Rows: rows, Cols: cols, PadX: 14, PadY: 10}, c)
@@ -138,6 +137,7 @@ func drawLatencyByClass(c draw.Canvas, r *Run) {
 		note(c, tooSmall)
 		return
 	}
+	drawSharedLabels(outer, "", "requests ≤ this latency")
 	for i := range cells {
 		for j, p := range cells[i] {
 			if p != nil {

@@ -165,7 +165,7 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	// One label per axis, outside the panels: gonum would shrink each
 	// panel to the size of its own.
 	outer := c
-	c = insideLabels(c)
+	c = insideLabels(c, true)
 
 	// The layout whose panels come closest to 4:3.
 	cols, best := 1, math.Inf(1)
@@ -228,22 +228,27 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	}
 }
 
-// insideLabels returns the part of c that drawSharedLabels leaves.
-func insideLabels(c draw.Canvas) draw.Canvas {
+// insideLabels returns the part of c that drawSharedLabels leaves: all
+// but its left side, and its bottom with an x label.
+func insideLabels(c draw.Canvas, x bool) draw.Canvas {
 	h := textStyle(sansFont, labelSize, textColor).Height("M")
 	c.Min.X += h + 4
-	c.Min.Y += h + 4
+	if x {
+		c.Min.Y += h + 4
+	}
 	return c
 }
 
-// drawSharedLabels draws the x axis's label centred at the bottom of c
-// and the y axis's up its left side.
+// drawSharedLabels draws the x axis's label (if any) centred at the
+// bottom of c and the y axis's up its left side.
 func drawSharedLabels(c draw.Canvas, x, y string) {
 	sty := textStyle(sansFont, labelSize, textColor)
 	h := sty.Height("M")
 	descent := sty.FontExtents().Descent
 	sty.XAlign = draw.XCenter
-	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y + descent}, x)
+	if x != "" {
+		c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y + descent}, x)
+	}
 	sty.Rotation = math.Pi / 2
 	c.FillText(sty, vg.Point{X: c.Min.X + h - descent, Y: (c.Min.Y + c.Max.Y) / 2}, y)
 }
