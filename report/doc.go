@@ -1,4 +1,6 @@
 // Package report renders an experiment's results: the aligned table for
-// the terminal with its one-line verdict, and the CSV and JSON of the
-// output contract (summary rows and per-task rows).
+// the terminal with its one-line verdict, the table by task class, and
+// the CSV and JSON of the output contract (summary rows with each
+// resource's figures, JSON rows with their classes' figures, the rows by
+// class of summary_by_class.csv, and per-attempt rows of tasks.csv).
 package report

@@ -11,14 +11,72 @@ import (
 
 	"asyncsim/experiment"
 	"asyncsim/sim"
+	"asyncsim/workloads"
 )
 
-// Columns returns the header of a summary row: strategy, kind, tasks, then
-// every metric, each followed by its _ci95 half-width when there is more
-// than one replication.
-func Columns(replications int) []string {
+// Columns returns the header of a summary row: strategy, kind, tasks,
+// then every metric, then the metrics of each resource named in resources
+// (in the order resources are declared: "resource.db.wait_mean_s", ...),
+// each figure followed by its _ci95 half-width when there is more than
+// one replication.
+func Columns(replications int, resources []string) []string {
 	cols := []string{"strategy", "kind", "tasks"}
+	add := func(name string) {
+		cols = append(cols, name)
+		if replications > 1 {
+			cols = append(cols, name+"_ci95")
+		}
+	}
 	for _, m := range sim.Metrics() {
+		add(m.String())
+	}
+	for _, r := range resources {
+		for m := range sim.NumResourceMetrics {
+			add(m.Column(r))
+		}
+	}
+	return cols
+}
+
+// ResourceNames returns the names of spec's resources, in the order they
+// are declared: the resources argument of Columns.
+func ResourceNames(spec *workloads.Spec) []string {
+	names := make([]string, len(spec.Resources))
+	for i, r := range spec.Resources {
+		names[i] = r.Name
+	}
+	return names
+}
+
+// Values returns a summary row's values in the order of Columns (for the
+// resources of s.Aggregate.Resources), as strings: numbers in their
+// shortest exact decimal form.
+func Values(s *experiment.StrategyResult) []string {
+	a := &s.Aggregate
+	vals := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
+	add := func(mean, ci float64) {
+		vals = append(vals, Number(mean))
+		if a.Replications > 1 {
+			vals = append(vals, Number(ci))
+		}
+	}
+	for _, m := range sim.Metrics() {
+		add(a.Mean[m], a.CI95[m])
+	}
+	for _, r := range a.Resources {
+		for m := range sim.NumResourceMetrics {
+			add(r.Mean[m], r.CI95[m])
+		}
+	}
+	return vals
+}
+
+// ClassColumns returns the names of a class's figures: those of
+// sim.ClassMetrics, each followed by its _ci95 half-width when there is
+// more than one replication.
+func ClassColumns(replications int) []string {
+	var cols []string
+	for _, m := range sim.ClassMetrics() {
 		cols = append(cols, m.String())
 		if replications > 1 {
 			cols = append(cols, m.String()+"_ci95")
@@ -27,18 +85,35 @@ func Columns(replications int) []string {
 	return cols
 }
 
-// Values returns a summary row's values in the order of Columns, as
-// strings: numbers in their shortest exact decimal form.
-func Values(s *experiment.StrategyResult) []string {
-	a := &s.Aggregate
-	vals := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
-	for _, m := range sim.Metrics() {
-		vals = append(vals, Number(a.Mean[m]))
-		if a.Replications > 1 {
-			vals = append(vals, Number(a.CI95[m]))
+// ClassValues returns a class's figures in the order of ClassColumns.
+func ClassValues(c *sim.Estimates[[sim.NumMetrics]float64], replications int) []string {
+	var vals []string
+	for _, m := range sim.ClassMetrics() {
+		vals = append(vals, Number(c.Mean[m]))
+		if replications > 1 {
+			vals = append(vals, Number(c.CI95[m]))
 		}
 	}
 	return vals
+}
+
+// check reports an error when a strategy's figures do not match its
+// workload's resources and classes, which would misalign the rows'
+// columns. A result without any classes' figures (one built by hand) has
+// none to misalign: its rows' classes are empty.
+func check(res *experiment.Result) error {
+	for i := range res.Strategies {
+		a := &res.Strategies[i].Aggregate
+		if len(a.Resources) != len(res.Spec.Resources) {
+			return fmt.Errorf("report: strategy %s has the figures of %d resources; its workload declares %d",
+				res.Strategies[i].Config.Name, len(a.Resources), len(res.Spec.Resources))
+		}
+		if len(a.Classes) != 0 && len(a.Classes) != len(res.Spec.Classes) {
+			return fmt.Errorf("report: strategy %s has the figures of %d task classes; its workload has %d",
+				res.Strategies[i].Config.Name, len(a.Classes), len(res.Spec.Classes))
+		}
+	}
+	return nil
 }
 
 // Number formats x in the shortest form that reads back as the same
@@ -48,8 +123,11 @@ func Number(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // CSV writes the summary rows with a header, each name through CSVCell.
 func CSV(w io.Writer, res *experiment.Result) error {
+	if err := check(res); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
-	cw.Write(Columns(res.Spec.Replications))
+	cw.Write(Columns(res.Spec.Replications, ResourceNames(res.Spec)))
 	for i := range res.Strategies {
 		vals := Values(&res.Strategies[i])
 		vals[0] = CSVCell(vals[0])
@@ -59,12 +137,41 @@ func CSV(w io.Writer, res *experiment.Result) error {
 	return cw.Error()
 }
 
+// ClassCSV writes the figures of each task class under each strategy
+// (summary_by_class.csv) with a header: strategy, kind, class, then
+// ClassColumns; one row per strategy and class, strategies in the order
+// they ran and classes in the workload's order; the names pass through
+// CSVCell.
+func ClassCSV(w io.Writer, res *experiment.Result) error {
+	if err := check(res); err != nil {
+		return err
+	}
+	reps := res.Spec.Replications
+	cw := csv.NewWriter(w)
+	cw.Write(append([]string{"strategy", "kind", "class"}, ClassColumns(reps)...))
+	for i := range res.Strategies {
+		s := &res.Strategies[i]
+		for c := range s.Aggregate.Classes {
+			row := []string{CSVCell(s.Config.Name), string(s.Config.Kind), CSVCell(res.Spec.Classes[c].Name)}
+			cw.Write(append(row, ClassValues(&s.Aggregate.Classes[c], reps)...))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // JSON writes {"workload", "seed", "replications", "results": [row, ...]},
-// each row a flat object whose keys are Columns in that order, on a line
-// of its own. Every key and value is encoded by encoding/json; only the
-// layout and the order of the keys, which the output contract fixes, are
-// this function's.
+// each row an object on a line of its own whose keys are Columns in that
+// order, then "classes": an object keyed by the names of the task
+// classes, in the workload's order, each holding that class's figures by
+// the names of ClassColumns. The keys keep their order in the file (an
+// ordered encoding, not encoding/json's sorted maps). Every key and value
+// is encoded by encoding/json; only the layout and the order of the keys,
+// which the output contract fixes, are this function's.
 func JSON(w io.Writer, res *experiment.Result) error {
+	if err := check(res); err != nil {
+		return err
+	}
 	var b bytes.Buffer
 	b.WriteString("{\n")
 	head := []member{{"workload", res.Spec.Name}, {"seed", res.Spec.Seed}, {"replications", res.Spec.Replications}}
@@ -76,25 +183,35 @@ func JSON(w io.Writer, res *experiment.Result) error {
 		b.WriteString(",\n")
 	}
 	b.WriteString(`  "results": [`)
-	cols := Columns(res.Spec.Replications)
+	reps := res.Spec.Replications
+	cols := Columns(reps, ResourceNames(res.Spec))
+	classCols := ClassColumns(reps)
 	for i := range res.Strategies {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		b.WriteString("\n    {")
-		for j, v := range Values(&res.Strategies[i]) {
-			if j > 0 {
-				b.WriteString(", ")
-			}
+		s := &res.Strategies[i]
+		var row object
+		for j, v := range Values(s) {
 			m := member{cols[j], v}
 			if j >= 2 {
 				m.value = jsonNumber(v)
 			}
-			if err := m.encode(&b); err != nil {
-				return err
-			}
+			row = append(row, m)
 		}
-		b.WriteString("}")
+		classes := object{}
+		for c := range s.Aggregate.Classes {
+			var figures object
+			for k, v := range ClassValues(&s.Aggregate.Classes[c], reps) {
+				figures = append(figures, member{classCols[k], jsonNumber(v)})
+			}
+			classes = append(classes, member{res.Spec.Classes[c].Name, figures})
+		}
+		row = append(row, member{"classes", classes})
+		b.WriteString("\n    ")
+		if err := row.encode(&b); err != nil {
+			return err
+		}
 	}
 	b.WriteString("\n  ]\n}\n")
 	_, err := w.Write(b.Bytes())
@@ -107,20 +224,50 @@ type member struct {
 	value any
 }
 
+// object is a JSON object whose members keep their order.
+type object []member
+
+// encode appends the object on one line: {"key": value, ...}.
+func (o object) encode(b *bytes.Buffer) error {
+	b.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if err := m.encode(b); err != nil {
+			return err
+		}
+	}
+	b.WriteByte('}')
+	return nil
+}
+
 // encode appends "key": value, each encoded by encoding/json (without
-// its escaping of <, > and &, which JSON does not need).
+// its escaping of <, > and &, which JSON does not need), or value by
+// object.encode when it is an object.
 func (m member) encode(b *bytes.Buffer) error {
+	if err := encodeJSON(b, m.key); err != nil {
+		return fmt.Errorf("report: %s: %w", m.key, err)
+	}
+	b.WriteString(": ")
+	if o, ok := m.value.(object); ok {
+		return o.encode(b)
+	}
+	if err := encodeJSON(b, m.value); err != nil {
+		return fmt.Errorf("report: %s: %w", m.key, err)
+	}
+	return nil
+}
+
+// encodeJSON appends v as encoding/json encodes it, without escaping
+// HTML characters, and without the newline Encode ends with.
+func encodeJSON(b *bytes.Buffer, v any) error {
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
-	for i, v := range []any{m.key, m.value} {
-		if i > 0 {
-			b.WriteString(": ")
-		}
-		if err := enc.Encode(v); err != nil {
-			return fmt.Errorf("report: %s: %w", m.key, err)
-		}
-		b.Truncate(b.Len() - 1) // the newline Encode ends with
+	if err := enc.Encode(v); err != nil {
+		return err
 	}
+	b.Truncate(b.Len() - 1)
 	return nil
 }
 
@@ -136,12 +283,16 @@ func jsonNumber(s string) any {
 }
 
 // TasksHeader is the header of tasks.csv.
-var TasksHeader = []string{"strategy", "replication", "task", "class", "arrival_s", "start_s", "completion_s", "latency_s", "counted"}
+var TasksHeader = []string{"strategy", "replication", "task", "class", "arrival_s", "start_s", "completion_s", "latency_s", "counted",
+	"attempt", "outcome"}
 
-// TaskRow fills row (of len(TasksHeader)) with one task's record:
-// strategy, replication, task (its index in its class), class, arrival_s,
-// start_s, completion_s, latency_s, counted (false for warm-up tasks);
-// the names pass through CSVCell.
+// TaskRow fills row (of len(TasksHeader)) with one attempt's record:
+// strategy, replication, task (its index in its class), class, arrival_s
+// (when the attempt was sent), start_s, completion_s, latency_s (the
+// attempt's, completion − arrival), counted (false for warm-up tasks),
+// attempt (0 for a request's first, 1 for its first retry, ...) and
+// outcome (done, rejected, late or abandoned); the names pass through
+// CSVCell.
 func TaskRow(row []string, strategy string, replication int, class string, t sim.TaskRecord) {
 	row[0] = CSVCell(strategy)
 	row[1] = strconv.Itoa(replication)
@@ -152,6 +303,8 @@ func TaskRow(row []string, strategy string, replication int, class string, t sim
 	row[6] = t.Completion.FormatSeconds()
 	row[7] = (t.Completion - t.Arrival).FormatSeconds()
 	row[8] = strconv.FormatBool(t.Counted)
+	row[9] = strconv.Itoa(t.Attempt)
+	row[10] = t.Outcome.String()
 }
 
 // Seconds formats a time in seconds for people, with a unit: "10.020 s",

@@ -118,3 +118,38 @@ func TestTableAlignsColumns(t *testing.T) {
 		t.Errorf("header %q shows a column no strategy needs", lines[3])
 	}
 }
+
+// TestGoodputVerdict: where requests failed, the verdict compares
+// goodput and gives each end's share of failed requests (failed /
+// requests), since finishing first may only mean failing fast.
+func TestGoodputVerdict(t *testing.T) {
+	// with returns a result whose strategies have these goodputs and
+	// failed requests, of 200 requests each.
+	with := func(goodput, failed []float64) *experiment.Result {
+		res := result(make([]float64, len(goodput)), make([]float64, len(goodput)))
+		for i := range goodput {
+			a := &res.Strategies[i].Aggregate
+			a.Mean[sim.Makespan], a.Mean[sim.Requests] = 2, 200
+			a.Mean[sim.Goodput], a.Mean[sim.Failed] = goodput[i], failed[i]
+		}
+		return res
+	}
+	tests := []struct {
+		goodput, failed []float64
+		want            string
+	}{
+		// 25 of 200 failed: 12.5%.
+		{[]float64{87.5}, []float64{25}, "a finished in 2.000 s with a goodput of 87.50/s: 12.5% of requests failed."},
+		// 100/50 = 2; 0 and 100 of 200 failed.
+		{[]float64{50, 100}, []float64{100, 0}, "b had the highest goodput, 100.0/s (no request failed), 2.00× that of a (50.00/s, 50.0% of requests failed)."},
+		{[]float64{100, 100, 0}, []float64{0, 0, 200}, "a and b tied for the highest goodput, 100.0/s (no request failed); c had none (100.0% of requests failed)."},
+		{[]float64{90, 90}, []float64{20, 20}, "All strategies had the same goodput, 90.00/s, and under each 10.0% of requests failed."},
+		// 20 and 40 of 200 failed: 10% and 20%.
+		{[]float64{90, 90}, []float64{20, 40}, "All strategies had the same goodput, 90.00/s; requests failed: a 10.0% and b 20.0%."},
+	}
+	for _, tt := range tests {
+		if got := Verdict(with(tt.goodput, tt.failed)); got != tt.want {
+			t.Errorf("Verdict(%v, %v) =\n%q; want\n%q", tt.goodput, tt.failed, got, tt.want)
+		}
+	}
+}

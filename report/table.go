@@ -15,11 +15,35 @@ import (
 
 // column is one column of the terminal table.
 type column struct {
-	title  string
-	metric sim.Metric
+	title string
+	// value returns a row's mean and 95% confidence half-width.
+	value  func(a *sim.Aggregate) (mean, ci float64)
 	format format
 	// show reports whether a result needs the column at all.
 	show func(*experiment.Result) bool
+	// latency marks a figure over succeeded requests, which a row
+	// without any shows as "-", not as a latency of 0.
+	latency bool
+}
+
+// cell renders the column's value in the row of a (of a result with more
+// than one replication when withCI).
+func (c column) cell(a *sim.Aggregate, withCI bool) string {
+	if c.latency && a.Mean[sim.Succeeded] == 0 && a.Mean[sim.Requests] > 0 {
+		return "-"
+	}
+	mean, ci := c.value(a)
+	return c.format.cell(mean, ci, withCI)
+}
+
+// latencyColumn is a column of the latency figure m.
+func latencyColumn(title string, m sim.Metric) column {
+	return column{title, metric(m), timeFormat, always, true}
+}
+
+// metric returns the value of column m.
+func metric(m sim.Metric) func(a *sim.Aggregate) (float64, float64) {
+	return func(a *sim.Aggregate) (float64, float64) { return a.Mean[m], a.CI95[m] }
 }
 
 func always(*experiment.Result) bool { return true }
@@ -35,27 +59,116 @@ func has(kind strategies.Kind, gil bool) func(*experiment.Result) bool {
 	}
 }
 
+// nonzero reports whether value is other than zero in some row: a column
+// of zeros stays out of the table.
+func nonzero(value func(a *sim.Aggregate) (float64, float64)) func(*experiment.Result) bool {
+	return func(r *experiment.Result) bool {
+		for i := range r.Strategies {
+			if mean, ci := value(&r.Strategies[i].Aggregate); mean != 0 || ci != 0 {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// requestsDiffer reports whether, in some row, requests are not all
+// tasks that succeeded: some were rejected, given up, retried or sent
+// their SYN again, or failed. Otherwise requests and succeeded equal the
+// tasks and goodput the throughput, and their columns add nothing.
+func requestsDiffer(r *experiment.Result) bool {
+	for i := range r.Strategies {
+		a := &r.Strategies[i].Aggregate
+		if a.Mean[sim.Requests] != a.Mean[sim.Succeeded] {
+			return true
+		}
+		for _, m := range []sim.Metric{sim.Failed, sim.Rejected, sim.Timeouts, sim.RetriesSent, sim.SYNRetries} {
+			if a.Mean[m] != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fixed is a column of metric m, shown when show says so.
+func fixed(title string, m sim.Metric, f format, show func(*experiment.Result) bool) column {
+	return column{title, metric(m), f, show, false}
+}
+
+// counted is a column of metric m shown when it is not zero in every row.
+func counted(title string, m sim.Metric, f format) column {
+	return column{title, metric(m), f, nonzero(metric(m)), false}
+}
+
 var tableColumns = []column{
-	{"MAKESPAN", sim.Makespan, timeFormat, always},
-	{"THROUGHPUT", sim.Throughput, rateFormat, always},
-	{"LAT MEAN", sim.LatencyMean, timeFormat, always},
-	{"P50", sim.LatencyP50, timeFormat, always},
-	{"P99", sim.LatencyP99, timeFormat, always},
-	{"MAX", sim.LatencyMax, timeFormat, always},
-	{"WAIT", sim.WaitMean, timeFormat, always},
-	{"CPU", sim.CPUUtilization, percentFormat, always},
-	{"IN FLIGHT", sim.InFlightMean, countFormat, always},
-	{"LOOP BLOCKED", sim.LoopBlocked, timeFormat, has(strategies.KindEventLoop, false)},
-	{"GIL WAIT", sim.GILWait, timeFormat, has(strategies.KindThreaded, true)},
-	{"SWITCHES", sim.ContextSwitches, countFormat, always},
+	fixed("MAKESPAN", sim.Makespan, timeFormat, always),
+	fixed("THROUGHPUT", sim.Throughput, rateFormat, always),
+	latencyColumn("LAT MEAN", sim.LatencyMean),
+	latencyColumn("P50", sim.LatencyP50),
+	latencyColumn("P99", sim.LatencyP99),
+	latencyColumn("MAX", sim.LatencyMax),
+	fixed("WAIT", sim.WaitMean, timeFormat, always),
+	fixed("CPU", sim.CPUUtilization, percentFormat, always),
+	fixed("IN FLIGHT", sim.InFlightMean, countFormat, always),
+	fixed("LOOP BLOCKED", sim.LoopBlocked, timeFormat, has(strategies.KindEventLoop, false)),
+	fixed("GIL WAIT", sim.GILWait, timeFormat, has(strategies.KindThreaded, true)),
+	fixed("SWITCHES", sim.ContextSwitches, countFormat, always),
+	fixed("REQUESTS", sim.Requests, countFormat, requestsDiffer),
+	fixed("SUCCEEDED", sim.Succeeded, countFormat, requestsDiffer),
+	counted("FAILED", sim.Failed, countFormat),
+	counted("REJECTED", sim.Rejected, countFormat),
+	counted("TIMEOUTS", sim.Timeouts, countFormat),
+	counted("RETRIES", sim.RetriesSent, countFormat),
+	counted("SYN RETRIES", sim.SYNRetries, countFormat),
+	fixed("GOODPUT", sim.Goodput, rateFormat, requestsDiffer),
+	counted("WASTED CPU", sim.WastedCPU, timeFormat),
+}
+
+// resourceTitles and resourceFormats give the table's columns of each
+// resource, by sim.ResourceMetric: "db WAIT", "db UTIL", "db QUEUE".
+var (
+	resourceTitles  = [sim.NumResourceMetrics]string{"WAIT", "UTIL", "QUEUE"}
+	resourceFormats = [sim.NumResourceMetrics]format{timeFormat, percentFormat, countFormat}
+)
+
+// columns returns the table's columns that res (checked) needs: the fixed
+// ones, then those of each resource, in the order they are declared, each
+// shown when it is not zero in every row.
+func columns(res *experiment.Result) []column {
+	var cols []column
+	for _, c := range tableColumns {
+		if c.show(res) {
+			cols = append(cols, c)
+		}
+	}
+	for i, r := range res.Spec.Resources {
+		for m := range sim.NumResourceMetrics {
+			value := func(a *sim.Aggregate) (float64, float64) {
+				return a.Resources[i].Mean[m], a.Resources[i].CI95[m]
+			}
+			c := column{r.Name + " " + resourceTitles[m], value, resourceFormats[m], nonzero(value), false}
+			if c.show(res) {
+				cols = append(cols, c)
+			}
+		}
+	}
+	return cols
 }
 
 // Table writes the results for people: a heading naming the workload, one
 // aligned row per strategy, with its kind, the counted tasks (their mean
 // over the replications, rounded) and each statistic with its unit (each
 // mean followed by ± its 95% confidence half-width when there are
-// replications), and a verdict.
+// replications), and a verdict. Columns that add nothing stay out: those
+// of strategy kinds the workload does not run, the figures of requests
+// that are zero in every row (and requests, succeeded and goodput while
+// every request succeeded at its first attempt) and each resource's
+// figures that are zero in every row. CSV and JSON always have them all.
 func Table(w io.Writer, res *experiment.Result) error {
+	if err := check(res); err != nil {
+		return err
+	}
 	spec := res.Spec
 	reps := "1 replication"
 	if spec.Replications > 1 {
@@ -72,12 +185,7 @@ func Table(w io.Writer, res *experiment.Result) error {
 	}
 	fmt.Fprint(w, "\n\n")
 
-	var cols []column
-	for _, c := range tableColumns {
-		if c.show(res) {
-			cols = append(cols, c)
-		}
-	}
+	cols := columns(res)
 	header := []string{"STRATEGY", "KIND", "TASKS"}
 	for _, c := range cols {
 		header = append(header, c.title)
@@ -87,7 +195,7 @@ func Table(w io.Writer, res *experiment.Result) error {
 		a := &s.Aggregate
 		row := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
 		for _, c := range cols {
-			row = append(row, c.format.cell(a.Mean[c.metric], a.CI95[c.metric], a.Replications > 1))
+			row = append(row, c.cell(a, a.Replications > 1))
 		}
 		rows = append(rows, row)
 	}
@@ -96,6 +204,72 @@ func Table(w io.Writer, res *experiment.Result) error {
 	}
 	_, err := fmt.Fprintf(w, "\n%s\n", Verdict(res))
 	return err
+}
+
+// classColumns are the columns of the table by task class.
+var classColumns = []column{
+	fixed("REQUESTS", sim.Requests, countFormat, always),
+	fixed("SUCCEEDED", sim.Succeeded, countFormat, always),
+	classCounted("FAILED", sim.Failed),
+	classCounted("REJECTED", sim.Rejected),
+	classCounted("TIMEOUTS", sim.Timeouts),
+	latencyColumn("LAT MEAN", sim.LatencyMean),
+	latencyColumn("P50", sim.LatencyP50),
+	latencyColumn("P99", sim.LatencyP99),
+}
+
+// ClassTable writes, under the heading "By task class:", one aligned row
+// per strategy and task class (classes in the workload's order): the
+// strategy, its kind, the class and the class's figures (sim.ClassMetrics)
+// with their units, ± the 95% confidence half-width when there are
+// replications. The columns of failed, rejected and timed-out requests
+// stay out where they are zero in every row.
+func ClassTable(w io.Writer, res *experiment.Result) error {
+	if err := check(res); err != nil {
+		return err
+	}
+	var cols []column
+	for _, c := range classColumns {
+		if c.show(res) {
+			cols = append(cols, c)
+		}
+	}
+	header := []string{"STRATEGY", "KIND", "CLASS"}
+	for _, c := range cols {
+		header = append(header, c.title)
+	}
+	rows := [][]string{header}
+	for _, s := range res.Strategies {
+		for ci := range s.Aggregate.Classes {
+			e := &s.Aggregate.Classes[ci]
+			a := &sim.Aggregate{Mean: e.Mean, CI95: e.CI95}
+			row := []string{s.Config.Name, string(s.Config.Kind), res.Spec.Classes[ci].Name}
+			for _, c := range cols {
+				row = append(row, c.cell(a, s.Aggregate.Replications > 1))
+			}
+			rows = append(rows, row)
+		}
+	}
+	if _, err := io.WriteString(w, "By task class:\n\n"); err != nil {
+		return err
+	}
+	return WriteAligned(w, rows, 3)
+}
+
+// classCounted is a column of the table by class for the count m, shown
+// when it is not zero for every class under every strategy.
+func classCounted(title string, m sim.Metric) column {
+	show := func(res *experiment.Result) bool {
+		for _, s := range res.Strategies {
+			for _, e := range s.Aggregate.Classes {
+				if e.Mean[m] != 0 || e.CI95[m] != 0 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return column{title, metric(m), countFormat, show, false}
 }
 
 // WriteAligned writes rows as columns two spaces apart: the first names
@@ -134,12 +308,17 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Verdict sums the comparison up in one sentence: which strategy finished
 // first and how it compares with the slowest; when all finish together
 // (the arrivals set the pace), which had had the lowest p99 latency instead.
+// Where requests failed (rejected, or given up by their clients), finishing
+// first may only mean failing fast: the verdict then compares goodput, and
+// says what share of the requests failed.
 func Verdict(res *experiment.Result) string {
 	ss := res.Strategies
-	switch len(ss) {
-	case 0:
+	switch {
+	case len(ss) == 0:
 		return "No strategy ran."
-	case 1:
+	case failures(ss):
+		return goodputVerdict(ss)
+	case len(ss) == 1:
 		return fmt.Sprintf("%s finished in %s.", ss[0].Config.Name, Seconds(ss[0].Aggregate.Mean[sim.Makespan]))
 	}
 	best, worst, tied := rank(ss, sim.Makespan)
@@ -163,6 +342,74 @@ func Verdict(res *experiment.Result) string {
 	return fmt.Sprintf("%s; %s had the lowest p99 latency, %s, %s lower than %s (%s).",
 		span, joinNames(tied), Seconds(mean(ss, best, sim.LatencyP99)),
 		ratio(ss, best, worst, sim.LatencyP99), ss[worst].Config.Name, Seconds(mean(ss, worst, sim.LatencyP99)))
+}
+
+// failures reports whether some requests failed under some strategy.
+func failures(ss []experiment.StrategyResult) bool {
+	for i := range ss {
+		if mean(ss, i, sim.Failed) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// failedShare words the share of strategy i's requests that failed:
+// "12.5% of requests failed", "no request failed".
+func failedShare(ss []experiment.StrategyResult, i int) string {
+	if mean(ss, i, sim.Failed) == 0 {
+		return "no request failed"
+	}
+	share := mean(ss, i, sim.Failed) / mean(ss, i, sim.Requests)
+	return format(percentFormat).cell(share, 0, false) + " of requests failed"
+}
+
+// goodputVerdict compares the strategies' goodput, the way Verdict
+// compares makespans, when some requests failed.
+func goodputVerdict(ss []experiment.StrategyResult) string {
+	rate := func(i int) string { return format(rateFormat).cell(mean(ss, i, sim.Goodput), 0, false) }
+	if len(ss) == 1 {
+		return fmt.Sprintf("%s finished in %s with a goodput of %s: %s.", ss[0].Config.Name,
+			Seconds(mean(ss, 0, sim.Makespan)), rate(0), failedShare(ss, 0))
+	}
+	worst, best := 0, 0
+	for i := range ss {
+		if mean(ss, i, sim.Goodput) > mean(ss, best, sim.Goodput) {
+			best = i
+		}
+		if mean(ss, i, sim.Goodput) < mean(ss, worst, sim.Goodput) {
+			worst = i
+		}
+	}
+	var tied []string
+	for i := range ss {
+		if sameValue(mean(ss, i, sim.Goodput), mean(ss, best, sim.Goodput)) {
+			tied = append(tied, ss[i].Config.Name)
+		}
+	}
+	if len(tied) == len(ss) {
+		var shares []string
+		same := true
+		for i := range ss {
+			shares = append(shares, ss[i].Config.Name+" "+format(percentFormat).cell(mean(ss, i, sim.Failed)/mean(ss, i, sim.Requests), 0, false))
+			same = same && sameValue(mean(ss, i, sim.Failed)/mean(ss, i, sim.Requests), mean(ss, 0, sim.Failed)/mean(ss, 0, sim.Requests))
+		}
+		if same {
+			return fmt.Sprintf("All strategies had the same goodput, %s, and under each %s.", rate(best), failedShare(ss, best))
+		}
+		return fmt.Sprintf("All strategies had the same goodput, %s; requests failed: %s.", rate(best), joinNames(shares))
+	}
+	verb := " had the highest goodput"
+	if len(tied) > 1 {
+		verb = " tied for the highest goodput"
+	}
+	if mean(ss, worst, sim.Goodput) == 0 {
+		return fmt.Sprintf("%s%s, %s (%s); %s had none (%s).", joinNames(tied), verb, rate(best), failedShare(ss, best),
+			ss[worst].Config.Name, failedShare(ss, worst))
+	}
+	return fmt.Sprintf("%s%s, %s (%s), %s× that of %s (%s, %s).", joinNames(tied), verb, rate(best), failedShare(ss, best),
+		strconv.FormatFloat(mean(ss, best, sim.Goodput)/mean(ss, worst, sim.Goodput), 'f', 2, 64),
+		ss[worst].Config.Name, rate(worst), failedShare(ss, worst))
 }
 
 func mean(ss []experiment.StrategyResult, i int, m sim.Metric) float64 {

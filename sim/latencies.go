@@ -1,12 +1,14 @@
 package sim
 
+import "slices"
+
 // latencyStore keeps latencies: exactly, until there are more than
-// ExactLatencies, then in a sketch; and the least and greatest, which the
-// selection of quantiles uses.
+// ExactLatencies, then in a sketch and their greatest (the exact
+// maximum).
 type latencyStore struct {
-	exact           []Time
-	sketch          *QuantileSketch
-	least, greatest Time
+	exact    []Time
+	sketch   *QuantileSketch
+	greatest Time // of the sketched ones
 	// sum is the latencies' sum in nanoseconds, kept (by the caller) for
 	// the stores of classes.
 	sum float64
@@ -21,11 +23,12 @@ func (s *latencyStore) count() int64 {
 }
 
 func newLatencyStore(capacity int64) latencyStore {
-	return latencyStore{exact: make([]Time, 0, capacity), least: never}
+	return latencyStore{exact: make([]Time, 0, capacity)}
 }
 
+// add keeps lat. Its common case, small enough to be inlined where a run
+// completes a task, only appends.
 func (s *latencyStore) add(lat Time) {
-	s.least, s.greatest = min(s.least, lat), max(s.greatest, lat)
 	if s.sketch == nil && len(s.exact) < ExactLatencies {
 		s.exact = append(s.exact, lat)
 		return
@@ -36,6 +39,7 @@ func (s *latencyStore) add(lat Time) {
 // addSketched is add beyond the exact latencies' capacity.
 func (s *latencyStore) addSketched(lat Time) {
 	if s.sketch == nil {
+		s.greatest = slices.Max(s.exact)
 		s.sketch = &QuantileSketch{}
 		for _, l := range s.exact {
 			s.sketch.Add(l)
@@ -43,6 +47,7 @@ func (s *latencyStore) addSketched(lat Time) {
 		s.exact = nil
 	}
 	s.sketch.Add(lat)
+	s.greatest = max(s.greatest, lat)
 }
 
 // quantiles returns the latencies' p-quantiles for each p of ps
@@ -50,8 +55,17 @@ func (s *latencyStore) addSketched(lat Time) {
 // is always exact. It reorders the exact latencies.
 func (s *latencyStore) quantiles(ps []float64) []Time {
 	if s.sketch == nil {
-		// In place: a copy would cost more than the selection.
-		return selectQuantiles(s.exact, ps, s.least, s.greatest)
+		// In place: a copy would cost more than the selection. Finding the
+		// least and greatest here, once, costs less than keeping them at
+		// every completion.
+		if len(s.exact) == 0 {
+			return make([]Time, len(ps))
+		}
+		least, greatest := s.exact[0], s.exact[0]
+		for _, l := range s.exact {
+			least, greatest = min(least, l), max(greatest, l)
+		}
+		return selectQuantiles(s.exact, ps, least, greatest)
 	}
 	q := make([]Time, 0, len(ps))
 	for _, p := range ps[:len(ps)-1] {

@@ -46,7 +46,10 @@ func expand(file string, raw *rawSweep) (*Sweep, error) {
 
 	var values [][]*yaml.Node
 	total := 0
-	if err := p.Run(func() { values, total = s.check(p, raw, lineOff) }); err != nil {
+	if err := p.Run(func() {
+		values, total = s.check(p, raw, lineOff)
+		checkY(p, raw, base)
+	}); err != nil {
 		return nil, err
 	}
 

@@ -169,6 +169,7 @@ type rawSweep struct {
 	plot         Plot
 	xNode        *yaml.Node
 	logXNode     *yaml.Node
+	resourceY    []*yaml.Node // the items of plot.y that name a resource's figure
 }
 
 // rawParam is one entry of vary.
@@ -348,7 +349,11 @@ func (p *parser) plot(s *rawSweep, n *yaml.Node) {
 				continue
 			}
 			item = p.Deref(item)
-			if _, known := sim.MetricByName(name); !known {
+			if strings.HasPrefix(name, "resource.") {
+				// A resource's figure: checked against the base
+				// workload's resources once it is loaded (checkY).
+				s.resourceY = append(s.resourceY, item)
+			} else if _, known := sim.MetricByName(name); !known {
 				p.Within("plot.y").Unknown(item, "metric", name, "", names)
 				continue
 			}

@@ -42,6 +42,12 @@ type header struct {
 	// point and strategy, which Merge checks a finished shard against
 	// (0, in the files of versions before it, is not checked).
 	Rows int `json:"rows,omitempty"`
+	// Resources and Classes name the workload's resources and task
+	// classes, in the order they are declared: the columns of their
+	// figures (see summaryColumns). Without resources, Resources is left
+	// out.
+	Resources []string `json:"resources,omitempty"`
+	Classes   []string `json:"classes,omitempty"`
 }
 
 // group is one point's rows: the cells after the point column.
@@ -94,7 +100,8 @@ func writeCSVLine(b *bytes.Buffer, fields []string) {
 //
 //   - the header: a hash, at least one point, a shard within its split,
 //     at least one replication, and columns "point", the varied paths, then
-//     exactly a run's summary columns for that many replications;
+//     exactly a run's summary columns for that many replications and the
+//     header's resources, then the figures of the header's classes;
 //   - each row: valid UTF-8, one cell per column, a point of the sweep and
 //     of the file's shard, a known strategy kind, a whole number of tasks
 //     and a finite number for every statistic (stored in the form Run
@@ -144,7 +151,7 @@ func parseJournal(path string, data []byte) (*journal, error) {
 		return nil, bad(1, "the header's %d rows are fewer than 0", h.Rows)
 	}
 	cols, err := readCSVLine(lines[1])
-	summary := report.Columns(h.Replications)
+	summary := summaryColumns(h)
 	nv := len(cols) - 1 - len(summary)
 	if err != nil || nv < 1 || cols[0] != "point" || !slices.Equal(cols[1+nv:], summary) || slices.Contains(cols[1:1+nv], "") {
 		return nil, bad(2, "not the column header of a sweep journal with %d replications", h.Replications)

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"asyncsim/report"
 )
 
 // journalSeeds are valid journals and shards, whole, cut and complete,
@@ -71,7 +69,7 @@ func FuzzJournal(f *testing.F) {
 				t.Fatalf("group %d read back as %+v; want %+v", i, h, g)
 			}
 		}
-		nv := len(j.cols) - 1 - len(report.Columns(j.hdr.Replications))
+		nv := len(j.cols) - 1 - len(summaryColumns(j.hdr))
 		tab := &table{hdr: j.hdr, paths: j.cols[1 : 1+nv], cols: j.cols[1:], groups: j.groups}
 		var js bytes.Buffer
 		if err := tab.writeJSON(&js); err != nil || !json.Valid(js.Bytes()) {

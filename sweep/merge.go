@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-
-	"asyncsim/report"
 )
 
 // shardFile matches shard file names, capturing K and N.
@@ -138,7 +136,7 @@ func Merge(dir string, figures bool) ([]string, error) {
 		return nil, &DirError{Path: filepath.Join(dir, JSONName), Msg: fmt.Sprintf("the results of another sweep (hash %s; the shards' is %s); remove it or merge elsewhere", short(t.hdr.Hash), short(h.Hash))}
 	}
 	cols := first.cols[1:]
-	nv := len(cols) - len(report.Columns(h.Replications))
+	nv := len(cols) - len(summaryColumns(h))
 	t := &table{hdr: h, paths: cols[:nv], cols: cols, groups: all}
 	return t.write(dir, 0, (&Options{NoFigures: !figures}).figureFormat())
 }

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
@@ -62,15 +63,17 @@ func (t *table) write(dir string, jobs int, format plots.Format) ([]string, erro
 
 // writeCSV writes the header and one row per point and strategy, each
 // cell through report.CSVCell, so that a spreadsheet takes none for a
-// formula.
+// formula; the columns of the classes' figures stay out, as they stay out
+// of a run's summary.csv.
 func (t *table) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	record := make([]string, len(t.cols))
+	n := len(t.cols) - classCells(t.hdr)
+	record := make([]string, n)
 	write := func(cells []string) {
-		for i, c := range cells {
+		for i, c := range cells[:n] {
 			record[i] = report.CSVCell(c)
 		}
-		cw.Write(record[:len(cells)])
+		cw.Write(record)
 	}
 	write(t.cols)
 	for _, g := range t.groups {
@@ -87,10 +90,12 @@ var jsonNumberText = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?
 
 // writeJSON writes {"workload", "replications", "points", "hash", "vary",
 // "plot", "results": [row, ...]}, one key per line and one row per line,
-// each row a flat object: "point", the varied paths (numbers and booleans
-// as such, other values as their flow YAML text), then the summary columns
+// each row an object: "point", the varied paths (numbers and booleans as
+// such, other values as their flow YAML text), then the summary columns
 // as in a run's JSON (a non-finite statistic, which no run should produce,
-// as null). Every value goes through encoding/json; the layout and the
+// as null), then, as in a run's JSON, "classes": an object keyed by the
+// task classes' names in the workload's order, each holding the class's
+// figures. Every value goes through encoding/json; the layout and the
 // order of the keys are the output's contract.
 func (t *table) writeJSON(w io.Writer) error {
 	pl := t.hdr.Plot
@@ -113,7 +118,10 @@ func (t *table) writeJSON(w io.Writer) error {
 	}
 	b.WriteString(`  "results": [`)
 	nv := len(t.paths)
-	row := make(object, 0, 1+len(t.cols))
+	nc := classCells(t.hdr)
+	flat := len(t.cols) - nc
+	classCols := report.ClassColumns(t.hdr.Replications)
+	row := make(object, 0, 2+flat)
 	first := true
 	for _, g := range t.groups {
 		for _, r := range g.rows {
@@ -122,8 +130,19 @@ func (t *table) writeJSON(w io.Writer) error {
 			}
 			first = false
 			row = append(row[:0], member{"point", g.point})
-			for j, v := range r {
+			for j, v := range r[:flat] {
 				row = append(row, member{t.cols[j], cellValue(v, j, nv)})
+			}
+			if nc > 0 {
+				classes := make(object, len(t.hdr.Classes))
+				for c, name := range t.hdr.Classes {
+					figures := make(object, len(classCols))
+					for k, col := range classCols {
+						figures[k] = member{col, cellValue(r[flat+c*len(classCols)+k], flat, nv)}
+					}
+					classes[c] = member{name, figures}
+				}
+				row = append(row, member{"classes", classes})
 			}
 			b.WriteString("\n    ")
 			if err := appendJSON(&b, row); err != nil {
@@ -248,12 +267,16 @@ func readTable(fsys fs.FS) (*table, error) {
 		paths: doc.Vary,
 	}
 	for i, raw := range doc.Results {
-		keys, vals, err := orderedObject(raw)
+		keys, vals, classes, err := orderedObject(raw)
 		if err != nil || len(keys) < 1 || keys[0] != "point" {
 			return nil, fmt.Errorf("%s: results[%d]: not a sweep row", path, i)
 		}
 		if t.cols == nil {
 			t.cols = keys[1:]
+			t.hdr.Classes = classes
+			if n := classCells(t.hdr); len(t.cols) < n || !slices.Equal(t.cols[len(t.cols)-n:], classColumns(t.hdr)) {
+				return nil, fmt.Errorf("%s: results[%d]: its classes do not each hold %s", path, i, strings.Join(report.ClassColumns(t.hdr.Replications), ", "))
+			}
 		} else if !slices.Equal(t.cols, keys[1:]) {
 			return nil, fmt.Errorf("%s: results[%d]: its keys differ from the first row's", path, i)
 		}
@@ -270,26 +293,69 @@ func readTable(fsys fs.FS) (*table, error) {
 	if len(t.cols) < len(t.paths)+2 {
 		return nil, fmt.Errorf("%s: no rows", path)
 	}
+	for _, c := range t.cols[len(t.paths):] {
+		if r, ok := resourceColumn(c); ok && !slices.Contains(t.hdr.Resources, r) {
+			t.hdr.Resources = append(t.hdr.Resources, r)
+		}
+	}
 	return t, nil
 }
 
-// orderedObject decodes a flat JSON object, keeping the order of its keys
-// and each value's text (strings unquoted, null as "NaN").
-func orderedObject(raw json.RawMessage) (keys, vals []string, err error) {
+// orderedObject decodes a sweep row, keeping the order of its keys and
+// each value's text (strings unquoted, null as "NaN"): a flat object, but
+// for a last member "classes" whose objects of figures it flattens into
+// the journal's columns (classPrefix, the class, a dot, the figure), and
+// whose classes it returns in their order.
+func orderedObject(raw json.RawMessage) (keys, vals, classes []string, err error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, nil, errors.New("not an object")
+		return nil, nil, nil, errors.New("not an object")
 	}
+	if err := scalars(dec, "", func(k, v string) { keys, vals = append(keys, k), append(vals, v) }, func(k string) error {
+		if k != "classes" {
+			return fmt.Errorf("field %q is not a scalar", k)
+		}
+		// Each class's figures: {"NAME": {"requests": 10, ...}, ...}.
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			name, _ := tok.(string)
+			if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+				return fmt.Errorf("classes: %q is not an object", name)
+			}
+			classes = append(classes, name)
+			err = scalars(dec, classPrefix+name+".", func(k, v string) { keys, vals = append(keys, k), append(vals, v) },
+				func(k string) error { return fmt.Errorf("classes: %s: field %q is not a scalar", name, k) })
+			if err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token() // the closing brace
+		return err
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	return keys, vals, classes, nil
+}
+
+// scalars reads the members of the object whose opening brace dec has
+// just read, up to its closing brace, calling scalar with each key (after
+// prefix) and value text, and object with the key of a member whose value
+// is an object, once its opening brace is read: object must read it to
+// its end.
+func scalars(dec *json.Decoder, prefix string, scalar func(k, v string), object func(k string) error) error {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		k, _ := tok.(string)
 		v, err := dec.Token()
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		var text string
 		switch v := v.(type) {
@@ -301,11 +367,19 @@ func orderedObject(raw json.RawMessage) (keys, vals []string, err error) {
 			text = strconv.FormatBool(v)
 		case nil:
 			text = "NaN"
+		case json.Delim:
+			if v != '{' {
+				return fmt.Errorf("field %q is not a scalar", k)
+			}
+			if err := object(k); err != nil {
+				return err
+			}
+			continue
 		default:
-			return nil, nil, fmt.Errorf("field %q is not a scalar", k)
+			return fmt.Errorf("field %q is not a scalar", k)
 		}
-		keys = append(keys, k)
-		vals = append(vals, text)
+		scalar(prefix+k, text)
 	}
-	return keys, vals, nil
+	_, err := dec.Token() // the closing brace
+	return err
 }

@@ -135,12 +135,11 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 		mine = append(mine, i)
 	}
 	res := &Result{Points: len(mine)}
-	hdr := header{Hash: s.Hash, Points: len(s.Points), Shard: opts.Shard, Shards: shards,
-		Workload: s.Workload, Replications: s.Replications, Plot: s.Plot}
+	hdr := s.header(opts.Shard, shards)
 	for _, pt := range mine {
 		hdr.Rows += len(s.Points[pt].Spec.Strategies)
 	}
-	cols := s.Columns()
+	cols := append(s.paths(), summaryColumns(hdr)...)
 	name := JournalName
 	if sharded {
 		name = ShardName(opts.Shard, shards)
@@ -210,7 +209,7 @@ func Run(ctx context.Context, s *Sweep, opts Options) (*Result, error) {
 			todo = append(todo, pt)
 		}
 	}
-	if err := s.runPoints(ctx, path, todo, done, opts); err != nil {
+	if err := s.runPoints(ctx, path, hdr, todo, done, opts); err != nil {
 		res.Ran = len(done) - res.Resumed
 		return res, err
 	}
@@ -439,9 +438,9 @@ func createFile(path string, write func(w io.Writer) error) error {
 }
 
 // runPoints simulates the points todo in parallel, appending each one's
-// rows to the journal at path (already holding the header) and adding them
-// to done.
-func (s *Sweep) runPoints(ctx context.Context, path string, todo []int, done map[int]group, opts Options) error {
+// rows, with the columns of hdr, to the journal at path (already holding
+// the header) and adding them to done.
+func (s *Sweep) runPoints(ctx context.Context, path string, hdr header, todo []int, done map[int]group, opts Options) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
@@ -481,9 +480,14 @@ func (s *Sweep) runPoints(ctx context.Context, path string, todo []int, done map
 		if err == nil {
 			g = group{point: pt}
 			for i := range r.Strategies {
-				g.rows = append(g.rows, append(slices.Clone(point.Values), report.Values(&r.Strategies[i])...))
+				var cells []string
+				if cells, err = rowCells(hdr, point, &r.Strategies[i]); err != nil {
+					break
+				}
+				g.rows = append(g.rows, append(slices.Clone(point.Values), cells...))
 			}
-		} else {
+		}
+		if err != nil {
 			err = fmt.Errorf("point %d (%s): %w", pt, point.describe(s), err)
 		}
 		mu.Lock()
@@ -544,10 +548,19 @@ func (s *Sweep) paths() []string {
 }
 
 // Columns returns the header of sweep.csv: the varied paths, then the
-// columns of a run's summary (strategy, kind, tasks, the statistics and,
-// with replications, their _ci95 half-widths).
+// columns of a run's summary (strategy, kind, tasks, the statistics, the
+// figures of each resource and, with replications, their _ci95
+// half-widths).
 func (s *Sweep) Columns() []string {
-	return append(s.paths(), report.Columns(s.Replications)...)
+	resources, _ := s.names()
+	return append(s.paths(), report.Columns(s.Replications, resources)...)
+}
+
+// header returns the journal header of shard k of n.
+func (s *Sweep) header(k, n int) header {
+	resources, classes := s.names()
+	return header{Hash: s.Hash, Points: len(s.Points), Shard: k, Shards: n,
+		Workload: s.Workload, Replications: s.Replications, Plot: s.Plot, Resources: resources, Classes: classes}
 }
 
 // checkHeader checks that a journal belongs to this sweep and shard.

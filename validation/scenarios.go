@@ -24,9 +24,11 @@ var (
 	identity = Tolerance{Rel: 1e-9}
 )
 
-// families returns every scenario, grouped by the result they test.
+// families returns every scenario, grouped by the result they test: those
+// of the servers' models, then those of the services model
+// (servicesFamilies).
 func families() []family {
-	return []family{
+	return append([]family{
 		{
 			title: "M/M/1",
 			text: `One blocking worker on one core serves CPU-only tasks whose
@@ -146,7 +148,7 @@ d = 100 ms that an event loop offloads to an executor of E threads
 makespan is ⌈N/E⌉·d. Tolerance: 1e-9 (the simulation is exact).`,
 			scenarios: []scenario{executor(10, []int{1, 3, 4, 10, 16}), executor(100, []int{7, 32})},
 		},
-	}
+	}, servicesFamilies()...)
 }
 
 // seconds formats a duration in seconds as a workload duration in whole
@@ -337,8 +339,8 @@ strategies:
 			var out []Check
 			for _, s := range littlesStrategies {
 				out = append(out, derived(res, s, sim.InFlightMean.String(), "λW", Count,
-					func(v *[sim.NumMetrics]float64) float64 { return v[sim.InFlightMean] },
-					func(v *[sim.NumMetrics]float64) float64 { return v[sim.Throughput] * v[sim.LatencyMean] }))
+					func(s *sim.Summary) float64 { return s.Values[sim.InFlightMean] },
+					func(s *sim.Summary) float64 { return s.Values[sim.Throughput] * s.Values[sim.LatencyMean] }))
 			}
 			return out
 		},

@@ -111,3 +111,75 @@ func convoyIteration(k int, d, c, si float64) float64 {
 func executorMakespan(n, e int, d float64) float64 {
 	return float64((n+e-1)/e) * d
 }
+
+// erlangB is the Erlang B formula, the probability that an arrival finds
+// all c servers busy in the M/M/c/c loss system (no waiting room) at
+// offered load a = λ/μ: B(c, a) = (aᶜ/c!) / Σ_{k≤c} aᵏ/k!. It depends on
+// the service distribution only through its mean (insensitivity), so it
+// holds for M/G/c/c too. It is computed by the stable recursion
+// B(0, a) = 1, B(k, a) = a·B(k−1, a) / (k + a·B(k−1, a)).
+func erlangB(c int, a float64) float64 {
+	b := 1.0
+	for k := 1; k <= c; k++ {
+		b = a * b / (float64(k) + a*b)
+	}
+	return b
+}
+
+// mmcK is the M/M/c/K queue: Poisson arrivals at rate lambda, c servers
+// with exponential service at rate mu each, and room for K tasks in all
+// (c in service, K − c waiting); an arrival that finds K tasks is lost.
+// Any load is stable.
+type mmcK struct {
+	lambda, mu float64
+	c, k       int
+}
+
+// probs returns the stationary distribution p₀ … p_K: with a = λ/μ,
+// pₙ ∝ aⁿ/n! for n ≤ c and pₙ ∝ (aᶜ/c!)·(a/c)ⁿ⁻ᶜ for c < n ≤ K.
+func (q mmcK) probs() []float64 {
+	a := q.lambda / q.mu
+	p := make([]float64, q.k+1)
+	p[0] = 1
+	sum := 1.0
+	for n := 1; n <= q.k; n++ {
+		p[n] = p[n-1] * a / float64(min(n, q.c))
+		sum += p[n]
+	}
+	for n := range p {
+		p[n] /= sum
+	}
+	return p
+}
+
+// blocking is the probability that an arrival is lost, P_K (Poisson
+// arrivals see time averages).
+func (q mmcK) blocking() float64 { return q.probs()[q.k] }
+
+// admitted is the rate of admitted arrivals, λ(1 − P_K).
+func (q mmcK) admitted() float64 { return q.lambda * (1 - q.blocking()) }
+
+// latency is the mean time in system of an admitted task, by Little's law
+// on the admitted: E[T] = L/(λ(1 − P_K)), L = Σ n·pₙ.
+func (q mmcK) latency() float64 {
+	var l float64
+	for n, p := range q.probs() {
+		l += float64(n) * p
+	}
+	return l / q.admitted()
+}
+
+// wait is the mean time in queue of an admitted task,
+// E[W] = L_q/(λ(1 − P_K)), L_q = Σ_{n>c} (n − c)·pₙ; it is E[T] − 1/μ.
+func (q mmcK) wait() float64 {
+	var lq float64
+	for n, p := range q.probs() {
+		lq += float64(max(0, n-q.c)) * p
+	}
+	return lq / q.admitted()
+}
+
+// utilization is the mean share of the c servers that are busy, the
+// carried load over c: λ(1 − P_K)/(cμ). For an M/M/c queue (K = ∞) it is
+// a/c.
+func (q mmcK) utilization() float64 { return q.admitted() / (float64(q.c) * q.mu) }

@@ -111,3 +111,97 @@ func TestConvoyAndExecutor(t *testing.T) {
 		}
 	}
 }
+
+func TestErlangB(t *testing.T) {
+	for _, tt := range []struct {
+		c    int
+		a    float64
+		want float64
+		why  string
+	}{
+		{0, 2.5, 1, "no server: every arrival is lost"},
+		{1, 0.5, 1.0 / 3, "one server: a/(1+a)"},
+		// Two servers, a = 1.6: (1.6²/2) / (1 + 1.6 + 1.6²/2) = 1.28/3.88.
+		{2, 1.6, 1.28 / 3.88, "(a²/2)/(1+a+a²/2)"},
+	} {
+		if got := erlangB(tt.c, tt.a); !close(got, tt.want) {
+			t.Errorf("B(%d, %v) = %v; want %v (%s)", tt.c, tt.a, got, tt.want, tt.why)
+		}
+	}
+	// Values of the Erlang B tables, to their four digits: 10 lines at
+	// 5 erlangs block 1.84% of calls, 5 lines at 3 erlangs 11.0%.
+	for _, tt := range []struct {
+		c       int
+		a, want float64
+	}{{10, 5, 0.01838}, {5, 3, 0.1101}} {
+		if got := erlangB(tt.c, tt.a); math.Abs(got-tt.want) > 5e-5 {
+			t.Errorf("B(%d, %v) = %v; want ≈ %v", tt.c, tt.a, got, tt.want)
+		}
+	}
+	// Erlang C follows from Erlang B: C = c·B/(c − a(1 − B)).
+	for _, c := range []int{1, 2, 4, 8} {
+		q := mmc{lambda: 700 * float64(c), mu: 1000, c: c}
+		a := 0.7 * float64(c)
+		b := erlangB(c, a)
+		if got, want := q.erlangC(), float64(c)*b/(float64(c)-a*(1-b)); !close(got, want) {
+			t.Errorf("C(%d, %v) = %v; from B(%d, %v) = %v: %v", c, a, got, c, a, b, want)
+		}
+	}
+}
+
+func TestMMcK(t *testing.T) {
+	// K = c: no waiting room, the loss system of Erlang B, where nobody
+	// waits and the admitted stay 1/μ.
+	for _, c := range []int{1, 2, 4} {
+		q := mmcK{lambda: 3200, mu: 1000, c: c, k: c}
+		if got, want := q.blocking(), erlangB(c, 3.2); !close(got, want) {
+			t.Errorf("M/M/%d/%d: P_K = %v; want Erlang B %v", c, c, got, want)
+		}
+		if got := q.latency(); !close(got, 1e-3) {
+			t.Errorf("M/M/%d/%d: E[T] = %v; want 1ms", c, c, got)
+		}
+		if got := q.wait(); math.Abs(got) > 1e-15 {
+			t.Errorf("M/M/%d/%d: E[W] = %v; want 0", c, c, got)
+		}
+	}
+	// M/M/1/K in closed form, ρ = 0.9, K = 5:
+	// P_K = (1−ρ)ρᴷ/(1−ρᴷ⁺¹), L = ρ/(1−ρ) − (K+1)ρᴷ⁺¹/(1−ρᴷ⁺¹).
+	rho, k := 0.9, 5.0
+	q := mmcK{lambda: 900, mu: 1000, c: 1, k: 5}
+	pk := (1 - rho) * math.Pow(rho, k) / (1 - math.Pow(rho, k+1))
+	l := rho/(1-rho) - (k+1)*math.Pow(rho, k+1)/(1-math.Pow(rho, k+1))
+	if got := q.blocking(); !close(got, pk) {
+		t.Errorf("M/M/1/5: P_K = %v; want %v", got, pk)
+	}
+	if got, want := q.latency(), l/(900*(1-pk)); !close(got, want) {
+		t.Errorf("M/M/1/5: E[T] = %v; want %v", got, want)
+	}
+	if got, want := q.wait(), q.latency()-1e-3; !close(got, want) {
+		t.Errorf("M/M/1/5: E[W] = %v; want E[T] − 1/μ = %v", got, want)
+	}
+	// M/M/2/5 at λ = 1600, μ = 1000, computed by hand: the unnormalized
+	// pₙ are 1, 1.6, 1.28, 1.024, 0.8192, 0.65536 (each next one ×a/n up
+	// to c = 2, then ×a/c = 0.8), summing to 6.37856.
+	q = mmcK{lambda: 1600, mu: 1000, c: 2, k: 5}
+	sum := 6.37856
+	if got, want := q.blocking(), 0.65536/sum; !close(got, want) {
+		t.Errorf("M/M/2/5: P_K = %v; want %v", got, want)
+	}
+	lq := (1*1.024 + 2*0.8192 + 3*0.65536) / sum
+	if got, want := q.wait(), lq/(1600*(1-0.65536/sum)); !close(got, want) {
+		t.Errorf("M/M/2/5: E[W] = %v; want %v", got, want)
+	}
+	// A large K is the M/M/c queue of Erlang C.
+	inf := mmcK{lambda: 3200, mu: 1000, c: 4, k: 2000}
+	mm := mmc{lambda: 3200, mu: 1000, c: 4}
+	if !close(inf.wait(), mm.wait()) || !close(inf.latency(), mm.latency()) || !close(inf.utilization(), 0.8) {
+		t.Errorf("M/M/4/2000: wait %v, latency %v, utilization %v; want M/M/4's %v, %v, 0.8",
+			inf.wait(), inf.latency(), inf.utilization(), mm.wait(), mm.latency())
+	}
+	// Overload is stable: at ρ = 1.25 the servers are nearly always busy,
+	// so the carried load is close to c, and P_K close to 1 − 1/ρ = 0.2.
+	over := mmcK{lambda: 5000, mu: 1000, c: 4, k: 40}
+	if got := over.blocking(); math.Abs(got-0.2) > 1e-3 {
+		t.Errorf("M/M/4/40 at ρ = 1.25: P_K = %v; want ≈ 0.2", got)
+	}
+}

@@ -252,13 +252,13 @@ func metric(res *experiment.Result, strategy string, m sim.Metric, law string, u
 // mean and 95% half-width are those of f, and the theory is the mean of
 // theory over the replications.
 func derived(res *experiment.Result, strategy, figure, law string, unit Unit,
-	f, theory func(v *[sim.NumMetrics]float64) float64) Check {
+	f, theory func(s *sim.Summary) float64) Check {
 	s := strategyResult(res, strategy)
 	xs := make([]float64, len(s.Runs))
 	var th float64
 	for i := range s.Runs {
-		xs[i] = f(&s.Runs[i].Values)
-		th += theory(&s.Runs[i].Values)
+		xs[i] = f(&s.Runs[i])
+		th += theory(&s.Runs[i])
 	}
 	mean, ci := meanCI(xs)
 	return Check{Strategy: strategy, Figure: figure, Law: law, Unit: unit,

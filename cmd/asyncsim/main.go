@@ -132,12 +132,42 @@ func message(err error) string {
 		msg = strings.Replace(msg, he.Error(), fmt.Sprintf("virtual time would pass --until %v with %d tasks in flight: %v",
 			he.Until, he.InFlight, sim.ErrBudget), 1)
 	}
+	var de *sim.DeadlockError
+	if errors.As(err, &de) {
+		msg = strings.Replace(msg, de.Error(), deadlockMessage(de), 1)
+	}
 	var we *workloads.WorkError
 	if errors.As(err, &we) {
 		msg = strings.Replace(msg, we.Error(), fmt.Sprintf("%s; --max-work %s would allow it",
 			we.Error(), strconv.FormatFloat(math.Ceil(we.Work.Total()), 'g', 3, 64)), 1)
 	}
 	return msg
+}
+
+// deadlockMessage words a deadlock: the resources that tasks wait for,
+// how many wait for each, and the likely cause.
+func deadlockMessage(de *sim.DeadlockError) string {
+	parts := make([]string, len(de.Waiting))
+	for i, w := range de.Waiting {
+		switch {
+		case i > 0:
+			parts[i] = fmt.Sprintf("%d for %s", w.Tasks, w.Resource)
+		case w.Tasks == 1:
+			parts[i] = fmt.Sprintf("1 task waits for %s", w.Resource)
+		default:
+			parts[i] = fmt.Sprintf("%d tasks wait for %s", w.Tasks, w.Resource)
+		}
+	}
+	return fmt.Sprintf("deadlock at virtual time %v: %s, and no task will give a unit back "+
+		"(do two task classes take these resources in opposite orders?)", de.At, joinAnd(parts))
+}
+
+// joinAnd lists items as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 func mainUsage(w io.Writer) {

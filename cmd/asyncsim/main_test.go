@@ -151,15 +151,20 @@ func TestRunOut(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "summary.json")); string(got) != js {
 		t.Errorf("summary.json differs from --format json output")
 	}
+	_, byClass, _ := asyncsim(t, "run", "tornado", "--format", "csv", "--by-class")
+	if got, _ := os.ReadFile(filepath.Join(dir, "summary_by_class.csv")); string(got) != byClass {
+		t.Errorf("summary_by_class.csv differs from --format csv --by-class output")
+	}
 	tasks, err := os.ReadFile(filepath.Join(dir, "tasks.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(tasks)), "\n")
-	if len(lines) != 41 || lines[0] != "strategy,replication,task,class,arrival_s,start_s,completion_s,latency_s,counted" {
+	if len(lines) != 41 || lines[0] != "strategy,replication,task,class,arrival_s,start_s,completion_s,latency_s,counted,attempt,outcome" {
 		t.Errorf("tasks.csv has %d lines, header %q; want 41 and the contract's header", len(lines), lines[0])
 	}
-	if lines[1] != "sync-handler,0,0,request,0,0,1.002,1.002,true" {
+	// The first request's first attempt, completed in time.
+	if lines[1] != "sync-handler,0,0,request,0,0,1.002,1.002,true,0,done" {
 		t.Errorf("tasks.csv first row = %q", lines[1])
 	}
 }

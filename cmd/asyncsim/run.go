@@ -23,9 +23,16 @@ Simulates the workload in FILE (or the embedded example of that name, or
 the default example "tornado" when none is given) under each of its
 strategies, all seeing the identical tasks, and prints the comparison.
 
-With --out DIR it also writes, into DIR: summary.csv, summary.json and
-tasks.csv; the figures makespan.png, latency.png, utilization.png and
-timeline-NAME.png per strategy (NAME its name, each byte other than
+With --by-class it also prints each task class's figures under each
+strategy (requests, succeeded, failed, rejected, timeouts and latencies):
+a second table after the comparison, or with --format csv the CSV of
+summary_by_class.csv instead of the summary's. JSON rows always hold them,
+in their "classes" object, so --format json refuses --by-class.
+
+With --out DIR it also writes, into DIR: summary.csv, summary.json,
+summary_by_class.csv and tasks.csv (one row per attempt, with its
+attempt number and outcome); the figures makespan.png, latency.png,
+utilization.png and timeline-NAME.png per strategy (NAME its name, each byte other than
 letters, digits and ._+- written %XX); trace.json (Chrome trace events, for Perfetto or
 chrome://tracing); and the data behind the figures (figures.json,
 latency.csv, utilization.csv, timeline.csv), from which 'asyncsim plot
@@ -37,6 +44,7 @@ by default the start of the run, until 40 tasks have completed;
 func runCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stdout)
 	format := fs.String("format", "table", "output `FORMAT`: table, json or csv")
+	byClass := fs.Bool("by-class", false, "also print the figures of each task class: a table after the comparison, or with --format csv the by-class CSV instead of the summary's (not with --format json, whose rows hold them)")
 	out := fs.String("out", "", "also write the summaries, tasks.csv, figures, trace.json and figure data into `DIR`")
 	seed := fs.Uint64("seed", 0, "override the workload's random seed with `N`")
 	reps := fs.Int("replications", 0, "run `N` replications instead of the workload's number")
@@ -61,6 +69,9 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	case "table", "json", "csv":
 	default:
 		return usagef("run: unknown --format %q%s (want table, json or csv)", *format, suggestion(*format, []string{"table", "json", "csv"}))
+	}
+	if *byClass && *format == "json" {
+		return usagef("run: --by-class is for the table and CSV: with --format json every row holds its classes' figures in \"classes\"")
 	}
 	spec, err := loadWorkload(pos)
 	if err != nil {
@@ -129,13 +140,21 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	switch *format {
-	case "json":
+	switch {
+	case *format == "json":
 		return report.JSON(stdout, res)
-	case "csv":
+	case *format == "csv" && *byClass:
+		return report.ClassCSV(stdout, res)
+	case *format == "csv":
 		return report.CSV(stdout, res)
 	}
-	return report.Table(stdout, res)
+	if err := report.Table(stdout, res); err != nil || !*byClass {
+		return err
+	}
+	if _, err := io.WriteString(stdout, "\n"); err != nil {
+		return err
+	}
+	return report.ClassTable(stdout, res)
 }
 
 // loadWorkload loads the one positional argument, a file or an embedded
@@ -241,6 +260,7 @@ func writeOutputs(dir string, res *experiment.Result, spool *taskSpool, in *inte
 	}{
 		{"summary.csv", report.CSV},
 		{"summary.json", report.JSON},
+		{"summary_by_class.csv", report.ClassCSV},
 	}
 	for _, f := range files {
 		err := in.write(func() error {

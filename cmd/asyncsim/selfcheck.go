@@ -15,7 +15,9 @@ Usage: asyncsim selfcheck [--quick] [--markdown FILE] [flags]
 
 Simulates scenarios whose answers queueing theory knows (M/M/1, M/D/1,
 M/M/c, M/G/1 first-come-first-served and processor sharing, Little's law,
-closed-loop clients, the GIL convoy effect, executor saturation) and prints
+closed-loop clients, the GIL convoy effect, executor saturation, and of
+services: Erlang B for backlog: 0, M/M/c/K for a finite backlog, Erlang C
+for a pool, Little's law for a pool's queue) and prints
 each figure beside its theoretical value, with the 95% confidence interval
 over replications, the relative error and the tolerance. Exits 1 if any
 check fails. The full form takes about ten seconds on two cores;
