@@ -474,3 +474,21 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestNiceTicksAtLeastTwo checks that an axis asked for two parts still
+// gets two labelled ticks when the round step for two parts overshoots its
+// range: 0 to 4,113 (tasks in flight in retry-storm without retries) was
+// labelled 0 alone, with a step of 5,000.
+func TestNiceTicksAtLeastTwo(t *testing.T) {
+	for _, hi := range []float64{4113.13, 1, 99, 0.0042, 7_400_000} {
+		ticks := niceTicks{parts: 2}.Ticks(0, hi)
+		if len(ticks) < 2 {
+			t.Errorf("0 to %v in two parts: ticks %v; want at least two", hi, ticks)
+		}
+		for _, tk := range ticks {
+			if tk.Value < 0 || tk.Value > hi {
+				t.Errorf("0 to %v: tick %v outside the range", hi, tk.Value)
+			}
+		}
+	}
+}

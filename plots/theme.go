@@ -318,12 +318,25 @@ type niceTicks struct {
 	parts int
 }
 
-// Ticks implements plot.Ticker.
+// Ticks implements plot.Ticker. An axis gets at least two labelled ticks
+// where its range allows: a round step too coarse for the range (0 to
+// 4,113 cut in two parts is a step of 5,000, which leaves the axis a lone
+// 0) is refined until two fit.
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	parts := t.parts
 	if parts <= 0 {
 		parts = 6
 	}
+	ticks := t.ticks(lo, hi, parts)
+	for refined := 0; len(ticks) < 2 && hi > lo && refined < 4; refined++ {
+		parts *= 2
+		ticks = t.ticks(lo, hi, parts)
+	}
+	return ticks
+}
+
+// ticks returns the ticks of a step that cuts [lo, hi] in about parts.
+func (t niceTicks) ticks(lo, hi float64, parts int) []plot.Tick {
 	step := niceStep(hi-lo, parts)
 	scale := t.scale
 	if scale == 0 {
