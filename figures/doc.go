@@ -7,8 +7,9 @@
 // records replication 0 of every strategy (a timeline.Recorder each) for
 // the timelines, the utilization series and the trace. After the run,
 // Recording.Run pairs the recordings with the experiment's results into a
-// plots.Run, whose latency distributions pool every replication the same
-// way at every run size (see Latencies). WriteRun writes the data files,
+// plots.Run, whose latency distributions, of every task and of each class
+// of a workload of several, pool every replication the same way at every
+// run size (see Latencies and ClassLatencies). WriteRun writes the data files,
 // trace.json and the figures into an output folder.
 //
 // Write is the one writer of figure files: the run figures of WriteRun,

@@ -11,6 +11,7 @@ import (
 	"asyncsim/experiment"
 	"asyncsim/plots"
 	"asyncsim/sim"
+	"asyncsim/workloads"
 )
 
 func sketchOf(ts ...sim.Time) *sim.QuantileSketch {
@@ -59,6 +60,43 @@ func TestLatencies(t *testing.T) {
 		}
 		if last := cdf[len(cdf)-1]; last.Count != tt.n || last.Fraction != 1 {
 			t.Errorf("%s: last point %+v; want all %d latencies", tt.name, last, tt.n)
+		}
+	}
+}
+
+// TestClassLatencies checks each class's pooled latency distribution:
+// class 0 has rep0 then rep1's latencies (7: median 10 ms, as in
+// TestLatencies), class 1 one latency of 2 ms per replication, one of
+// them in a sketch; without latencies per class (the engine before
+// issue 13) there is no split.
+func TestClassLatencies(t *testing.T) {
+	ms := sim.Millisecond
+	rep0 := []sim.Time{1 * ms, 1 * ms, 1 * ms}
+	rep1 := []sim.Time{10 * ms, 10 * ms, 10 * ms, 10 * ms}
+	if got := ClassLatencies(&experiment.StrategyResult{}, 2); got != nil {
+		t.Errorf("no latencies per class: %v; want nil", got)
+	}
+	sr := experiment.StrategyResult{ClassLatencies: [][]sim.Latencies{
+		{{Exact: rep0}, {Exact: []sim.Time{2 * ms}}},
+		{{Exact: rep1}, {Sketch: sketchOf(2 * ms)}},
+	}}
+	got := ClassLatencies(&sr, 2)
+	if len(got) != 2 {
+		t.Fatalf("%d classes; want 2", len(got))
+	}
+	for k, want := range []struct {
+		n      int64
+		median sim.Time
+		exact  bool
+	}{{7, 10 * ms, true}, {2, 2 * ms, false}} {
+		cl := got[k]
+		median, _ := plots.Quantile(cl.CDF, 0.5)
+		if d := float64(median-want.median) / float64(want.median); cl.Latencies != want.n ||
+			d < -sim.SketchAccuracy || d > sim.SketchAccuracy || want.exact && d != 0 {
+			t.Errorf("class %d: %d latencies, median %v; want %d, %v", k, cl.Latencies, median, want.n, want.median)
+		}
+		if last := cl.CDF[len(cl.CDF)-1]; last.Count != want.n || last.Fraction != 1 {
+			t.Errorf("class %d: last point %+v; want all %d latencies", k, last, want.n)
 		}
 	}
 }
@@ -130,6 +168,56 @@ func TestWriteRemovesStale(t *testing.T) {
 		slices.Sort(want)
 		if left := files(t, dir); !slices.Equal(left, want) {
 			t.Errorf("%s set, all formats %v: left %v; want %v", tt.set.Name, tt.allFormats, left, want)
+		}
+	}
+}
+
+// TestWriteRunByClass runs the web-service example (two classes) into a
+// folder: its figures' data pool each class's latencies, which add up to
+// all the latencies, and the folder gets the latency figure by class and
+// its data; a run of the tornado example (one class) into the same
+// folder then removes both, which would no longer match.
+func TestWriteRunByClass(t *testing.T) {
+	dir := t.TempDir()
+	style := Style{Format: plots.PNG, Width: 400, Height: 300}
+	for _, tt := range []struct {
+		example string
+		byClass bool
+	}{{"web-service", true}, {"tornado", false}} {
+		spec, err := workloads.Load(tt.example)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := experiment.Options{}
+		rec := Record(spec, len(spec.Strategies), Window{Auto: true})
+		rec.Attach(&opts)
+		res, err := experiment.Run(spec, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rec.Run(res)
+		if tt.byClass {
+			if want := []string{spec.Classes[0].Name, spec.Classes[1].Name}; !slices.Equal(r.Classes, want) {
+				t.Errorf("%s: classes %v; want %v", tt.example, r.Classes, want)
+			}
+			for _, s := range r.Strategies {
+				var n int64
+				for _, c := range s.Classes {
+					n += c.Latencies
+				}
+				if len(s.Classes) != 2 || n != s.Latencies {
+					t.Errorf("%s %s: %d classes of %d latencies in all; want 2 of %d", tt.example, s.Name, len(s.Classes), n, s.Latencies)
+				}
+			}
+		}
+		if _, err := WriteRun(dir, r, style, 1); err != nil {
+			t.Fatal(err)
+		}
+		left := files(t, dir)
+		for _, name := range []string{plots.LatencyByClassCSV, plots.LatencyByClassName + ".png"} {
+			if slices.Contains(left, name) != tt.byClass {
+				t.Errorf("after %s: %s there: %v; want %v", tt.example, name, !tt.byClass, tt.byClass)
+			}
 		}
 	}
 }

@@ -78,6 +78,11 @@ func (r *Recording) Run(res *experiment.Result) *plots.Run {
 	spec := res.Spec
 	run := &plots.Run{Workload: spec.Name, Description: strings.Join(strings.Fields(spec.Description), " "),
 		Cores: spec.Cores, Replications: spec.Replications}
+	if len(spec.Classes) > 1 {
+		for _, c := range spec.Classes {
+			run.Classes = append(run.Classes, c.Name)
+		}
+	}
 	for i := range res.Strategies {
 		sr := &res.Strategies[i]
 		s := plots.Strategy{Name: sr.Config.Name, Kind: string(sr.Config.Kind), Tasks: sr.Aggregate.Tasks,
@@ -89,9 +94,56 @@ func (r *Recording) Run(res *experiment.Result) *plots.Run {
 			}
 		}
 		s.Latencies, s.CDF = Latencies(sr)
+		if run.Classes != nil {
+			s.Classes = ClassLatencies(sr, len(run.Classes))
+		}
 		run.Strategies = append(run.Strategies, s)
 	}
 	return run
+}
+
+// ClassLatencies returns, for each of a strategy's classes, the number
+// of its counted tasks' latencies over all replications and their
+// distribution function, pooled, as Latencies does: exact, or from the
+// sketches of the replications that kept one. It returns nil when the
+// result has no latencies per class (sr.ClassLatencies).
+func ClassLatencies(sr *experiment.StrategyResult, classes int) []plots.ClassLatencies {
+	if len(sr.ClassLatencies) == 0 {
+		return nil
+	}
+	out := make([]plots.ClassLatencies, classes)
+	for k := range out {
+		var exact [][]sim.Time
+		var merged *sim.QuantileSketch
+		for _, rep := range sr.ClassLatencies {
+			if k >= len(rep) {
+				continue
+			}
+			exact = append(exact, rep[k].Exact)
+			if rep[k].Sketch != nil {
+				if merged == nil {
+					merged = &sim.QuantileSketch{}
+				}
+				merged.Merge(rep[k].Sketch)
+			}
+		}
+		if merged == nil {
+			cdf := plots.LatencyCDF(exact, plots.CDFPoints)
+			var n int64
+			for _, l := range exact {
+				n += int64(len(l))
+			}
+			out[k] = plots.ClassLatencies{Latencies: n, CDF: cdf}
+			continue
+		}
+		for _, l := range exact {
+			for _, x := range l {
+				merged.Add(x)
+			}
+		}
+		out[k] = plots.ClassLatencies{Latencies: merged.Count(), CDF: plots.SketchCDF(merged, plots.CDFPoints)}
+	}
+	return out
 }
 
 // Latencies returns the number of latencies of a strategy's counted tasks

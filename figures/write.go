@@ -42,11 +42,11 @@ type Set struct {
 
 // The sets of figures.
 var (
-	// RunSet is a run's figures: makespan, latency, utilization and
-	// timeline-STRATEGY.
+	// RunSet is a run's figures: makespan, latency, latency_by_class,
+	// utilization and timeline-STRATEGY.
 	RunSet = Set{Name: "run", Member: func(name string) bool {
 		switch name {
-		case plots.MakespanName, plots.LatencyName, plots.UtilizationName:
+		case plots.MakespanName, plots.LatencyName, plots.LatencyByClassName, plots.UtilizationName:
 			return true
 		}
 		return strings.HasPrefix(name, plots.TimelinePrefix)
@@ -158,8 +158,8 @@ func isFigure(file string, opts Options) bool {
 
 // WriteRun writes the data behind a run's figures (plots.DataFiles),
 // trace.json and the figures into dir, each file whole or not at all,
-// removes the run figures of an earlier run in every format, and returns
-// the files written.
+// removes the run figures of an earlier run in every format and its data
+// files that this run does not have, and returns the files written.
 func WriteRun(dir string, r *plots.Run, style Style, jobs int) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -167,6 +167,12 @@ func WriteRun(dir string, r *plots.Run, style Style, jobs int) ([]string, error)
 	var files []string
 	for _, f := range plots.DataFiles() {
 		path := filepath.Join(dir, f.Name)
+		if f.For != nil && !f.For(r) {
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, err
+			}
+			continue
+		}
 		if err := atomicfile.Write(path, func(w io.Writer) error { return f.Write(w, r) }); err != nil {
 			return nil, err
 		}

@@ -19,6 +19,9 @@ type Run struct {
 	Replications int
 	// Strategies are the strategies run, in the workload's order.
 	Strategies []Strategy
+	// Classes names the task classes of a workload with more than one,
+	// in its order, for the latency figure by class; nil otherwise.
+	Classes []string
 }
 
 // Strategy is one strategy's figure data.
@@ -39,10 +42,22 @@ type Strategy struct {
 	Latencies int64
 	// CDF is the empirical distribution of the latencies (LatencyCDF).
 	CDF []CDFPoint
+	// Classes are the latencies of each class of Run.Classes, in its
+	// order, or nil.
+	Classes []ClassLatencies
 	// Series is the busy cores and tasks in flight of replication 0.
 	Series *timeline.Series
 	// Timeline is the window of replication 0's timeline.
 	Timeline *timeline.Timeline
+}
+
+// ClassLatencies are the latencies of one class's counted tasks under a
+// strategy, over all replications.
+type ClassLatencies struct {
+	// Latencies is the number of latencies behind CDF.
+	Latencies int64
+	// CDF is their empirical distribution (LatencyCDF or SketchCDF).
+	CDF []CDFPoint
 }
 
 // CDFPoint is one point of an empirical distribution function: Count of

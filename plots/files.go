@@ -23,6 +23,9 @@ const (
 	FiguresJSON = "figures.json"
 	// LatencyCSV holds each strategy's latency CDF.
 	LatencyCSV = "latency.csv"
+	// LatencyByClassCSV holds each strategy's latency CDF per class, for
+	// a run of several classes.
+	LatencyByClassCSV = "latency_by_class.csv"
 	// UtilizationCSV holds each strategy's busy cores and tasks in flight
 	// over time.
 	UtilizationCSV = "utilization.csv"
@@ -37,16 +40,21 @@ type DataFile struct {
 	Name string
 	// Write writes the file's contents.
 	Write func(w io.Writer, r *Run) error
+	// For, if set, reports whether a run has the file; without it, every
+	// run has. A file a run does not have must not be left from an
+	// earlier one: ReadRun would read it.
+	For func(r *Run) bool
 }
 
 // DataFiles returns the files that `asyncsim run --out` writes for the
 // figures, beside summary.json; ReadRun reads them back.
 func DataFiles() []DataFile {
 	return []DataFile{
-		{FiguresJSON, WriteFiguresJSON},
-		{LatencyCSV, WriteLatencyCSV},
-		{UtilizationCSV, WriteUtilizationCSV},
-		{TimelineCSV, WriteTimelineCSV},
+		{Name: FiguresJSON, Write: WriteFiguresJSON},
+		{Name: LatencyCSV, Write: WriteLatencyCSV},
+		{Name: LatencyByClassCSV, Write: WriteLatencyByClassCSV, For: byClass},
+		{Name: UtilizationCSV, Write: WriteUtilizationCSV},
+		{Name: TimelineCSV, Write: WriteTimelineCSV},
 	}
 }
 
@@ -57,6 +65,7 @@ type figuresFile struct {
 	Cores        int            `json:"cores"`
 	Replications int            `json:"replications"`
 	Strategies   []figuresEntry `json:"strategies"`
+	Classes      []string       `json:"classes,omitempty"`
 }
 
 type figuresEntry struct {
@@ -86,10 +95,14 @@ type figuresWindow struct {
 // counted tasks per replication, latencies behind the CDF, end of
 // replication 0's run, utilization bin width, timeline window (from_s,
 // to_s and why it ends there: cut), number of contexts and number of
-// tasks overlapping the window. Times are in seconds.
+// tasks overlapping the window; and, for a run with a latency figure by
+// class, the classes' names. Times are in seconds.
 func WriteFiguresJSON(w io.Writer, r *Run) error {
 	f := figuresFile{Workload: r.Workload, Description: r.Description, Cores: r.Cores,
 		Replications: r.Replications, Strategies: []figuresEntry{}}
+	if byClass(r) {
+		f.Classes = r.Classes
+	}
 	for _, s := range r.Strategies {
 		e := figuresEntry{Name: s.Name, Kind: s.Kind, Color: s.Color, Tasks: s.Tasks, Latencies: s.Latencies,
 			RunEnd: zero, BinWidth: zero, Window: figuresWindow{From: zero, To: zero, Cut: timeline.CutEnd}}
@@ -129,6 +142,28 @@ func WriteLatencyCSV(w io.Writer, r *Run) error {
 	return cw.Error()
 }
 
+// WriteLatencyByClassCSV writes latency_by_class.csv: strategy, class,
+// latency_s, count, fraction — per strategy and class (figures.json
+// names the classes) the points of the class's latency CDF, as in
+// latency.csv; the last point's count is the number of latencies.
+func WriteLatencyByClassCSV(w io.Writer, r *Run) error {
+	cw := csv.NewWriter(w)
+	cw.Write(latencyByClassHeader)
+	if byClass(r) {
+		for _, s := range r.Strategies {
+			for k, cl := range s.Classes {
+				for _, p := range cl.CDF {
+					cw.Write([]string{s.Name, r.Classes[k], p.Latency.FormatSeconds(), strconv.FormatInt(p.Count, 10), formatSig(p.Fraction)})
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+var latencyByClassHeader = []string{"strategy", "class", "latency_s", "count", "fraction"}
+
 // WriteUtilizationCSV writes utilization.csv: strategy, start_s, end_s,
 // busy_cores, cpu_utilization, in_flight — per strategy, replication 0's
 // time bins from 0 to the end of its run, each with the mean number of
@@ -162,8 +197,11 @@ const (
 // WriteTimelineCSV writes timeline.csv: strategy, kind, row, state,
 // start_s, end_s — per strategy, inside its window: for each context
 // (kind "context", row its name) its state intervals, idle included, and
-// for each of the first tasks (kind "task", row class#index) its queued
-// and in-service spans (state "queued", "service").
+// for each of the first task attempts (kind "task", row class#index, with
+// " (retry N)" for a retry) its spans: "queued", then "service", or
+// "late" for the service of an attempt its client had given up on; an
+// attempt never served ends with the instant (start_s = end_s) it was
+// "rejected" or "abandoned".
 func WriteTimelineCSV(w io.Writer, r *Run) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"strategy", "kind", "row", "state", "start_s", "end_s"})
@@ -177,34 +215,12 @@ func WriteTimelineCSV(w io.Writer, r *Run) error {
 				cw.Write([]string{s.Name, rowContext, c.Name, iv.State.String(), iv.Start.FormatSeconds(), iv.End.FormatSeconds()})
 			}
 		}
-		for _, sp := range taskSpans(tl) {
-			cw.Write([]string{s.Name, rowTask, sp.row, sp.state, sp.start.FormatSeconds(), sp.end.FormatSeconds()})
+		for _, sp := range tl.TaskSpans() {
+			cw.Write([]string{s.Name, rowTask, sp.Task.Name, sp.State, sp.Start.FormatSeconds(), sp.End.FormatSeconds()})
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// span is one task span of a timeline, clipped to its window.
-type span struct {
-	row, state string
-	start, end sim.Time
-}
-
-// taskSpans returns the queued and in-service spans of the timeline's
-// tasks, clipped to the window, leaving out empty ones.
-func taskSpans(tl *timeline.Timeline) []span {
-	var out []span
-	stop := tl.Shown()
-	for _, t := range tl.Tasks {
-		if a, b := max(t.Arrival, tl.From), min(t.Start, stop); a < b {
-			out = append(out, span{t.Name, timeline.TaskQueued, a, b})
-		}
-		if a, b := max(t.Start, tl.From), min(t.Completion, stop); a < b {
-			out = append(out, span{t.Name, timeline.TaskService, a, b})
-		}
-	}
-	return out
 }
 
 // sigDigits is the precision of the means in utilization.csv.

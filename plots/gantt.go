@@ -23,34 +23,75 @@ const (
 )
 
 // Colours of the task spans in timeline figures: neutral greys, apart
-// from every state colour and strategy colour.
+// from every state colour and strategy colour, and warning colours for
+// attempts that failed: amber hatched with the service grey for the
+// service of an attempt its client had given up on (wasted work), crimson
+// marks where one was rejected or abandoned.
 var (
 	queuedColor  = color.NRGBA{0xd4, 0xd4, 0xd4, 0xff}
 	serviceColor = color.NRGBA{0x5a, 0x64, 0x72, 0xff}
+	lateColor    = color.NRGBA{0xf2, 0xb0, 0x1e, 0xff}
+	failColor    = color.NRGBA{0xb2, 0x18, 0x2b, 0xff}
 )
+
+// Marks of the attempts that were never served.
+var (
+	rejectedGlyph  = boldGlyph{cross: true}
+	abandonedGlyph = boldGlyph{}
+)
+
+// boldGlyph is a cross (×) or a ring drawn in strokes a quarter of its
+// radius wide, to stand out on a thin task row; gonum's are hairlines.
+type boldGlyph struct{ cross bool }
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (g boldGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	r := sty.Radius
+	line := draw.LineStyle{Color: sty.Color, Width: max(r/4, 0.8)}
+	if g.cross {
+		d := r * 0.8
+		c.StrokeLine2(line, pt.X-d, pt.Y-d, pt.X+d, pt.Y+d)
+		c.StrokeLine2(line, pt.X-d, pt.Y+d, pt.X+d, pt.Y-d)
+		return
+	}
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X + r*0.8, Y: pt.Y})
+	p.Arc(pt, r*0.8, 0, 2*math.Pi)
+	p.Close()
+	c.SetLineStyle(line)
+	c.Stroke(p)
+}
 
 // stateLabels describe the states in the legend of timeline figures.
 var stateLabels = map[sim.State]string{
-	sim.Running: "running (CPU)",
-	sim.Waiting: "waiting for the GIL",
-	sim.InIO:    "in an IO call",
-	sim.Blocked: "blocked (loop thread in a blocking call)",
-	sim.Idle:    "idle",
+	sim.Running:   "running (CPU)",
+	sim.Waiting:   "waiting for the GIL",
+	sim.Acquiring: "acquiring (waiting for a resource unit)",
+	sim.InIO:      "in an IO call",
+	sim.Blocked:   "blocked (loop thread in a blocking call)",
+	sim.Idle:      "idle",
 }
 
 // timelineFigure returns the timeline figure of strategy i, a Gantt chart
 // of its timeline window: above, one row per context (the first
 // MaxContextRows), bars coloured by state and idle time left blank;
-// below, one row per task (the first MaxTaskRows by arrival), light while
-// queued and dark while in service.
+// below, one row per task attempt (the first MaxTaskRows by arrival),
+// light while queued, dark while in service, hatched amber while in
+// service after its client gave up (late), and a crimson mark where it
+// was rejected (×) or abandoned (○).
 func timelineFigure(r *Run, i int, name string) Figure {
 	return Figure{Name: name, Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
 }
 
-// RunFigures returns every figure of a run: makespan, latency,
-// utilization and one timeline per strategy, named by TimelineNames.
+// RunFigures returns every figure of a run: makespan, latency, latency
+// by class (for a run of several classes), utilization and one timeline
+// per strategy, named by TimelineNames.
 func RunFigures(r *Run) []Figure {
-	figs := []Figure{MakespanFigure(r), LatencyFigure(r), UtilizationFigure(r)}
+	figs := []Figure{MakespanFigure(r), LatencyFigure(r)}
+	if byClass(r) {
+		figs = append(figs, LatencyByClassFigure(r))
+	}
+	figs = append(figs, UtilizationFigure(r))
 	for i, name := range TimelineNames(strategyNames(r)) {
 		figs = append(figs, timelineFigure(r, i, name))
 	}
@@ -67,10 +108,20 @@ func strategyNames(r *Run) []string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// gspan is a bar of a Gantt row, in axis units.
+// gspan is a bar of a Gantt row, in axis units, or an instant (start =
+// end) of a kind with a glyph.
 type gspan struct {
 	start, end float64
-	kind       int // index in the gantt's palette
+	kind       int // index in the gantt's kinds
+}
+
+// kindStyle is how a Gantt chart draws the spans of one kind.
+type kindStyle struct {
+	color color.Color
+	// hatch, if not nil, strikes the bars with diagonal stripes.
+	hatch color.Color
+	// glyph, if not nil, makes the kind's spans instants, marked with it.
+	glyph draw.GlyphDrawer
 }
 
 type grow struct {
@@ -80,8 +131,8 @@ type grow struct {
 
 // gantt draws rows of bars, the first row on top, on light stripes.
 type gantt struct {
-	rows    []grow
-	palette []color.Color
+	rows  []grow
+	kinds []kindStyle
 	// fill is the share of a row's height its bars take.
 	fill float64
 	// minWidth is the narrowest a bar is drawn, so that short bursts
@@ -113,8 +164,9 @@ func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 		// on top of them.
 		for _, narrow := range []bool{false, true} {
 			for _, s := range row.spans {
+				k := g.kinds[s.kind]
 				x0, x1 := trX(s.start), trX(s.end)
-				if (x1-x0 < g.minWidth) != narrow {
+				if k.glyph != nil || (x1-x0 < g.minWidth) != narrow {
 					continue
 				}
 				if narrow {
@@ -122,9 +174,27 @@ func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 				}
 				r := vg.Rectangle{Min: vg.Point{X: max(x0, c.Min.X), Y: y - half}, Max: vg.Point{X: min(x1, c.Max.X), Y: y + half}}
 				if r.Max.X > r.Min.X {
-					c.FillPolygon(g.palette[s.kind], rectPoints(r))
+					c.FillPolygon(k.color, rectPoints(r))
+					if k.hatch != nil {
+						hatch(c, r, k.hatch)
+					}
 				}
 			}
+		}
+		g.plotInstants(c, trX, row.spans, y, half)
+	}
+}
+
+// plotInstants marks a row's instants, over its bars.
+func (g *gantt) plotInstants(c draw.Canvas, trX func(float64) vg.Length, spans []gspan, y, half vg.Length) {
+	r := min(max(half, 2), 6)
+	for _, s := range spans {
+		k := g.kinds[s.kind]
+		if k.glyph == nil {
+			continue
+		}
+		if x := trX(s.start); x >= c.Min.X && x <= c.Max.X {
+			c.DrawGlyphNoClip(draw.GlyphStyle{Color: k.color, Radius: r, Shape: k.glyph}, vg.Point{X: x, Y: y})
 		}
 	}
 }
@@ -132,7 +202,7 @@ func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 // plotDense draws a row with more bars than the plot has columns of
 // half a point: each column in the colour that fills most of it.
 func (g *gantt) plotDense(c draw.Canvas, trX func(float64) vg.Length, spans []gspan, y, half vg.Length, cols int) {
-	k := len(g.palette)
+	k := len(g.kinds)
 	share := make([]float64, cols*k)
 	colOf := func(x vg.Length) float64 { return float64((x - c.Min.X) / 0.5) }
 	for _, s := range spans {
@@ -149,7 +219,7 @@ func (g *gantt) plotDense(c draw.Canvas, trX func(float64) vg.Length, spans []gs
 		if cur >= 0 && end > start {
 			x0 := c.Min.X + vg.Length(start)*0.5
 			x1 := min(c.Min.X+vg.Length(end)*0.5, c.Max.X)
-			c.FillPolygon(g.palette[cur], rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y - half}, Max: vg.Point{X: x1, Y: y + half}}))
+			c.FillPolygon(g.kinds[cur].color, rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y - half}, Max: vg.Point{X: x1, Y: y + half}}))
 		}
 	}
 	for col := range cols {
@@ -165,6 +235,7 @@ func (g *gantt) plotDense(c draw.Canvas, trX func(float64) vg.Length, spans []gs
 		}
 	}
 	flush(cols)
+	g.plotInstants(c, trX, spans, y, half)
 }
 
 // DataRange implements plot.DataRanger.
@@ -196,11 +267,47 @@ func (e *endLine) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-// palette indexes of a timeline figure: the states, then the task spans.
+// Kinds of the spans of a timeline figure: the states (sim.State), then
+// those of tasks.
 const (
-	kindQueued  = int(sim.Blocked) + 1
-	kindService = kindQueued + 1
+	kindQueued    = int(sim.Acquiring) + 1 // after the last state
+	kindService   = kindQueued + 1
+	kindLate      = kindService + 1
+	kindRejected  = kindLate + 1
+	kindAbandoned = kindRejected + 1
+	numKinds      = kindAbandoned + 1
 )
+
+// taskKinds are the kinds of the task spans of timeline.TaskSpans.
+var taskKinds = map[string]int{timeline.TaskQueued: kindQueued, timeline.TaskService: kindService,
+	timeline.TaskLate: kindLate, timeline.TaskRejected: kindRejected, timeline.TaskAbandoned: kindAbandoned}
+
+// timelineKinds returns how a timeline figure draws each kind of span.
+func timelineKinds() []kindStyle {
+	kinds := make([]kindStyle, numKinds)
+	for _, st := range sim.States() {
+		kinds[st].color = StateColor(st)
+	}
+	kinds[kindQueued].color = queuedColor
+	kinds[kindService].color = serviceColor
+	kinds[kindLate] = kindStyle{color: lateColor, hatch: serviceColor}
+	kinds[kindRejected] = kindStyle{color: failColor, glyph: rejectedGlyph}
+	kinds[kindAbandoned] = kindStyle{color: failColor, glyph: abandonedGlyph}
+	return kinds
+}
+
+// taskLegend labels the kinds of task spans in the legend of timeline
+// figures, in order.
+var taskLegend = []struct {
+	kind  int
+	label string
+}{
+	{kindQueued, "task queued"},
+	{kindService, "task in service"},
+	{kindLate, "late (its client gave up)"},
+	{kindRejected, "rejected (queue full)"},
+	{kindAbandoned, "abandoned (SYN retransmission)"},
+}
 
 func drawTimeline(c draw.Canvas, r *Run, i int) {
 	s := r.Strategies[i]
@@ -215,12 +322,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	factor, unit := timeUnit(max(tl.To, 1).Seconds())
 	x := func(t sim.Time) float64 { return t.Seconds() * factor }
 
-	palette := make([]color.Color, kindService+1)
-	for _, st := range sim.States() {
-		palette[st] = StateColor(st)
-	}
-	palette[kindQueued], palette[kindService] = queuedColor, serviceColor
-
+	kinds := timelineKinds()
 	present := map[int]bool{}
 	var ctxRows []grow
 	for _, ctx := range tl.Contexts {
@@ -232,7 +334,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		}
 		row := grow{name: elide(ctx.Name, c)}
 		for _, iv := range ctx.Intervals {
-			if iv.State == sim.Idle || iv.State > sim.Blocked {
+			if iv.State == sim.Idle || int(iv.State) >= kindQueued {
 				continue
 			}
 			row.spans = append(row.spans, gspan{x(iv.Start), x(iv.End), int(iv.State)})
@@ -259,16 +361,27 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	}
 
 	var items []legendItem
-	for _, st := range []sim.State{sim.Running, sim.Waiting, sim.InIO, sim.Blocked} {
-		if present[int(st)] {
+	for _, st := range sim.States() {
+		if st != sim.Idle && present[int(st)] {
 			items = append(items, legendItem{label: stateLabels[st], color: StateColor(st), kind: swatchBox})
 		}
 	}
 	items = append(items, legendItem{label: stateLabels[sim.Idle], kind: swatchOutline})
 	if len(taskRows) > 0 {
-		items = append(items,
-			legendItem{label: "task queued", color: queuedColor, kind: swatchBox},
-			legendItem{label: "task in service", color: serviceColor, kind: swatchBox})
+		// Queued and in service always; the failures when there are some.
+		for _, l := range taskLegend {
+			k := kinds[l.kind]
+			it := legendItem{label: l.label, color: k.color, kind: swatchBox}
+			switch {
+			case k.glyph != nil:
+				it.kind, it.glyph = swatchGlyph, k.glyph
+			case k.hatch != nil:
+				it.kind, it.hatch = swatchHatch, k.hatch
+			}
+			if l.kind <= kindService || present[l.kind] {
+				items = append(items, it)
+			}
+		}
 	}
 	c = legendRow(c, items)
 	if len(ctxRows) == 0 && len(taskRows) == 0 || span <= 0 {
@@ -277,16 +390,10 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	}
 
 	lo, hi := x(tl.From), x(tl.To)
-	type panel struct {
-		rows  []grow
-		p     *plot.Plot
-		rowH  vg.Length
-		extra vg.Length // height of the panel's axes
-	}
-	var panels []*panel
+	var panels []*ganttPanel
 	addPanel := func(rows []grow, label string, fill float64) {
 		p := newPlot()
-		g := &gantt{rows: rows, palette: palette, fill: fill, minWidth: 1}
+		g := &gantt{rows: rows, kinds: kinds, fill: fill, minWidth: 1}
 		p.Add(grid(true, false), g)
 		if tl.End < tl.To {
 			p.Add(&endLine{x: x(tl.End), label: len(panels) == 0})
@@ -297,7 +404,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		p.Y.Tick.Length = 0
 		p.Y.Width = 0
 		p.X.Tick.Marker = unlabeled{niceTicks{}}
-		panels = append(panels, &panel{rows: rows, p: p, extra: 6})
+		panels = append(panels, &ganttPanel{rows: rows, p: p})
 	}
 	if len(ctxRows) > 0 {
 		addPanel(ctxRows, "contexts", 0.78)
@@ -305,9 +412,47 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	if len(taskRows) > 0 {
 		addPanel(taskRows, "tasks (by arrival)", 0.7)
 	}
+	xLabel := "virtual time (" + unit + ")"
+	cs, ok := layoutGantt(c, panels, xLabel)
+	if !ok && len(panels) == 2 {
+		// No room for both panels: the contexts alone.
+		const why = "no room for the task rows at this size"
+		above := c
+		above.Min.Y += textStyle(sansFont, noteSize, mutedColor).Rectangle(why).Size().Y + 4
+		panels = panels[:1]
+		if cs, ok = layoutGantt(above, panels, xLabel); ok {
+			note(c, why)
+		}
+	}
+	if !ok {
+		note(c, tooSmall)
+		return
+	}
+	for k, pn := range panels {
+		pn.p.Draw(cs[k])
+	}
+}
+
+// ganttPanel is one panel of a timeline figure: its rows and plot.
+type ganttPanel struct {
+	rows  []grow
+	p     *plot.Plot
+	rowH  vg.Length
+	extra vg.Length // height of the panel's axes
+}
+
+// layoutGantt sizes the panels of a timeline figure, stacked in c, the
+// last with the time axis labelled xLabel, and returns their canvases,
+// or false when a panel has no room left for its rows.
+func layoutGantt(c draw.Canvas, panels []*ganttPanel, xLabel string) ([]draw.Canvas, bool) {
+	for _, pn := range panels {
+		pn.extra = 6
+		pn.p.X.Tick.Marker = unlabeled{niceTicks{}}
+		pn.p.X.Label.Text = ""
+	}
 	last := panels[len(panels)-1]
 	last.p.X.Tick.Marker = niceTicks{}
-	last.p.X.Label.Text = "virtual time (" + unit + ")"
+	last.p.X.Label.Text = xLabel
 	last.extra = 34
 	// Row heights: a context row is 1.5 task rows, and at least 12 points
 	// when there is room, so that its label fits.
@@ -316,13 +461,11 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	for _, pn := range panels {
 		avail -= pn.extra
 	}
-	nCtx, nTask := vg.Length(len(ctxRows)), vg.Length(len(taskRows))
 	switch {
-	case nTask == 0:
-		panels[0].rowH = avail / nCtx
-	case nCtx == 0:
-		panels[0].rowH = avail / nTask
+	case len(panels) == 1:
+		panels[0].rowH = avail / vg.Length(len(panels[0].rows))
 	default:
+		nCtx, nTask := vg.Length(len(panels[0].rows)), vg.Length(len(panels[1].rows))
 		ctxH := avail * 1.5 / (1.5*nCtx + nTask)
 		ctxH = max(ctxH, min(12, avail*0.7/nCtx), min(48/nCtx, avail*0.4/nCtx))
 		panels[0].rowH, panels[1].rowH = ctxH, (avail-ctxH*nCtx)/nTask
@@ -340,8 +483,11 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	}
 	alignX(ps, cs)
 	for k, p := range ps {
-		p.Draw(cs[k])
+		if panels[k].rowH <= 0 || !finiteRect(p.DataCanvas(cs[k]).Rectangle) {
+			return nil, false
+		}
 	}
+	return cs, true
 }
 
 // rowTicks labels the rows of a Gantt panel (the first at the top),
@@ -359,20 +505,19 @@ func rowTicks(rows []grow, rowH vg.Length) plot.ConstantTicks {
 	return ticks
 }
 
-// groupTaskSpans returns one row per task with its queued and in-service
-// spans inside the window, in seconds, leaving out tasks with none.
+// groupTaskSpans returns one row per task attempt with its spans and
+// instants inside the window (timeline.Timeline.TaskSpans), in seconds,
+// leaving out attempts with none.
 func groupTaskSpans(tl *timeline.Timeline) []grow {
 	var rows []grow
-	for _, sp := range taskSpans(tl) {
-		kind := kindService
-		if sp.state == timeline.TaskQueued {
-			kind = kindQueued
-		}
-		if n := len(rows); n == 0 || rows[n-1].name != sp.row {
-			rows = append(rows, grow{name: sp.row})
+	var last *timeline.Task
+	for _, sp := range tl.TaskSpans() {
+		if sp.Task != last {
+			rows = append(rows, grow{name: sp.Task.Name})
+			last = sp.Task
 		}
 		r := &rows[len(rows)-1]
-		r.spans = append(r.spans, gspan{sp.start.Seconds(), sp.end.Seconds(), kind})
+		r.spans = append(r.spans, gspan{sp.Start.Seconds(), sp.End.Seconds(), taskKinds[sp.State]})
 	}
 	return rows
 }

@@ -14,6 +14,9 @@ const (
 	MakespanName = "makespan"
 	// LatencyName is the latency figure's (LatencyFigure).
 	LatencyName = "latency"
+	// LatencyByClassName is the latency figure by class's
+	// (LatencyByClassFigure).
+	LatencyByClassName = "latency_by_class"
 	// UtilizationName is the utilization figure's (UtilizationFigure).
 	UtilizationName = "utilization"
 	// TimelinePrefix begins the name of every timeline figure

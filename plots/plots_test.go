@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -147,7 +150,62 @@ func sample() *Run {
 			CDF: LatencyCDF([][]sim.Time{{21 * ms, 30 * ms}, {20 * ms, 31 * ms}, {19 * ms, 30 * ms}}, CDFPoints), Timeline: tl, Series: series},
 		{Name: "second/odd name", Kind: "blocking", Color: 3, Tasks: 2, Makespan: 0.5, MakespanCI95: 0, Latencies: 6,
 			CDF: LatencyCDF([][]sim.Time{{1 * ms, 500 * ms}, {2 * ms, 400 * ms}, {3 * ms, 450 * ms}}, CDFPoints), Timeline: tl, Series: series},
+		{Name: "pool", Kind: "threaded", Color: 1, Tasks: 2, Makespan: 0.05, MakespanCI95: 0.001, Latencies: 3,
+			CDF: LatencyCDF([][]sim.Time{{21 * ms}, {22 * ms}, {45 * ms}}, CDFPoints), Timeline: services(), Series: series},
 	}}
+}
+
+// services returns a timeline with issue 13's features: a thread waiting
+// for a pool's unit (acquiring), and attempts of every outcome, a retry
+// among them.
+func services() *timeline.Timeline {
+	ms := sim.Millisecond
+	task := func(index int64, attempt int, o sim.Outcome, arrival, start, completion sim.Time) timeline.Task {
+		return timeline.Task{Name: timeline.AttemptName("request", index, attempt), Index: index, Attempt: attempt,
+			Outcome: o, Arrival: arrival, Start: start, Completion: completion}
+	}
+	return &timeline.Timeline{From: 0, To: 40 * ms, End: 50 * ms, Cut: timeline.CutWindow, AllContexts: 2, AllTasks: 6,
+		Contexts: []timeline.Context{
+			{Name: "thread-0", Intervals: []timeline.Interval{iv(0, 1*ms, sim.Running), iv(1*ms, 20*ms, sim.InIO), iv(20*ms, 21*ms, sim.Running), iv(21*ms, 40*ms, sim.Idle)}},
+			{Name: "thread-1", Intervals: []timeline.Interval{iv(0, 1*ms, sim.Waiting), iv(1*ms, 2*ms, sim.Running), iv(2*ms, 20*ms, sim.Acquiring), iv(20*ms, 35*ms, sim.InIO), iv(35*ms, 40*ms, sim.Idle)}},
+		},
+		Tasks: []timeline.Task{
+			task(0, 0, sim.OutcomeDone, 0, 0, 21*ms),
+			task(1, 0, sim.OutcomeLate, 0, 0, 36*ms),
+			task(2, 0, sim.OutcomeRejected, 0, 0, 0),
+			task(3, 0, sim.OutcomeAbandoned, 1*ms, 11*ms, 11*ms),
+			task(1, 1, sim.OutcomeDone, 15*ms, 36*ms, 45*ms),
+			task(4, 0, sim.OutcomeRejected, 39*ms, 41*ms, 41*ms),
+		},
+	}
+}
+
+// classes returns a run of three classes (a fast health check, an API
+// call, a slow report) under n strategies, each a little slower than the
+// one before, with two replications.
+func classes(n int) *Run {
+	ms := sim.Millisecond
+	r := &Run{Workload: "endpoints", Cores: 4, Replications: 2, Classes: []string{"health", "api", "report"}}
+	base := []sim.Time{1 * ms, 20 * ms, 400 * ms}
+	for i := range n {
+		s := Strategy{Name: "strategy-" + strconv.Itoa(i), Kind: "threaded", Color: i, Tasks: 30, Makespan: 2 + float64(i)/4}
+		var all [][]sim.Time
+		for _, b := range base {
+			var reps [][]sim.Time
+			for rep := range 2 {
+				var l []sim.Time
+				for j := range 5 {
+					l = append(l, b*sim.Time(10+j+5*rep)/10*sim.Time(10+3*i)/10)
+				}
+				reps = append(reps, l)
+				all = append(all, l)
+			}
+			s.Classes = append(s.Classes, ClassLatencies{Latencies: 10, CDF: LatencyCDF(reps, CDFPoints)})
+		}
+		s.Latencies, s.CDF = 30, LatencyCDF(all, CDFPoints)
+		r.Strategies = append(r.Strategies, s)
+	}
+	return r
 }
 
 // files writes the run's data files and a summary.json into a file
@@ -156,6 +214,9 @@ func files(t testing.TB, r *Run) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, f := range DataFiles() {
+		if f.For != nil && !f.For(r) {
+			continue
+		}
 		var b bytes.Buffer
 		if err := f.Write(&b, r); err != nil {
 			t.Fatal(err)
@@ -184,7 +245,7 @@ func TestRender(t *testing.T) {
 	for _, f := range figs {
 		names = append(names, f.Name)
 	}
-	want := []string{"makespan", "latency", "utilization", "timeline-first", "timeline-second%2Fodd%20name"}
+	want := []string{"makespan", "latency", "utilization", "timeline-first", "timeline-second%2Fodd%20name", "timeline-pool"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("figures %v; want %v", names, want)
 	}
@@ -276,6 +337,157 @@ func TestEmptyRun(t *testing.T) {
 		for _, f := range RunFigures(r) {
 			if _, err := f.Render(PNG, 400, 300); err != nil {
 				t.Errorf("%s %s: %v", r.Workload, f.Name, err)
+			}
+		}
+	}
+}
+
+// TestTimelineKinds checks that every state of a context has its own
+// colour and legend label, apart from the kinds of task spans (issue 13
+// numbered Acquiring after Blocked, where the task kinds began).
+func TestTimelineKinds(t *testing.T) {
+	kinds := timelineKinds()
+	seen := map[color.Color]string{}
+	for _, st := range sim.States() {
+		if int(st) >= kindQueued {
+			t.Fatalf("state %v has kind %d, among the task kinds (from %d)", st, st, kindQueued)
+		}
+		if stateLabels[st] == "" {
+			t.Errorf("state %v has no legend label", st)
+		}
+		if st == sim.Idle {
+			continue
+		}
+		c := kinds[st].color
+		if _, _, _, a := c.RGBA(); a == 0 {
+			t.Errorf("state %v is transparent", st)
+		}
+		if other, ok := seen[c]; ok {
+			t.Errorf("states %v and %s share a colour", st, other)
+		}
+		seen[c] = st.String()
+	}
+	for _, l := range taskLegend {
+		if other, ok := seen[kinds[l.kind].color]; ok && kinds[l.kind].glyph == nil {
+			t.Errorf("%q shares its colour with %s", l.label, other)
+		}
+	}
+}
+
+// TestLatencyByClass checks that a run of several classes gets the
+// latency figure by class, which its data files give back byte for
+// byte, and that one without latencies per class (an engine before issue
+// 13) or of one class does not.
+func TestLatencyByClass(t *testing.T) {
+	r := classes(8)
+	var names []string
+	for _, f := range RunFigures(r) {
+		names = append(names, f.Name)
+	}
+	if want := []string{MakespanName, LatencyName, LatencyByClassName, UtilizationName}; !slices.Equal(names[:4], want) {
+		t.Errorf("figures %v; want %v first", names, want)
+	}
+	for _, tt := range []struct {
+		name string
+		edit func(r *Run)
+	}{
+		{"no latencies per class", func(r *Run) { r.Strategies[1].Classes = nil }},
+		{"one class", func(r *Run) { r.Classes = r.Classes[:1] }},
+		{"sample", func(r *Run) { *r = *sample() }},
+	} {
+		r := classes(2)
+		tt.edit(r)
+		for _, f := range RunFigures(r) {
+			if f.Name == LatencyByClassName {
+				t.Errorf("%s: a latency figure by class", tt.name)
+			}
+		}
+		if _, ok := files(t, r)[LatencyByClassCSV]; ok {
+			t.Errorf("%s: %s written", tt.name, LatencyByClassCSV)
+		}
+	}
+
+	fsys := files(t, r)
+	back, err := ReadRun(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := LatencyByClassFigure(r), LatencyByClassFigure(back)
+	for _, size := range [][2]int{{WidthPx, HeightPx}, {640, 480}, {MinSide, MinSide}} {
+		x, err := a.Render(PNG, size[0], size[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y, _ := b.Render(PNG, size[0], size[1]); !bytes.Equal(x, y) {
+			t.Errorf("%dx%d: the figure drawn from the files differs", size[0], size[1])
+		}
+	}
+
+	for _, tt := range []struct {
+		name, data, want string
+	}{
+		{LatencyByClassCSV, "", "figures.json:"}, // removed: figures.json lists classes
+		{LatencyByClassCSV, "strategy,class,latency_s,count,fraction\nstrategy-0,db,0.001,1,1\n", "latency_by_class.csv:2:12: class \"db\" is not in figures.json"},
+		{LatencyByClassCSV, "strategy,class,latency_s,count,fraction\nstrategy-0,api,0.002,1,0.5\nstrategy-0,api,0.001,2,1\n", "latency_by_class.csv:3:16: strategy \"strategy-0\", class \"api\": the points are not in increasing order"},
+		{FiguresJSON, strings.Replace(string(fsys[FiguresJSON].Data), `"api"`, `"health"`, 1), "figures.json:138:5: class \"health\" listed twice"}, // 6 lines before the strategies, 16 for each of 8, 2 to close them and open the classes: health on line 137, api on 138
+	} {
+		broken := files(t, r)
+		if tt.data == "" {
+			delete(broken, tt.name)
+		} else {
+			broken[tt.name] = &fstest.MapFile{Data: []byte(tt.data)}
+		}
+		if _, err := ReadRun(broken); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("ReadRun with a broken %s: %v; want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestNiceTicks checks the labels of round ticks: the decimals their step
+// needs after scaling (20%, not 20.0%, for a step of 0.2 shown ×100),
+// exponents where plain decimals would not fit (the FuzzFigures failure
+// of issue 13: a 1e99 error bar labelled with 100-digit numbers), and a
+// few ticks at most for a span too large to cut.
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		t      niceTicks
+		lo, hi float64
+		want   []string
+	}{
+		{niceTicks{}, 0, 10, []string{"0", "2", "4", "6", "8", "10"}},
+		{niceTicks{}, 0, 0.5, []string{"0.0", "0.1", "0.2", "0.3", "0.4", "0.5"}},
+		{niceTicks{suffix: "%", scale: 100}, 0, 1, []string{"0%", "20%", "40%", "60%", "80%", "100%"}},
+		{niceTicks{}, 0, 25000, []string{"0", "5000", "10,000", "15,000", "20,000", "25,000"}}, // commas from 10,000
+		{niceTicks{}, -1e99, 1e99, []string{"-1e+99", "-5e+98", "0", "5e+98", "1e+99"}},
+		{niceTicks{}, 0, 3e-10, []string{"0", "5e-11", "1e-10", "1.5e-10", "2e-10", "2.5e-10", "3e-10"}},
+		// The step is the largest number (1.8e308, one digit: "2e+308"):
+		// its multiples -1, 0 and 1, where the loop used to run forever.
+		{niceTicks{}, -math.MaxFloat64, math.MaxFloat64, []string{"-2e+308", "0", "2e+308"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tk := range tt.t.Ticks(tt.lo, tt.hi) {
+			got = append(got, tk.Label)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%+v.Ticks(%g, %g) = %q; want %q", tt.t, tt.lo, tt.hi, got, tt.want)
+		}
+	}
+}
+
+// TestNiceTicksAtLeastTwo checks that an axis asked for two parts still
+// gets two labelled ticks when the round step for two parts overshoots its
+// range: 0 to 4,113 (tasks in flight in retry-storm without retries) was
+// labelled 0 alone, with a step of 5,000.
+func TestNiceTicksAtLeastTwo(t *testing.T) {
+	for _, hi := range []float64{4113.13, 1, 99, 0.0042, 7_400_000} {
+		ticks := niceTicks{parts: 2}.Ticks(0, hi)
+		if len(ticks) < 2 {
+			t.Errorf("0 to %v in two parts: ticks %v; want at least two", hi, ticks)
+		}
+		for _, tk := range ticks {
+			if tk.Value < 0 || tk.Value > hi {
+				t.Errorf("0 to %v: tick %v outside the range", hi, tk.Value)
 			}
 		}
 	}

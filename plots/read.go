@@ -33,7 +33,8 @@ const (
 
 // ReadRun reads a run's figure data from the files in fsys that
 // `asyncsim run --out` wrote: summary.json, figures.json, latency.csv,
-// utilization.csv and timeline.csv. It checks every value that the
+// utilization.csv, timeline.csv and, when figures.json lists several
+// classes, latency_by_class.csv. It checks every value that the
 // figures use, so that any data it accepts can be drawn; an error names
 // the file and the line and column of the value at fault
 // ("latency.csv:3:14: ...").
@@ -105,6 +106,9 @@ func ReadRun(fsys fs.FS) (*Run, error) {
 		}
 		s.Timeline = tl
 		s.Series = &timeline.Series{Cores: r.Cores, Width: width}
+	}
+	if err := readClasses(fsys, r, f.Classes, at, byName); err != nil {
+		return nil, err
 	}
 	if err := readSummary(fsys, r, byName); err != nil {
 		return nil, err
@@ -197,8 +201,19 @@ func ReadRun(fsys fs.FS) (*Run, error) {
 			switch rec[3] {
 			case timeline.TaskQueued:
 				t.Arrival, t.Start, t.Completion = start, end, end
-			case timeline.TaskService:
+			case timeline.TaskService, timeline.TaskLate:
 				t.Start, t.Completion = start, end
+				if rec[3] == timeline.TaskLate {
+					t.Outcome = sim.OutcomeLate
+				}
+			case timeline.TaskRejected, timeline.TaskAbandoned:
+				if end != start {
+					return fieldError{5, fmt.Errorf("a %s instant ends after it starts", rec[3])}
+				}
+				t.Start, t.Completion, t.Outcome = start, start, sim.OutcomeRejected
+				if rec[3] == timeline.TaskAbandoned {
+					t.Outcome = sim.OutcomeAbandoned
+				}
 			default:
 				return fieldError{3, fmt.Errorf("unknown task state %q", truncate(rec[3]))}
 			}
@@ -210,6 +225,73 @@ func ReadRun(fsys fs.FS) (*Run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// maxClasses bounds the classes of figures.json.
+const maxClasses = 1000
+
+// readClasses reads the classes listed in figures.json (at positions
+// there) and, when there are several, their latencies from
+// latency_by_class.csv.
+func readClasses(fsys fs.FS, r *Run, classes []string, at func(path ...any) string, byName map[string]*Strategy) error {
+	if len(classes) > maxClasses {
+		return fmt.Errorf("%s: %d classes, more than %d", at("classes"), len(classes), maxClasses)
+	}
+	index := map[string]int{}
+	for i, name := range classes {
+		if err := checkName(name); err != nil {
+			return fmt.Errorf("%s: class name %w", at("classes", i), err)
+		}
+		if _, ok := index[name]; ok {
+			return fmt.Errorf("%s: class %q listed twice", at("classes", i), truncate(name))
+		}
+		index[name] = i
+	}
+	if len(classes) < 2 {
+		return nil // no latency figure by class
+	}
+	if _, err := fs.Stat(fsys, LatencyByClassCSV); err != nil {
+		return fmt.Errorf("%s: classes listed, but %s cannot be read: %w", at("classes"), LatencyByClassCSV, err)
+	}
+	r.Classes = classes
+	for i := range r.Strategies {
+		r.Strategies[i].Classes = make([]ClassLatencies, len(classes))
+	}
+	if err := readCSV(fsys, LatencyByClassCSV, latencyByClassHeader, byName, func(s *Strategy, rec []string) error {
+		k, ok := index[rec[1]]
+		if !ok {
+			return fieldError{1, fmt.Errorf("class %q is not in %s", truncate(rec[1]), FiguresJSON)}
+		}
+		lat, err := parseSeconds(rec[2])
+		if err != nil {
+			return fieldError{2, err}
+		}
+		count, err := strconv.ParseInt(rec[3], 10, 64)
+		if err != nil || count < 1 {
+			return fieldError{3, fmt.Errorf("count %q is not a positive number", truncate(rec[3]))}
+		}
+		cl := &s.Classes[k]
+		if n := len(cl.CDF); n > 0 && (lat <= cl.CDF[n-1].Latency || count <= cl.CDF[n-1].Count) {
+			return fieldError{2, fmt.Errorf("strategy %q, class %q: the points are not in increasing order", s.Name, rec[1])}
+		}
+		cl.CDF = append(cl.CDF, CDFPoint{Latency: lat, Count: count})
+		return nil
+	}); err != nil {
+		return err
+	}
+	// The last point counts every latency.
+	for i := range r.Strategies {
+		for k := range r.Strategies[i].Classes {
+			cl := &r.Strategies[i].Classes[k]
+			if n := len(cl.CDF); n > 0 {
+				cl.Latencies = cl.CDF[n-1].Count
+				for j := range cl.CDF {
+					cl.CDF[j].Fraction = float64(cl.CDF[j].Count) / float64(cl.Latencies)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // checkName checks a name of the data files: its error reads after the

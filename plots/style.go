@@ -42,6 +42,8 @@ func StateColor(s sim.State) color.Color {
 		return color.NRGBA{0x9e, 0xc9, 0xe8, 0xff} // light blue: in an IO call
 	case sim.Blocked:
 		return color.NRGBA{0xd6, 0x27, 0x28, 0xff} // red: loop thread blocked
+	case sim.Acquiring:
+		return color.NRGBA{0x94, 0x67, 0xbd, 0xff} // purple: waiting for a resource unit
 	}
 	return color.Transparent
 }

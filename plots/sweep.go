@@ -162,6 +162,10 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	}
 	yFactor, yUnitName := sweepScale(d.YUnit, d.LogY, math.Max(math.Abs(ylo), math.Abs(yhi)))
 	xFactor, xUnitName := sweepScale(d.XUnit, d.LogX || d.XCategories != nil, math.Max(math.Abs(xlo), math.Abs(xhi)))
+	// One label per axis, outside the panels: gonum would shrink each
+	// panel to the size of its own.
+	outer := c
+	c = insideLabels(c, true)
 
 	// The layout whose panels come closest to 4:3.
 	cols, best := 1, math.Inf(1)
@@ -188,12 +192,6 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			p.Title.Padding = 3
 		}
 		r, col := k/cols, k%cols
-		if r == rows-1 || k+cols >= n {
-			p.X.Label.Text = d.XLabel + xUnitName
-		}
-		if col == 0 {
-			p.Y.Label.Text = d.YLabel + yUnitName
-		}
 		sweepAxis(&p.X, d.XUnit, d.LogX, xFactor, d.XCategories, sweepXs(d))
 		sweepAxis(&p.Y, d.YUnit, d.LogY, yFactor, nil, nil)
 		p.X.Min, p.X.Max = xlo*xFactor, xhi*xFactor
@@ -216,6 +214,11 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	}
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 14, PadY: 10}
 	canvases := plot.Align(cells, tiles, c)
+	if !fits(cells, canvases) {
+		note(c, tooSmall)
+		return
+	}
+	drawSharedLabels(outer, d.XLabel+xUnitName, d.YLabel+yUnitName)
 	for r := range cells {
 		for col, p := range cells[r] {
 			if p != nil {
@@ -223,6 +226,65 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			}
 		}
 	}
+}
+
+// insideLabels returns the part of c that drawSharedLabels leaves: all
+// but its left side, and its bottom with an x label.
+func insideLabels(c draw.Canvas, x bool) draw.Canvas {
+	h := textStyle(sansFont, labelSize, textColor).Height("M")
+	c.Min.X += h + 4
+	if x {
+		c.Min.Y += h + 4
+	}
+	return c
+}
+
+// drawSharedLabels draws the x axis's label (if any) centred at the
+// bottom of c and the y axis's up its left side.
+func drawSharedLabels(c draw.Canvas, x, y string) {
+	sty := textStyle(sansFont, labelSize, textColor)
+	h := sty.Height("M")
+	descent := sty.FontExtents().Descent
+	sty.XAlign = draw.XCenter
+	if x != "" {
+		c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y + descent}, x)
+	}
+	sty.Rotation = math.Pi / 2
+	c.FillText(sty, vg.Point{X: c.Min.X + h - descent, Y: (c.Min.Y + c.Max.Y) / 2}, y)
+}
+
+// tooSmall is the note of a figure whose panels have no room left for
+// their data once their labels, markers and error bars are placed.
+const tooSmall = "too small to draw: a larger --figure-size gives the labels room"
+
+// fits reports whether every plot of cells has a data area of finite,
+// positive size in its canvas: a label, marker or error bar wider than
+// its panel leaves none, and gonum's padding arithmetic then divides by
+// zero.
+func fits(cells [][]*plot.Plot, canvases [][]draw.Canvas) bool {
+	for r := range cells {
+		for col, p := range cells[r] {
+			if p == nil {
+				continue
+			}
+			c := canvases[r][col]
+			if !finiteRect(c.Rectangle) {
+				return false
+			}
+			if d := p.DataCanvas(c); !finiteRect(d.Rectangle) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// finiteRect reports whether r's corners are finite numbers and r has a
+// positive width and height.
+func finiteRect(r vg.Rectangle) bool {
+	w, h := float64(r.Max.X-r.Min.X), float64(r.Max.Y-r.Min.Y)
+	return w > 0 && h > 0 && !math.IsInf(w, 0) && !math.IsInf(h, 0) &&
+		!math.IsInf(float64(r.Min.X), 0) && !math.IsInf(float64(r.Min.Y), 0)
 }
 
 // sweepMax bounds the magnitude of the values a sweep figure draws, far
@@ -339,6 +401,8 @@ func sweepTickLabel(u SweepUnit, x, factor float64) string {
 		switch {
 		case factor != 1:
 			return strconv.FormatFloat(x*factor, 'g', 4, 64)
+		case x >= 1e15:
+			return strconv.FormatFloat(x, 'g', 4, 64) + " s"
 		case x >= 1:
 			return strconv.FormatFloat(x, 'f', -1, 64) + " s"
 		}

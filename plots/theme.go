@@ -193,6 +193,7 @@ const (
 	swatchOutline               // an empty box: the idle state
 	swatchLine                  // a line
 	swatchGlyph                 // a marker
+	swatchHatch                 // a filled box with diagonal stripes
 )
 
 // legendItem is one entry of a legend row.
@@ -202,6 +203,8 @@ type legendItem struct {
 	kind   swatch
 	glyph  draw.GlyphDrawer
 	dashes []vg.Length
+	// hatch is the colour of a swatchHatch's stripes.
+	hatch color.Color
 }
 
 // legendRow draws the items left to right, wrapping onto further lines,
@@ -249,6 +252,30 @@ func drawSwatch(c draw.Canvas, it legendItem, r vg.Rectangle) {
 	case swatchGlyph:
 		c.DrawGlyphNoClip(draw.GlyphStyle{Color: it.color, Radius: 3.5, Shape: it.glyph},
 			vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: mid})
+	case swatchHatch:
+		c.FillPolygon(it.color, rectPoints(r))
+		hatch(c, r, it.hatch)
+	}
+}
+
+// hatchStep is the horizontal distance between the stripes of hatch.
+const hatchStep = vg.Length(4)
+
+// hatch strikes r with stripes of colour col rising at 45°, placed on a
+// grid of the canvas so that the stripes of adjacent bars line up.
+func hatch(c draw.Canvas, r vg.Rectangle, col color.Color) {
+	h := r.Max.Y - r.Min.Y
+	if h <= 0 || r.Max.X <= r.Min.X {
+		return
+	}
+	sty := draw.LineStyle{Color: col, Width: 1}
+	// The stripe through (x0, r.Min.Y) reaches (x0+h, r.Max.Y).
+	first := vg.Length(math.Floor(float64((r.Min.X-h-r.Min.Y)/hatchStep)))*hatchStep + r.Min.Y
+	for x0 := first; x0 < r.Max.X; x0 += hatchStep {
+		t0, t1 := max(0, r.Min.X-x0), min(h, r.Max.X-x0)
+		if t1 > t0 {
+			c.StrokeLine2(sty, x0+t0, r.Min.Y+t0, x0+t1, r.Min.Y+t1)
+		}
 	}
 }
 
@@ -291,44 +318,81 @@ type niceTicks struct {
 	parts int
 }
 
-// Ticks implements plot.Ticker.
+// Ticks implements plot.Ticker. An axis gets at least two labelled ticks
+// where its range allows: a round step too coarse for the range (0 to
+// 4,113 cut in two parts is a step of 5,000, which leaves the axis a lone
+// 0) is refined until two fit.
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	parts := t.parts
 	if parts <= 0 {
 		parts = 6
 	}
-	step, decimals := niceStep(hi-lo, parts)
-	scale := t.scale
-	if scale == 0 {
-		scale = 1
-	}
-	var ticks []plot.Tick
-	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
-		v := k * step
-		if math.Abs(v) < step*1e-9 {
-			v = 0
-		}
-		ticks = append(ticks, plot.Tick{Value: v, Label: groupThousands(strconv.FormatFloat(v*scale, 'f', decimals, 64)) + t.suffix})
+	ticks := t.ticks(lo, hi, parts)
+	for refined := 0; len(ticks) < 2 && hi > lo && refined < 4; refined++ {
+		parts *= 2
+		ticks = t.ticks(lo, hi, parts)
 	}
 	return ticks
 }
 
-// niceStep returns a round step that cuts span into about the given
-// number of parts, and the decimals its multiples need.
-func niceStep(span float64, parts int) (step float64, decimals int) {
-	if !(span > 0) || math.IsInf(span, 0) {
-		return 1, 0
+// ticks returns the ticks of a step that cuts [lo, hi] in about parts.
+func (t niceTicks) ticks(lo, hi float64, parts int) []plot.Tick {
+	step := niceStep(hi-lo, parts)
+	scale := t.scale
+	if scale == 0 {
+		scale = 1
 	}
+	// The decimals of the labels' step: 20%, not 20.0%, for 0.2.
+	decimals := max(0, -int(math.Floor(math.Log10(step*scale)+1e-9)))
+	// Beyond these magnitudes plain decimals would make labels too long
+	// to fit: exponents instead, with the digits the step needs.
+	exponent := max(math.Abs(lo), math.Abs(hi))*scale >= 1e15 || step*scale < 1e-9
+	var ticks []plot.Tick
+	// v − hi, not hi + a tolerance, which overflows to +Inf near the
+	// largest numbers and would never end the loop.
+	for k := math.Ceil(lo/step - 1e-9); k*step-hi <= step*1e-9; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		label := groupThousands(strconv.FormatFloat(v*scale, 'f', decimals, 64))
+		if exponent {
+			label = exponentLabel(v*scale, step*scale)
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: label + t.suffix})
+	}
+	return ticks
+}
+
+// exponentLabel formats v in exponent notation with the significant
+// digits that multiples of step need: "1.5e+20", "-3e-12", "1.000000000001".
+func exponentLabel(v, step float64) string {
+	if v == 0 {
+		return "0"
+	}
+	digits := int(math.Floor(math.Log10(math.Abs(v))) - math.Floor(math.Log10(step)+1e-9))
+	return strconv.FormatFloat(v, 'g', min(max(digits, 0), 16)+1, 64)
+}
+
+// niceStep returns a round step (1, 2 or 5 × 10ⁿ) that cuts span into
+// about the given number of parts; 1 for a span that has none, and the
+// largest number for one too large to cut (so that no axis gets more than
+// a few ticks).
+func niceStep(span float64, parts int) float64 {
 	raw := span / float64(parts)
+	switch {
+	case math.IsInf(raw, 1):
+		return math.MaxFloat64
+	case !(raw > 0):
+		return 1
+	}
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, m := range []float64{1, 2, 5, 10} {
+	for _, m := range []float64{1, 2, 5} {
 		if raw <= m*mag*1.000001 {
-			step = m * mag
-			break
+			return m * mag
 		}
 	}
-	decimals = max(0, -int(math.Floor(math.Log10(step)+1e-9)))
-	return step, decimals
+	return 10 * mag
 }
 
 // logTimeTicks labels a logarithmic axis in seconds at each power of ten,
@@ -370,7 +434,7 @@ func durationLabel(e float64) string {
 	}{{0, "s"}, {-3, "ms"}, {-6, "µs"}, {-9, "ns"}}
 	n := int(e)
 	for _, u := range units {
-		if n >= u.exp {
+		if n >= u.exp && n < 15 {
 			return strconv.FormatFloat(math.Pow(10, float64(n-u.exp)), 'f', -1, 64) + " " + u.name
 		}
 	}
@@ -425,6 +489,9 @@ func formatDuration(x float64) string {
 func trimNumber(v float64) string {
 	if v == 0 {
 		return "0"
+	}
+	if a := math.Abs(v); a >= 1e15 || a < 1e-6 {
+		return strconv.FormatFloat(v, 'g', 4, 64)
 	}
 	decimals := max(0, 3-int(math.Floor(math.Log10(math.Abs(v)))))
 	s := strconv.FormatFloat(v, 'f', decimals, 64)

@@ -127,9 +127,22 @@ func drawUtilization(c draw.Canvas, r *Run) {
 		c.FillText(sty, vg.Point{X: dc.Min.X, Y: dc.Max.Y + 2}, elide(s.Name, c))
 	}
 	// Headings over the two columns, aligned with their data areas.
-	for k, h := range []string{"CPU utilization (busy share of " + plural(int64(r.Cores), "core") + ")", "tasks in flight (arrived, not yet completed)"} {
-		dc := grid2[0][k].DataCanvas(cs[0][k])
-		heads.FillText(headSty, vg.Point{X: dc.Min.X, Y: heads.Max.Y - headH + 3}, h)
+	// Their long forms where they fit the column, else the short ones.
+	left := grid2[0][0].DataCanvas(cs[0][0]).Min.X
+	right := grid2[0][1].DataCanvas(cs[0][1]).Min.X
+	for k, h := range [][2]string{
+		{"CPU utilization (busy share of " + plural(int64(r.Cores), "core") + ")", "CPU utilization"},
+		{"tasks in flight (arrived, not yet completed)", "tasks in flight"},
+	} {
+		x, room := left, right-left-8
+		if k == 1 {
+			x, room = right, heads.Max.X-right
+		}
+		text := h[0]
+		if headSty.Width(text) > room {
+			text = h[1]
+		}
+		heads.FillText(headSty, vg.Point{X: x, Y: heads.Max.Y - headH + 3}, text)
 	}
 }
 

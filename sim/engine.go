@@ -313,7 +313,8 @@ type Engine struct {
 	flightSince    Time // the integral of countedFlight is up to date until then
 	firstCounted   Time
 	lastCompletion Time
-	counted        int64 // attempts served
+	counted        int64 // attempts served (done or late)
+	unserved       int64 // attempts rejected or abandoned
 	sumLatency     float64
 	sumWait        float64
 	lat            latencyStore // of the succeeded requests

@@ -382,6 +382,7 @@ func (e *Engine) endUnserved(t TaskRef, o Outcome) {
 	if slot.counted {
 		e.integrateFlight()
 		e.countedFlight--
+		e.unserved++
 	}
 	if e.cfg.OnTask != nil {
 		e.cfg.OnTask(TaskRecord{Class: slot.Class, Index: slot.Index, Arrival: slot.Arrival, Start: e.now,

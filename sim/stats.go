@@ -92,7 +92,9 @@ func MetricByName(name string) (Metric, bool) {
 
 // Summary holds one run's statistics.
 type Summary struct {
-	// Tasks is the number of counted tasks (those arriving at or after
+	// Tasks is the number of counted tasks, or attempts: every attempt of
+	// a request first sent at or after the warm-up, whatever its outcome
+	// (those arriving at or after
 	// the warm-up).
 	Tasks int64
 	// Values holds each metric, indexed by Metric; times in seconds.
@@ -134,7 +136,7 @@ type Result struct {
 
 func (e *Engine) result() *Result {
 	r := &Result{Latencies: e.lat.exact, Sketch: e.lat.sketch, Contexts: e.Contexts(), Events: e.events}
-	r.Tasks = e.counted
+	r.Tasks = e.counted + e.unserved
 	v := &r.Values
 	var all requestCounts
 	for _, c := range e.svc.classes {

@@ -308,12 +308,17 @@ func shortNames(paths []string) []string {
 	return out
 }
 
-// metricUnit says how a metric's values read.
+// metricUnit says how a metric's values read: utilizations
+// (cpu_utilization, resource.R.utilization) are fractions, rates
+// (throughput_per_s, goodput_per_s) plain, and the other figures ending
+// in _s times.
 func metricUnit(metric string) plots.SweepUnit {
 	switch {
-	case metric == "cpu_utilization":
+	case metric == "cpu_utilization" || strings.HasSuffix(metric, ".utilization"):
 		return plots.SweepFraction
-	case strings.HasSuffix(metric, "_s") && metric != "throughput_per_s":
+	case strings.HasSuffix(metric, "_per_s"):
+		return plots.SweepPlain
+	case strings.HasSuffix(metric, "_s"):
 		return plots.SweepSeconds
 	}
 	return plots.SweepPlain

@@ -1,7 +1,7 @@
 // Package timeline records what happens during one simulation run, in
 // bounded memory, for figures and traces: the state intervals of each
-// context and the spans of the first tasks inside a window of virtual
-// time (for Gantt charts and Chrome traces), and time-binned series of
+// context and the spans of the first task attempts inside a window of
+// virtual time, with how each ended (for Gantt charts and Chrome traces), and time-binned series of
 // busy cores and tasks in flight over the whole run (for utilization
 // plots), whose bins widen as the run grows so that they never number
 // more than MaxBins.

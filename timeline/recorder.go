@@ -188,12 +188,17 @@ func (r *Recorder) endWindow(t sim.Time, why Cut) {
 	}
 }
 
-// RecordTask takes a completed task's record, at its completion.
+// RecordTask takes a completed task's record, at its completion: an
+// attempt served (in time or late), rejected or abandoned.
 func (r *Recorder) RecordTask(t sim.TaskRecord) {
 	r.now = max(r.now, t.Completion)
 	r.series.add(chFlight, t.Arrival, 1)
 	r.series.add(chFlight, t.Completion, -1)
-	r.completed++
+	// A rejection is no completion: a burst of them must not end a
+	// default window before anything was served.
+	if t.Outcome != sim.OutcomeRejected && t.Outcome != sim.OutcomeAbandoned {
+		r.completed++
+	}
 	if r.opts.Auto && r.cut == CutEnd && r.completed >= r.opts.AutoTasks {
 		r.endWindow(t.Completion, CutTasks)
 	}
@@ -226,7 +231,10 @@ func taskBefore(a, b *sim.TaskRecord) bool {
 	if a.Class != b.Class {
 		return a.Class < b.Class
 	}
-	return a.Index < b.Index
+	if a.Index != b.Index {
+		return a.Index < b.Index
+	}
+	return a.Attempt < b.Attempt
 }
 
 // End returns the end of the run as far as it has been recorded: the
@@ -273,8 +281,8 @@ func (r *Recorder) Timeline(contexts []sim.ContextInfo) *Timeline {
 		if t.Class < len(r.opts.Classes) {
 			name = r.opts.Classes[t.Class]
 		}
-		tl.Tasks[i] = Task{Name: TaskName(name, t.Index), Class: t.Class, Index: t.Index,
-			Arrival: t.Arrival, Start: t.Start, Completion: t.Completion}
+		tl.Tasks[i] = Task{Name: AttemptName(name, t.Index, t.Attempt), Class: t.Class, Index: t.Index,
+			Attempt: t.Attempt, Outcome: t.Outcome, Arrival: t.Arrival, Start: t.Start, Completion: t.Completion}
 	}
 	return tl
 }

@@ -28,22 +28,46 @@ type Context struct {
 	Intervals []Interval
 }
 
-// Task is the span of one task: queued from Arrival until a context takes
-// it at Start, in service from Start until Completion.
+// Task is the span of one task (one attempt of a request): queued from
+// Arrival until a context takes it at Start, in service from Start until
+// Completion. A rejected or abandoned attempt is never served: it is
+// queued (waiting for a retransmission of its SYN) from Arrival until the
+// instant it ended, Start = Completion.
 type Task struct {
-	// Name is the task's display name: its class and index ("request#3").
+	// Name is the task's display name: its class and index, and the
+	// attempt for a retry ("request#3", "request#3 (retry 1)").
 	Name string
 	// Class is the index of the task's class.
 	Class int
 	// Index is the task's number within its class.
 	Index int64
+	// Attempt numbers the attempts of one request: 0 for the first send.
+	Attempt int
+	// Outcome is how the attempt ended.
+	Outcome sim.Outcome
 	// Arrival, Start and Completion are the task's instants.
 	Arrival, Start, Completion sim.Time
+}
+
+// Served reports whether a context took the attempt: it was neither
+// rejected nor abandoned.
+func (t *Task) Served() bool {
+	return t.Outcome != sim.OutcomeRejected && t.Outcome != sim.OutcomeAbandoned
 }
 
 // TaskName returns the display name of the task index of the named class.
 func TaskName(class string, index int64) string {
 	return class + "#" + strconv.FormatInt(index, 10)
+}
+
+// AttemptName returns the display name of an attempt of the task index of
+// the named class: TaskName for the first, with the retry's number after
+// it for the others ("request#3 (retry 2)").
+func AttemptName(class string, index int64, attempt int) string {
+	if attempt == 0 {
+		return TaskName(class, index)
+	}
+	return TaskName(class, index) + " (retry " + strconv.Itoa(attempt) + ")"
 }
 
 // Cut says why a timeline's window ends where it does.

@@ -3,9 +3,11 @@ package timeline_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -103,7 +105,7 @@ func TestIntervalsCoverTheRun(t *testing.T) {
 					first, last = min(first, r.Arrival), max(last, r.Completion)
 				}
 			}
-			var sum [5]sim.Time
+			sum := make([]sim.Time, len(sim.States()))
 			for _, c := range tl.Contexts {
 				for _, iv := range c.Intervals {
 					if a, b := max(iv.Start, first), min(iv.End, last); b > a {
@@ -129,7 +131,12 @@ func TestIntervalsCoverTheRun(t *testing.T) {
 				}
 				near(t, name+": integral of busy cores", busy, cpuWork)
 				near(t, name+": integral of tasks in flight", flight, v[sim.InFlightMean]*v[sim.Makespan])
-				near(t, name+": integral of tasks in flight vs latencies", flight, v[sim.LatencyMean]*float64(sr.Runs[0].Tasks))
+				// Latencies are of succeeded requests from their first
+				// send: the tasks' own spans when every attempt is a
+				// request that succeeded, none rejected or given up.
+				if v[sim.Succeeded] == float64(sr.Runs[0].Tasks) && v[sim.Rejected] == 0 && v[sim.Timeouts] == 0 {
+					near(t, name+": integral of tasks in flight vs latencies", flight, v[sim.LatencyMean]*float64(sr.Runs[0].Tasks))
+				}
 			}
 		}
 	}
@@ -315,6 +322,73 @@ func TestAutoWindow(t *testing.T) {
 	}
 }
 
+// TestRecordAttempts checks that the recorder keeps each attempt's
+// number and outcome, names retries apart, orders attempts of one
+// request by number, and ends a default window at the AutoTasks-th
+// attempt served, not counting rejections and abandonments.
+func TestRecordAttempts(t *testing.T) {
+	ms := sim.Millisecond
+	r := timeline.NewRecorder(timeline.Options{Auto: true, AutoTasks: 2, Classes: []string{"get"}})
+	r.RecordState(0, 0, sim.Idle)
+	for _, rec := range []sim.TaskRecord{
+		{Index: 0, Arrival: 1 * ms, Start: 1 * ms, Completion: 1 * ms, Outcome: sim.OutcomeRejected},
+		{Index: 1, Arrival: 1 * ms, Start: 3 * ms, Completion: 3 * ms, Outcome: sim.OutcomeAbandoned},
+		{Index: 2, Arrival: 1 * ms, Start: 1 * ms, Completion: 5 * ms, Outcome: sim.OutcomeLate},
+		{Index: 0, Attempt: 1, Arrival: 2 * ms, Start: 5 * ms, Completion: 7 * ms},
+		{Index: 3, Arrival: 8 * ms, Start: 8 * ms, Completion: 9 * ms},
+	} {
+		r.RecordTask(rec)
+	}
+	tl := r.Timeline(nil)
+	// Served: index 2 (late) at 5 ms and index 0's retry at 7 ms: the
+	// second, at 7 ms, ends the window; index 3 arrives after it.
+	if tl.Cut != timeline.CutTasks || tl.To != 7*ms {
+		t.Errorf("window cut %q at %v; want %q at 7ms", tl.Cut, tl.To, timeline.CutTasks)
+	}
+	type kept struct {
+		name    string
+		attempt int
+		outcome sim.Outcome
+	}
+	var got []kept
+	for _, task := range tl.Tasks {
+		got = append(got, kept{task.Name, task.Attempt, task.Outcome})
+	}
+	// By arrival, then index, then attempt.
+	want := []kept{{"get#0", 0, sim.OutcomeRejected}, {"get#1", 0, sim.OutcomeAbandoned},
+		{"get#2", 0, sim.OutcomeLate}, {"get#0 (retry 1)", 1, sim.OutcomeDone}}
+	if !slices.Equal(got, want) {
+		t.Errorf("tasks %v; want %v", got, want)
+	}
+}
+
+// TestTaskSpans checks the spans of the tasks of services(), clipped to
+// its window (0 to 40 ms).
+func TestTaskSpans(t *testing.T) {
+	ms := sim.Millisecond
+	type sp struct {
+		row, state string
+		start, end sim.Time
+	}
+	want := []sp{
+		{"request#0", timeline.TaskService, 0, 21 * ms},
+		{"request#1", timeline.TaskLate, 0, 36 * ms},
+		{"request#2", timeline.TaskRejected, 0, 0},
+		{"request#3", timeline.TaskQueued, 1 * ms, 11 * ms},
+		{"request#3", timeline.TaskAbandoned, 11 * ms, 11 * ms},
+		{"request#1 (retry 1)", timeline.TaskQueued, 15 * ms, 36 * ms},
+		{"request#1 (retry 1)", timeline.TaskService, 36 * ms, 40 * ms}, // completes at 45 ms
+		{"request#4", timeline.TaskQueued, 39 * ms, 40 * ms},            // rejected at 41 ms
+	}
+	var got []sp
+	for _, s := range services().TaskSpans() {
+		got = append(got, sp{s.Task.Name, s.State, s.Start, s.End})
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("spans\n%v\nwant\n%v", got, want)
+	}
+}
+
 // TestMaxIntervals checks that the interval bound ends the window.
 func TestMaxIntervals(t *testing.T) {
 	spec, err := workloads.Load("web-service")
@@ -464,6 +538,59 @@ func TestTrace(t *testing.T) {
 	}
 }
 
+// TestTraceAttempts records the web-service example with clients that
+// time out after 20 ms and retry once and a backlog of 2 under every
+// strategy, and checks its trace as TestTrace does, and that it keeps
+// every attempt of the whole run with the outcome the engine gave it:
+// the rejected ones as instants, the late ones as late spans.
+func TestTraceAttempts(t *testing.T) {
+	spec, err := workloads.Load("web-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spec.Classes {
+		spec.Classes[i].Timeout, spec.Classes[i].Retries = 20*sim.Millisecond, 1
+	}
+	for i := range spec.Strategies {
+		spec.Strategies[i].Bounded, spec.Strategies[i].Backlog = true, 2
+	}
+	rec := record(t, spec, wholeRun)
+	var procs []timeline.TraceProcess
+	for i, sr := range rec.res.Strategies {
+		tl := rec.recs[i].Timeline(sr.Contexts)
+		procs = append(procs, timeline.TraceProcess{Name: sr.Config.Name, Timeline: tl})
+		want := map[sim.Outcome]int{}
+		for _, r := range sr.Tasks[0] {
+			want[r.Outcome]++
+		}
+		got := map[sim.Outcome]int{}
+		for _, task := range tl.Tasks {
+			got[task.Outcome]++
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: outcomes %v; want the engine's %v", sr.Config.Name, got, want)
+		}
+		spans := map[string]int{}
+		for _, sp := range tl.TaskSpans() {
+			spans[sp.State]++
+		}
+		if spans[timeline.TaskRejected] != want[sim.OutcomeRejected] || spans[timeline.TaskLate] != want[sim.OutcomeLate] {
+			t.Errorf("%s: %d rejected instants and %d late spans; want %d and %d", sr.Config.Name,
+				spans[timeline.TaskRejected], spans[timeline.TaskLate], want[sim.OutcomeRejected], want[sim.OutcomeLate])
+		}
+	}
+	var buf bytes.Buffer
+	if err := timeline.WriteTrace(&buf, spec.Name, procs); err != nil {
+		t.Fatal(err)
+	}
+	checkTrace(t, spec.Name, buf.Bytes(), procs)
+	for _, ev := range []string{`"name": "rejected", "cat": "task", "ph": "i"`, `"name": "late", "cat": "task", "ph": "X"`} {
+		if !bytes.Contains(buf.Bytes(), []byte(ev)) {
+			t.Errorf("no %s event in the trace: the test does not test it", ev)
+		}
+	}
+}
+
 func checkTrace(t *testing.T, name string, data []byte, procs []timeline.TraceProcess) {
 	t.Helper()
 	var doc struct {
@@ -474,6 +601,8 @@ func checkTrace(t *testing.T, name string, data []byte, procs []timeline.TracePr
 			Dur  *float64        `json:"dur"`
 			Pid  *int            `json:"pid"`
 			Tid  *int            `json:"tid"`
+			Cat  *string         `json:"cat"`
+			S    *string         `json:"s"`
 			Args json.RawMessage `json:"args"`
 		} `json:"traceEvents"`
 		DisplayTimeUnit string `json:"displayTimeUnit"`
@@ -516,8 +645,22 @@ func checkTrace(t *testing.T, name string, data []byte, procs []timeline.TracePr
 				t.Fatalf("%s: complete event %d lacks ts or a positive dur", name, i)
 			}
 			spans[k] = append(spans[k], [2]float64{*e.Ts, *e.Ts + *e.Dur})
+		case "i":
+			if e.Ts == nil || *e.Ts < 0 || e.S == nil || *e.S != "t" {
+				t.Fatalf("%s: instant event %d lacks ts or the thread scope", name, i)
+			}
+			spans[k] = append(spans[k], [2]float64{*e.Ts, *e.Ts})
 		default:
-			t.Errorf("%s: event %d has phase %q; want M or X", name, i, *e.Ph)
+			t.Errorf("%s: event %d has phase %q; want M, X or i", name, i, *e.Ph)
+		}
+		if e.Cat != nil && *e.Cat == "task" {
+			var args struct {
+				Attempt *int    `json:"attempt"`
+				Outcome *string `json:"outcome"`
+			}
+			if err := json.Unmarshal(e.Args, &args); err != nil || args.Attempt == nil || args.Outcome == nil {
+				t.Errorf("%s: task event %d: args %s; want attempt and outcome", name, i, e.Args)
+			}
 		}
 	}
 	for i, p := range procs {

@@ -16,22 +16,84 @@ type TraceProcess struct {
 	Timeline *Timeline
 }
 
-// Names of the task spans in traces and timeline files.
+// Names of the task spans and instants in traces and timeline files.
 const (
-	// TaskQueued is a task's span from its arrival until a context takes it.
+	// TaskQueued is a task's span from its arrival until a context takes
+	// it (or, for an attempt never served, until it ended).
 	TaskQueued = "queued"
 	// TaskService is a task's span from its start until its completion.
 	TaskService = "service"
+	// TaskLate is TaskService for an attempt that completed after its
+	// client had given up on it (outcome late: wasted work).
+	TaskLate = "late"
+	// TaskRejected is the instant an attempt was rejected by a full queue.
+	TaskRejected = "rejected"
+	// TaskAbandoned is the instant a client gave up on an attempt whose
+	// connection waited for a retransmission of its SYN.
+	TaskAbandoned = "abandoned"
 )
+
+// TaskSpan is one span of a task inside a timeline's window: queued, in
+// service (TaskService or TaskLate), or the instant (Start = End) an
+// attempt was rejected or abandoned.
+type TaskSpan struct {
+	// Task is the span's task, in Timeline.Tasks.
+	Task *Task
+	// State is one of TaskQueued, TaskService, TaskLate, TaskRejected and
+	// TaskAbandoned.
+	State string
+	// Start and End bound the span, clipped to the window.
+	Start, End sim.Time
+}
+
+// Instant reports whether the span is an instant: a rejection or an
+// abandonment.
+func (s *TaskSpan) Instant() bool { return s.State == TaskRejected || s.State == TaskAbandoned }
+
+// TaskSpans returns the spans of tl's tasks inside its window, in task
+// order and, for each task, in time order, leaving out empty spans; an
+// instant is kept when it lies inside the window.
+func (tl *Timeline) TaskSpans() []TaskSpan {
+	var out []TaskSpan
+	stop := tl.Shown()
+	for i := range tl.Tasks {
+		t := &tl.Tasks[i]
+		if a, b := max(t.Arrival, tl.From), min(t.Start, stop); a < b {
+			out = append(out, TaskSpan{t, TaskQueued, a, b})
+		}
+		switch t.Outcome {
+		case sim.OutcomeRejected, sim.OutcomeAbandoned:
+			if t.Completion >= tl.From && t.Completion <= stop {
+				name := TaskRejected
+				if t.Outcome == sim.OutcomeAbandoned {
+					name = TaskAbandoned
+				}
+				out = append(out, TaskSpan{t, name, t.Completion, t.Completion})
+			}
+		default:
+			if a, b := max(t.Start, tl.From), min(t.Completion, stop); a < b {
+				name := TaskService
+				if t.Outcome == sim.OutcomeLate {
+					name = TaskLate
+				}
+				out = append(out, TaskSpan{t, name, a, b})
+			}
+		}
+	}
+	return out
+}
 
 // WriteTrace writes timelines in the Chrome trace event format (the JSON
 // object form, which Perfetto and chrome://tracing open): one process
 // per TraceProcess, in order; in each, one thread per context and then
-// one per task, named by thread_name metadata; and one complete ("X")
-// event per non-idle state interval of a context (named after the state)
-// and per queued and in-service span of a task, clipped to the window.
-// Times are in microseconds with nanosecond precision. Events of one
-// thread never overlap.
+// one per task (per attempt), named by thread_name metadata; one complete
+// ("X") event per non-idle state interval of a context (named after the
+// state, "acquiring" included) and per span of a task (Timeline.TaskSpans:
+// "queued", and "service" or, completed after its client gave up,
+// "late"), clipped to the window; and one thread-scoped instant ("i")
+// event where an attempt was "rejected" or "abandoned". A task's events
+// carry its attempt and outcome in their args. Times are in microseconds
+// with nanosecond precision. Events of one thread never overlap.
 func WriteTrace(w io.Writer, workload string, procs []TraceProcess) error {
 	tw := traceWriter{w: w}
 	tw.raw(`{"displayTimeUnit": "ms", "otherData": {"workload": `)
@@ -45,7 +107,6 @@ func WriteTrace(w io.Writer, workload string, procs []TraceProcess) error {
 		if tl == nil {
 			continue
 		}
-		stop := tl.Shown()
 		tid := 0
 		for _, c := range tl.Contexts {
 			tid++
@@ -54,18 +115,25 @@ func WriteTrace(w io.Writer, workload string, procs []TraceProcess) error {
 			for _, iv := range c.Intervals {
 				if iv.State != sim.Idle {
 					tw.complete(iv.State.String(), "state", pid, tid, iv.Start, iv.End)
+					tw.end()
 				}
 			}
 		}
-		for _, t := range tl.Tasks {
+		spans := tl.TaskSpans()
+		for i := range tl.Tasks {
+			t := &tl.Tasks[i]
 			tid++
 			tw.meta("thread_name", pid, tid, "name", t.Name)
 			tw.metaInt("thread_sort_index", pid, tid, tid)
-			if a, b := max(t.Arrival, tl.From), min(t.Start, stop); a < b {
-				tw.complete(TaskQueued, "task", pid, tid, a, b)
-			}
-			if a, b := max(t.Start, tl.From), min(t.Completion, stop); a < b {
-				tw.complete(TaskService, "task", pid, tid, a, b)
+			for len(spans) > 0 && spans[0].Task == t {
+				sp := spans[0]
+				spans = spans[1:]
+				if sp.Instant() {
+					tw.instant(sp.State, "task", pid, tid, sp.Start)
+				} else {
+					tw.complete(sp.State, "task", pid, tid, sp.Start, sp.End)
+				}
+				tw.taskArgs(t)
 			}
 		}
 	}
@@ -137,8 +205,31 @@ func (tw *traceWriter) complete(name, cat string, pid, tid int, start, end sim.T
 	tw.buf = append(tw.buf, `, "dur": `...)
 	tw.buf = appendMicros(tw.buf, end-start)
 	tw.ids(pid, tid)
+}
+
+func (tw *traceWriter) instant(name, cat string, pid, tid int, at sim.Time) {
+	tw.begin()
+	tw.buf = append(tw.buf, `"name": `...)
+	tw.str(name)
+	tw.buf = append(tw.buf, `, "cat": "`+cat+`", "ph": "i", "s": "t", "ts": `...)
+	tw.buf = appendMicros(tw.buf, at)
+	tw.ids(pid, tid)
+}
+
+// end closes an event that complete or instant began.
+func (tw *traceWriter) end() {
 	tw.buf = append(tw.buf, '}')
 	tw.flush(false)
+}
+
+// taskArgs closes a task's event with its attempt and outcome.
+func (tw *traceWriter) taskArgs(t *Task) {
+	tw.buf = append(tw.buf, `, "args": {"attempt": `...)
+	tw.buf = strconv.AppendInt(tw.buf, int64(t.Attempt), 10)
+	tw.buf = append(tw.buf, `, "outcome": `...)
+	tw.str(t.Outcome.String())
+	tw.buf = append(tw.buf, '}')
+	tw.end()
 }
 
 func (tw *traceWriter) flush(force bool) {

@@ -50,6 +50,9 @@ func TestRunFigures(t *testing.T) {
 			t.Fatalf("run %s --out: exit %d, stderr %s", ex.Name, code, errOut)
 		}
 		want := []string{"latency.png", "makespan.png"}
+		if len(spec.Classes) > 1 {
+			want = append(want, "latency_by_class.png")
+		}
 		for _, s := range spec.Strategies {
 			want = append(want, "timeline-"+s.Name+".png")
 		}
