@@ -792,7 +792,7 @@ func (c *ServiceCase) checkServiceStates(cfg strategies.Config, r *serviceRun) e
 		if cfg.GIL && running == 0 && count[sim.Waiting] > 0 {
 			return fmt.Errorf("%d threads wait for the GIL while none holds it, from %v to %v", count[sim.Waiting], x.at, next)
 		}
-		if lo, hi := max(x.at, from), min(next, to); hi > lo && r.res.Tasks > 0 {
+		if lo, hi := max(x.at, from), min(next, to); hi > lo { // no window without an attempt served
 			busy += (hi - lo) * sim.Time(min(running, c.Cores))
 		}
 	}
@@ -1164,16 +1164,16 @@ func (c *ServiceCase) checkAttempts(cfg strategies.Config, r *serviceRun) (map[k
 }
 
 // checkRequests checks the run's figures against the records: the counted
-// requests are those succeeded and those failed, the rejections, time-outs,
-// retries and wasted CPU are those of the counted attempts (syn_retries:
-// checkArrivals), the latencies
+// requests are those succeeded and those failed, the tasks every counted
+// attempt whatever its outcome, the rejections, time-outs, retries and
+// wasted CPU those of the counted attempts (syn_retries: checkArrivals), the latencies
 // are those of the succeeded requests from their first send, and the time
 // averages are over the window from the first counted send to the last
 // completion of a counted attempt served.
 func (c *ServiceCase) checkRequests(r *serviceRun, reqs map[key]*request) error {
 	res := r.res
 	v := &res.Values
-	var requests, succeeded, rejected, timeouts, retries, served int64
+	var requests, succeeded, rejected, timeouts, retries, served, attempts int64
 	var wasted, sumWait sim.Time
 	var lats []sim.Time
 	first, last := sim.Time(math.MaxInt64), sim.Time(0)
@@ -1182,6 +1182,7 @@ func (c *ServiceCase) checkRequests(r *serviceRun, reqs map[key]*request) error 
 			continue
 		}
 		first = min(first, rec.Arrival)
+		attempts++
 		if rec.Attempt > 0 {
 			retries++
 		}
@@ -1225,8 +1226,8 @@ func (c *ServiceCase) checkRequests(r *serviceRun, reqs map[key]*request) error 
 			return fmt.Errorf("%v = %v; the records give %d", ch.m, v[ch.m], ch.want)
 		}
 	}
-	if res.Tasks != served {
-		return fmt.Errorf("tasks = %d; %d counted attempts were served (done or late)", res.Tasks, served)
+	if res.Tasks != attempts {
+		return fmt.Errorf("tasks = %d; %d attempts were counted (%d served)", res.Tasks, attempts, served)
 	}
 	if !near(v[sim.WastedCPU], wasted.Seconds()) {
 		return fmt.Errorf("wasted_cpu_s = %v; the counted late attempts' cpu steps sum to %v", v[sim.WastedCPU], wasted)
@@ -1419,7 +1420,7 @@ func (c *ServiceCase) checkResources(cfg strategies.Config, r *serviceRun) error
 		held, waiting := integrate(r.units, i, from, to)
 		_, waitingAll := integrate(r.units, i, math.MinInt64, math.MaxInt64)
 		var wantUtil, wantQueue float64
-		if res.Tasks > 0 && to > from {
+		if to > from { // a window: an attempt was served
 			window := float64(to - from)
 			wantUtil = held / window / float64(rc.Capacity*pools(cfg, rc))
 			wantQueue = waiting / window
