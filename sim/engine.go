@@ -420,6 +420,9 @@ func (e *Engine) loop() error {
 			if e.serviceEvents && e.dropStale() {
 				continue // what lay past the horizon stood for nothing
 			}
+			if e.over() {
+				break // what lies past the horizon is a strategy's housekeeping
+			}
 			return &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
 		}
 		e.events++
@@ -484,6 +487,25 @@ func (e *Engine) loop() error {
 		}
 	}
 	return nil
+}
+
+// over reports whether the run is over although events remain: no task
+// is in flight and none is to come (no open arrival, no closed-loop
+// client's next request, no retry), so that what remains are timers of a
+// strategy with nothing left to act on (the GIL's drop deadline, set
+// while a thread ran and left in the queue when its task ended). It is
+// for the horizon, which such a timer must not make a finished run pass;
+// it scans the queue, which only a run at its horizon does once.
+func (e *Engine) over() bool {
+	if e.inFlight != 0 || e.arrivalAt != never {
+		return false
+	}
+	for i := range e.queue.items {
+		if k := e.queue.items[i].kind(); k == kindFollowUp || k == kindRetry {
+			return false
+		}
+	}
+	return true
 }
 
 // overflow is the error of a run that holds more tasks, or steps, in

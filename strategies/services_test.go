@@ -545,3 +545,26 @@ func TestTimeoutsOutliveNoRun(t *testing.T) {
 		t.Errorf("the timeline ends at %v; want 1s", last)
 	}
 }
+
+func TestGILTimerPassesNoHorizon(t *testing.T) {
+	// Two threads under the GIL on one core, a switch interval of 1 µs:
+	// tasks of cpu 2 ns and cpu 1 ns at 0 are done at 3 ns, while the drop
+	// deadline armed for the first thread's turn is left in the queue at
+	// 1 µs. A horizon of 20 ns is not passed by the run, which is over
+	// (found by FuzzServices; the timer predates issue 13).
+	src := &simtest.ListSource{Tasks: []sim.Task{
+		{Index: 0, Client: -1, Steps: steps(sim.CPU, sim.Time(2))},
+		{Index: 1, Client: -1, Steps: steps(sim.CPU, sim.Time(1))},
+	}}
+	s, err := New(Config{Name: "t", Kind: KindThreaded, Threads: 2, GIL: true, SwitchInterval: sim.Microsecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.Run(src, s, sim.Config{Cores: 1, Until: 20})
+	if err != nil {
+		t.Fatalf("a run done at 3ns with a horizon of 20ns: %v", err)
+	}
+	if res.LastCompletion != 3 {
+		t.Errorf("last completion %v; want 3ns", res.LastCompletion)
+	}
+}

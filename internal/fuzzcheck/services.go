@@ -518,8 +518,8 @@ func (c *ServiceCase) checkFree(cfg strategies.Config) error {
 // r, its run without one: the run must stop at the horizon if an attempt
 // was sent or ended after it, and otherwise give the same result (but for
 // the count of events: those that stood for nothing, such as the time-outs
-// of attempts completed in time, are dropped at the horizon uncounted;
-// and but for a GIL's drop timer, below).
+// of attempts completed in time, are dropped at the horizon uncounted, and
+// a run over when a GIL's drop timer remains ends there).
 func (c *ServiceCase) checkHorizon(cfg strategies.Config, r *serviceRun) error {
 	var lastEvent sim.Time
 	for _, rec := range r.records {
@@ -531,14 +531,6 @@ func (c *ServiceCase) checkHorizon(cfg strategies.Config, r *serviceRun) error {
 	case lastEvent > c.Until && !errors.As(err, &he):
 		return fmt.Errorf("an attempt ends at %v, past the horizon, but the run with it returned %v", lastEvent, err)
 	case lastEvent > c.Until:
-		return nil
-	case cfg.GIL && errors.As(err, &he) && he.InFlight == 0:
-		// A pool's GIL drop timer outlives the hand-over it was set
-		// for (the pool moves one timer rather than setting one per
-		// deadline, and cannot take it back): with every task done
-		// before the horizon, a timer left after it stops the run
-		// there. Known, and not of the services model; tolerated only
-		// with no task in flight.
 		return nil
 	case err != nil:
 		return fmt.Errorf("every attempt ends by %v, within the horizon, but the run with it failed: %w", lastEvent, err)
