@@ -417,13 +417,12 @@ func (e *Engine) loop() error {
 			if at == never {
 				break
 			}
-			if e.serviceEvents && e.dropStale() {
-				continue // what lay past the horizon stood for nothing
+			if over, err := e.atHorizon(); err != nil {
+				return err
+			} else if over {
+				break
 			}
-			if e.over() {
-				break // what lies past the horizon is a strategy's housekeeping
-			}
-			return &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
+			continue
 		}
 		e.events++
 		if e.events > e.maxEvents {
@@ -444,28 +443,11 @@ func (e *Engine) loop() error {
 			}
 		case fromQueue:
 			ev := e.queue.pop()
-			if ev.kind() >= kindTimeout && e.skip(&ev) {
-				// It stands for nothing, or for a later instant: the clock
-				// stays where it is, so that a run ends at its last real
-				// event.
-				continue
-			}
-			e.now = at
-			switch kind := ev.kind(); {
-			case kind <= MaxTimerKind:
+			if kind := ev.kind(); kind <= MaxTimerKind {
+				e.now = at
 				e.strat.Timer(kind, ev.ctx(), ev.arg())
-			case kind == kindFollowUp:
-				if err := e.arrive(TaskRef(ev.arg())); err != nil {
-					return err
-				}
-			case kind == kindRetry:
-				if err := e.retry(TaskRef(ev.arg())); err != nil {
-					return err
-				}
-			case kind == kindTimeout:
-				e.expire(int(ev.ctx()), ev.seq())
-			case kind == kindSYN:
-				e.resend(TaskRef(ev.arg()))
+			} else if err := e.engineEvent(&ev); err != nil {
+				return err
 			}
 		case fromCPU:
 			e.now = at
@@ -485,6 +467,44 @@ func (e *Engine) loop() error {
 		for i := range e.ctxs {
 			r.RecordState(e.now, int32(i), e.ctxs[i].state)
 		}
+	}
+	return nil
+}
+
+// atHorizon handles a next event past Config.Until: it reports whether
+// the run is over (what lies past the horizon is a strategy's
+// housekeeping), nil and false to go on (what lay past it stood for
+// nothing and is gone), or the run's *HorizonError.
+func (e *Engine) atHorizon() (over bool, err error) {
+	switch {
+	case e.serviceEvents && e.dropStale():
+		return false, nil
+	case e.over():
+		return true, nil
+	}
+	return false, &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
+}
+
+// engineEvent runs ev, an event of the engine's own kinds just taken from
+// the queue: a closed-loop client's next request, or the services
+// model's retries, deadlines and SYN retransmissions.
+func (e *Engine) engineEvent(ev *event) error {
+	kind := ev.kind()
+	if kind >= kindTimeout && e.skip(ev) {
+		// It stands for nothing, or for a later instant: the clock stays
+		// where it is, so that a run ends at its last real event.
+		return nil
+	}
+	e.now = ev.at
+	switch kind {
+	case kindFollowUp:
+		return e.arrive(TaskRef(ev.arg()))
+	case kindRetry:
+		return e.retry(TaskRef(ev.arg()))
+	case kindTimeout:
+		e.expire(int(ev.ctx()), ev.seq())
+	case kindSYN:
+		e.resend(TaskRef(ev.arg()))
 	}
 	return nil
 }
