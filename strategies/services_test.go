@@ -17,26 +17,13 @@ import (
 // result and every attempt's record, in the order they ended.
 func svcRun(t *testing.T, cfg Config, sc sim.Config, src sim.Source) (*sim.Result, []sim.TaskRecord, error) {
 	t.Helper()
-	if cfg.Name == "" {
-		cfg.Name = string(cfg.Kind)
-	}
-	if cfg.Kind == KindThreaded && cfg.SwitchInterval == 0 {
-		cfg.SwitchInterval = DefaultSwitchInterval
-	}
-	if cfg.Kind == KindEventLoop {
-		cfg.Loops = max(cfg.Loops, 1)
-		cfg.Executor = max(cfg.Executor, 1)
-	}
-	if cfg.Kind == KindBlocking {
-		cfg.Workers = max(cfg.Workers, 1)
-	}
 	if sc.Cores == 0 {
 		sc.Cores = 8
 	}
 	if sc.Classes == 0 {
 		sc.Classes = 1
 	}
-	s, err := New(cfg)
+	s, err := New(withDefaults(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,8 +33,10 @@ type runOut struct {
 	started   map[int64]sim.Time
 }
 
-func run(t *testing.T, cfg Config, cores int, src sim.Source, warmup sim.Time) runOut {
-	t.Helper()
+// withDefaults fills in what the workload loader would for a strategy a
+// test writes by hand: its name, switch interval, loops, executor and
+// workers.
+func withDefaults(cfg Config) Config {
 	if cfg.Name == "" {
 		cfg.Name = string(cfg.Kind)
 	}
@@ -48,7 +50,12 @@ func run(t *testing.T, cfg Config, cores int, src sim.Source, warmup sim.Time) r
 	if cfg.Kind == KindBlocking {
 		cfg.Workers = max(cfg.Workers, 1)
 	}
-	s, err := New(cfg)
+	return cfg
+}
+
+func run(t *testing.T, cfg Config, cores int, src sim.Source, warmup sim.Time) runOut {
+	t.Helper()
+	s, err := New(withDefaults(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
