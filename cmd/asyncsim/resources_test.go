@@ -224,3 +224,13 @@ func TestMaxWork(t *testing.T) {
 	}
 	expectUsageErrors(t, cases)
 }
+
+// TestValidateRateTasks: a class of arrival.rate without a count has an
+// expected number of tasks, which validate says is one.
+func TestValidateRateTasks(t *testing.T) {
+	code, out, errOut := asyncsim(t, "validate", "retry-storm")
+	// 30 s at 100/s, 10 s at 600/s, 90 s at 100/s: 18000 expected.
+	if code != 0 || !strings.Contains(out, ", about 18000 tasks per replication,") {
+		t.Errorf("validate retry-storm: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

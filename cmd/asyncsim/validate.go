@@ -44,8 +44,16 @@ func validateCommand(args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		work := workloads.EstimateWork(spec, spec.Strategies, workloads.Limits{})
+		tasks := plural(int(spec.Tasks()), "task", "tasks")
+		for _, c := range spec.Classes {
+			if c.Rate != nil && c.Count == 0 {
+				// A Poisson stream whose count is its rate's: an expectation.
+				tasks = "about " + tasks
+				break
+			}
+		}
 		fmt.Fprintf(stdout, "%s: ok: workload %s, %s, %s per replication, %s; %s\n", p, spec.Name,
-			plural(len(spec.Classes), "task class", "task classes"), plural(int(spec.Tasks()), "task", "tasks"),
+			plural(len(spec.Classes), "task class", "task classes"), tasks,
 			plural(len(spec.Strategies), "strategy", "strategies"), work.Describe())
 	}
 	return failed
