@@ -75,12 +75,14 @@ def bias_fits(groups):
 
     Under asyncsim's cpython hand-over an IO thread that sleeps s beside
     h >= 2 hogs wakes `first` = ceil(s/SI)*SI - s before the next forced
-    switch, and wins each forced switch from then on with probability
-    q = (1 - bias)/(h - 1) (the requester, the hog forced out one switch
-    earlier, wins with probability bias; the holder is excluded). Its mean
-    wait is first + SI*(1/q - 1), so q = SI/(wait - first + SI) and
-    bias = 1 - (h - 1)*q. The wait is the mean delay less the mean delay
-    without hogs (the operating system's wake-up), clipped to [0, 1].
+    switch, and wins each forced switch from then on with probability q:
+    the requester, the hog forced out one switch earlier, has odds
+    w = bias/(1 - bias) against each of the other h - 1 candidates (the
+    holder is excluded), so q = 1/(w + h - 1). Its mean wait is
+    first + SI*(1/q - 1), so q = SI/(wait - first + SI),
+    w = 1/q - (h - 1) (at least 0) and bias = w/(1 + w). The wait is the
+    mean delay less the mean delay without hogs (the operating system's
+    wake-up).
     """
     fits = []
     for (interval, hogs), rs in sorted(groups.items()):
@@ -95,8 +97,24 @@ def bias_fits(groups):
             first = math.ceil(s / interval - 1e-9) * interval - s
             wait = max(figures(r["delays_s"])["mean"] - wake, first)
             q = interval / (wait - first + interval)
-            fits.append((interval, hogs, min(1.0, max(0.0, 1 - (hogs - 1) * q))))
+            w = max(0.0, 1 / q - (hogs - 1))
+            fits.append((interval, hogs, w / (1 + w)))
     return fits
+
+
+def profile_bias(fits):
+    """The profile's gil_requester_bias, and which fits it is the median of.
+
+    The fits beside two CPU-bound threads at switch intervals of 5 ms or
+    more: they have the most waits per repetition, and at 1 ms the model's
+    sleep ends exactly at a switch, so the formula of bias_fits does not
+    hold there. Those beside three threads are then an out-of-sample check
+    (docs/fidelity.md). Without such fits, the median of them all.
+    """
+    chosen = [b for interval, hogs, b in fits if hogs == 2 and interval >= 0.005 - 1e-12]
+    if chosen:
+        return statistics.median(chosen), "the %d fits beside two CPU-bound threads at 5 ms or more" % len(chosen)
+    return statistics.median(b for _, _, b in fits), "all %d fits" % len(fits)
 
 
 def gil_section(runs, out, profile, problems):
@@ -154,9 +172,10 @@ def gil_section(runs, out, profile, problems):
         for i, h in keys:
             bs = [b for fi, fh, b in fits if (fi, fh) == (i, h)]
             out.append("| %s ms | %d | %d | %s |" % (ms(i), h, len(bs), cell(bs, lambda x: "%.3f" % x)))
-        profile["gil"] = {"requester_bias": statistics.median(b for _, _, b in fits)}
+        bias, which = profile_bias(fits)
+        profile["gil"] = {"requester_bias": bias}
         out.append("")
-        out.append("Profile: the median of all %d fits, %.3f." % (len(fits), profile["gil"]["requester_bias"]))
+        out.append("Profile: the median of %s, %.3f." % (which, bias))
         out.append("")
 
 

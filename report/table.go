@@ -22,14 +22,15 @@ type column struct {
 	// show reports whether a result needs the column at all.
 	show func(*experiment.Result) bool
 	// latency marks a figure over succeeded requests, which a row
-	// without any shows as "-", not as a latency of 0.
+	// without any (a class that sent nothing, too) shows as "-", not as a
+	// latency of 0.
 	latency bool
 }
 
 // cell renders the column's value in the row of a (of a result with more
 // than one replication when withCI).
 func (c column) cell(a *sim.Aggregate, withCI bool) string {
-	if c.latency && a.Mean[sim.Succeeded] == 0 && a.Mean[sim.Requests] > 0 {
+	if c.latency && a.Mean[sim.Succeeded] == 0 {
 		return "-"
 	}
 	mean, ci := c.value(a)

@@ -81,7 +81,8 @@ type Config struct {
 	// with GIL): HandoverFIFO or HandoverCPython.
 	GILHandover string
 	// GILRequesterBias is the probability that the requester wins a forced
-	// hand-over under HandoverCPython.
+	// hand-over under HandoverCPython against one other waiter: its odds
+	// against each other waiter are GILRequesterBias/(1 − GILRequesterBias).
 	GILRequesterBias float64
 
 	// LoopModel is how a loop schedules its ready coroutines (event_loop):
@@ -174,8 +175,9 @@ type Runtime struct {
 //     2.382us per iteration and per resume);
 //   - uvloop's poll_cost 0 and resume_cost 1.5us (fitted 0us, the fit's
 //     negative intercept clamped at zero, and 1.522us);
-//   - gil_requester_bias 0.56: the median of the 30 per-repetition fits
-//     beside two and three CPU-bound threads (0.563).
+//   - gil_requester_bias 0.56: the median of the 10 per-repetition fits
+//     beside two CPU-bound threads at switch intervals of 5 and 20 ms
+//     (0.563); beside three the model then fits the measurements too.
 var DefaultRuntime = Runtime{
 	Asyncio:       LoopCosts{Poll: 2800, Resume: 2400},
 	UVLoop:        LoopCosts{Poll: 0, Resume: 1500},

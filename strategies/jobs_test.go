@@ -71,8 +71,8 @@ func TestRuntimeModelsJobs(t *testing.T) {
 // the IO thread, waiting from 2ms, gets the GIL at 5ms × hogs, 1ms less
 // than later. Under the cpython hand-over one hog gives exactly FIFO's
 // figures; beside h ≥ 2 hogs the wait is 4ms + 5ms × (K − 1), K geometric
-// with q = (1 − bias)/(h − 1) (TestCPythonIOWait), so a turn's mean is
-// 5ms/q + 50us, within four standard errors of the mean of 1000 turns
+// with q = (1 − bias)/(1 + (h − 2)(1 − bias)) (TestCPythonIOWait), so a
+// turn's mean is 5ms/q + 50us, within four standard errors of the mean of 1000 turns
 // (5ms·√(1−q)/q/√1000) at the default bias.
 func TestGILConvoyExample(t *testing.T) {
 	ex, ok := workloads.LookupExample("gil-convoy")
@@ -103,7 +103,8 @@ func TestGILConvoyExample(t *testing.T) {
 			t.Errorf("1 hog: cpython %v differs from fifo %v", cpython, fifo)
 		}
 		if hogs > 1 {
-			q := (1 - strategies.DefaultRuntime.RequesterBias) / float64(hogs-1)
+			b := strategies.DefaultRuntime.RequesterBias
+			q := (1 - b) / (1 + float64(hogs-2)*(1-b))
 			mean, se := 0.005/q+0.00005, 0.005*math.Sqrt(1-q)/q/math.Sqrt(1000)
 			if got := cpython[sim.LatencyMean]; math.Abs(got-mean) > 4*se {
 				t.Errorf("%d hogs: cpython mean latency %v; want %v ± %v", hogs, got, mean, 4*se)

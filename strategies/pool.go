@@ -374,14 +374,14 @@ func (p *pool) requester() int {
 }
 
 // drawForced returns the index among the waiters of the one that wins a
-// forced hand-over: the requester with probability gil_requester_bias,
+// forced hand-over: the requester with probability requesterShare(bias, n),
 // otherwise one of the other waiters, uniformly. Nothing is drawn where
 // there is no choice: a lone waiter wins, and a lone other waiter needs
 // no second draw.
 func (p *pool) drawForced() int {
 	r := p.requester()
 	n := p.waiters.len()
-	if n == 1 || p.draw.Float64() < p.cfg.GILRequesterBias {
+	if n == 1 || p.draw.Float64() < requesterShare(p.cfg.GILRequesterBias, n) {
 		return r
 	}
 	i := 0
@@ -392,6 +392,15 @@ func (p *pool) drawForced() int {
 		i++
 	}
 	return i
+}
+
+// requesterShare is the requester's chance among n candidates when its
+// odds against any one other waiter are bias/(1 − bias): w/(w + n − 1)
+// with w = bias/(1 − bias), written so that bias 1 needs no division by
+// zero. With n = 2 it is bias itself; with more waiters the requester's
+// share falls, each other waiter keeping 1/(w + n − 1).
+func requesterShare(bias float64, n int) float64 {
+	return bias / (bias + float64(n-1)*(1-bias))
 }
 
 // drawUniform returns the index among the waiters of the one that wins a

@@ -138,7 +138,7 @@ var Schemas = []KindSchema{
 			{Key: "gil_handover", Field: func(c *Config) any { return &c.GILHandover }, Values: []string{HandoverFIFO, HandoverCPython}, Default: "`fifo`",
 				Doc: "`fifo`: to the longest waiter; `cpython`: CPython's rule (per-waiter timers, a requester, the winner drawn)"},
 			{Key: "gil_requester_bias", Field: func(c *Config) any { return &c.GILRequesterBias }, Default: "the runtime profile's, else 0.56 (calibrated on CPython 3.11)",
-				Doc:   "under `gil_handover: cpython`, the probability that the thread that requested a forced drop wins the GIL",
+				Doc:   "under `gil_handover: cpython`, the probability that the thread that requested a forced drop wins the GIL against one other waiter (its odds against each of several)",
 				Check: func(c *Config) string { return checkUnit("gil_requester_bias", c.GILRequesterBias) }},
 			runtimeParam,
 		},

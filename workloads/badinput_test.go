@@ -48,7 +48,8 @@ var badInputs = []struct {
 	{"replications zero", "name: w\nreplications: 0\n" + okRest, "w.yaml:2:15: replications must be at least 1, got 0"},
 	{"replications too many", "name: w\nreplications: 10001\n" + okRest, "w.yaml:2:15: replications 10001 is too large: at most 10000"},
 	{"float count", "name: w\ntasks: [{name: a, count: 1.5, steps: [{cpu: 1ms}]}]\n" + okStrategies, "w.yaml:2:26: expected an integer, got the number 1.5"},
-	{"zero count", "name: w\ntasks: [{name: a, count: 0, steps: [{cpu: 1ms}]}]\n" + okStrategies, "w.yaml:2:26: count must be at least 1, got 0"},
+	{"zero count", "name: w\ntasks: [{name: a, count: 0, steps: [{cpu: 1ms}]}]\n" + okStrategies, "w.yaml:2:8: no task class sends a task: every count is 0"},
+	{"zero count with a rate", "name: w\ntasks: [{name: a, count: 0, arrival: {rate: [{for: 1s, per_second: 5}]}, steps: [{cpu: 1ms}]}]\n" + okStrategies, "w.yaml:2:26: count: 0 with arrival.rate sends nothing; leave count out to end the stream with the rate's last segment"},
 	{"count and clients", "name: w\ntasks: [{name: a, count: 1, clients: {count: 1, requests: 1}, steps: [{cpu: 1ms}]}]\n" + okStrategies, "w.yaml:2:29: a task class has count (open arrivals) or clients (closed loop), not both"},
 	{"neither count nor clients", "name: w\ntasks: [{name: a, steps: [{cpu: 1ms}]}]\n" + okStrategies, "w.yaml:2:9: task class \"a\" needs count (open arrivals) or clients (closed loop)"},
 	{"interarrival with clients", "name: w\ntasks:\n  - name: a\n    clients: {count: 2, requests: 3}\n    arrival: {start: 1s, interarrival: 5ms}\n    steps: [{cpu: 1ms}]\n" + okStrategies, "w.yaml:5:26: interarrival does not apply to clients: each client sends its next request its think time after the previous one completes"},
@@ -160,7 +161,7 @@ var badInputs = []struct {
 	// 3000 tasks of a day of CPU: 8.2 years one after the other, 16.4
 	// when every request may be sent twice.
 	{"horizon with retries", "name: w\ntasks: [{name: a, count: 3000, timeout: 1s, retries: 1, steps: [{cpu: 24h}]}]\n" + okStrategies, "w.yaml:2:8: the workload would span about 16.4 years of virtual time (estimated from mean durations); at most 10 years can be simulated"},
-	{"too many errors", "name: w\ntasks:\n" + strings.Repeat("  - {name: a, count: 0, steps: []}\n", 6) + okStrategies, "w.yaml:3:22: count must be at least 1, got 0\nw.yaml:3:32: steps must not be empty\nw.yaml:4:22: count must be at least 1, got 0\nw.yaml:4:32: steps must not be empty\nw.yaml:5:22: count must be at least 1, got 0\nw.yaml:5:32: steps must not be empty\nw.yaml:6:22: count must be at least 1, got 0\nw.yaml:6:32: steps must not be empty\nw.yaml:7:22: count must be at least 1, got 0\nw.yaml:7:32: steps must not be empty\nw.yaml:8:22: too many errors"},
+	{"too many errors", "name: w\ntasks:\n" + strings.Repeat("  - {name: a, count: -1, steps: []}\n", 6) + okStrategies, "w.yaml:3:22: count must not be negative, got -1\nw.yaml:3:33: steps must not be empty\nw.yaml:4:22: count must not be negative, got -1\nw.yaml:4:33: steps must not be empty\nw.yaml:5:22: count must not be negative, got -1\nw.yaml:5:33: steps must not be empty\nw.yaml:6:22: count must not be negative, got -1\nw.yaml:6:33: steps must not be empty\nw.yaml:7:22: count must not be negative, got -1\nw.yaml:7:33: steps must not be empty\nw.yaml:8:22: too many errors"},
 }
 
 func TestParseBadInput(t *testing.T) {

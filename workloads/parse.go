@@ -216,6 +216,9 @@ func (p *parser) classes(s *Spec, n *yaml.Node) {
 		}
 		s.Classes = append(s.Classes, c)
 	}
+	if len(s.Classes) == len(n.Content) && total == 0 {
+		p.Errorf(n, "no task class sends a task: every count is 0")
+	}
 }
 
 // checkName validates a class or strategy name: not empty, at most
@@ -280,7 +283,14 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 		}
 		ok = false
 	case hasCount:
-		v, good := p.Int(countPr.Val, "count", 1, maxTasks, "tasks per replication")
+		// count: 0 is a class that sends nothing, so that a sweep of a
+		// class's count can start from none (the gil-convoy sweep's
+		// hogs); the workload as a whole must send something (classes).
+		v, good := p.Int(countPr.Val, "count", 0, maxTasks, "tasks per replication")
+		if good && v == 0 && rated {
+			p.Errorf(p.Deref(countPr.Val), "count: 0 with arrival.rate sends nothing; leave count out to end the stream with the rate's last segment")
+			good = false
+		}
 		c.Count, ok = int(v), ok && good
 	default:
 		cl, good := p.clients(clientsPr.Val)

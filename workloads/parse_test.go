@@ -211,9 +211,9 @@ func TestParseNode(t *testing.T) {
 		}
 	}
 	walk(&doc)
-	count.Value = "0"
+	count.Value = "-1"
 	_, err = ParseNode("sweep point 3", &doc)
-	want := "sweep point 3:" + strconv.Itoa(count.Line) + ":" + strconv.Itoa(count.Column) + ": count must be at least 1, got 0"
+	want := "sweep point 3:" + strconv.Itoa(count.Line) + ":" + strconv.Itoa(count.Column) + ": count must not be negative, got -1"
 	if err == nil || err.Error() != want {
 		t.Errorf("ParseNode(edited) error = %v; want %s", err, want)
 	}
