@@ -151,10 +151,11 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			yhi = ylo * 10
 		}
 	}
-	if xhi <= xlo {
-		xlo, xhi = xlo-0.5, xhi+0.5
+	if xhi <= xlo { // one x: a range around it
 		if d.LogX {
-			xlo, xhi = xlo*0.5, xhi*2
+			xlo, xhi = xlo*0.5, xhi*2 // not ±0.5 first: below 0.5 that is below 0
+		} else {
+			xlo, xhi = xlo-0.5, xhi+0.5
 		}
 	}
 	if d.XCategories != nil {
