@@ -315,15 +315,12 @@ type Engine struct {
 	lastCompletion Time
 	counted        int64 // attempts served (done or late)
 	unserved       int64 // attempts rejected or abandoned
-	sumLatency     float64
 	sumWait        float64
 	lat            latencyStore // of the succeeded requests
 
 	// svc is the services model's state (resources, clients that give
-	// up), and serviceEvents whether the queue may hold events of it that
-	// stand for nothing any more (see skip).
-	svc           services
-	serviceEvents bool
+	// up).
+	svc services
 }
 
 // Run simulates the tasks of src under strategy s until every task has
@@ -477,7 +474,9 @@ func (e *Engine) loop() error {
 // nothing and is gone), or the run's *HorizonError.
 func (e *Engine) atHorizon() (over bool, err error) {
 	switch {
-	case e.serviceEvents && e.dropStale():
+	// Only clients that give up leave events that stand for nothing: their
+	// deadlines, and the retransmissions of the SYNs they abandon.
+	case e.svc.clients != nil && e.dropStale():
 		return false, nil
 	case e.over():
 		return true, nil
@@ -688,7 +687,7 @@ func (e *Engine) Finish(ref TaskRef) {
 			// The request succeeded: its latency is from its first send.
 			// (The successes are counted by their latencies.)
 			lat := e.now - slot.sent
-			e.sumLatency += float64(lat)
+			e.lat.sum += float64(lat)
 			e.lat.add(lat)
 			if e.svc.byClass != nil {
 				e.recordClass(slot.Class, lat)

@@ -9,8 +9,8 @@ type latencyStore struct {
 	exact    []Time
 	sketch   *QuantileSketch
 	greatest Time // of the sketched ones
-	// sum is the latencies' sum in nanoseconds, kept (by the caller) for
-	// the stores of classes.
+	// sum is the latencies' sum in nanoseconds, kept by the caller (apart
+	// from add, which must stay small enough to be inlined).
 	sum float64
 }
 

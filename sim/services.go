@@ -90,7 +90,6 @@ type services struct {
 
 	res     []resourceState
 	pools   []unitPool
-	procs   int
 	waiting int // tasks waiting for units, over all resources
 	// Snapshots of the resources' integrals at the window's ends.
 	resStart, resEnd []resourceWindow
@@ -112,13 +111,11 @@ func (e *Engine) initServices() {
 		if c.Timeout > 0 || c.Retries > 0 {
 			s.clients = e.cfg.Clients
 			s.deadlines = make([]deadlines, len(s.clients))
-			e.serviceEvents = true
 			break
 		}
 	}
-	s.procs = 1
 	if len(e.cfg.Resources) > 0 {
-		e.initPools()
+		e.initPools(1)
 	}
 }
 
@@ -221,21 +218,20 @@ func cpuOf(steps []Step) Time {
 // strategy calls it in Init, before any task arrives; without a call
 // there is one process.
 func (e *Engine) Processes(n int) {
-	e.svc.procs = max(n, 1)
 	if len(e.cfg.Resources) > 0 {
-		e.initPools()
+		e.initPools(max(n, 1))
 	}
 }
 
-// initPools creates the pools of every resource.
-func (e *Engine) initPools() {
+// initPools creates the pools of every resource for procs processes.
+func (e *Engine) initPools(procs int) {
 	s := &e.svc
 	s.res = make([]resourceState, len(e.cfg.Resources))
 	s.pools = s.pools[:0]
 	for i, r := range e.cfg.Resources {
 		n := 1
 		if !r.Machine {
-			n = s.procs
+			n = procs
 		}
 		s.res[i] = resourceState{first: len(s.pools), pools: n}
 		for j := range n {

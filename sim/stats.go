@@ -148,7 +148,7 @@ func (e *Engine) result() *Result {
 		e.timeAverages(r)
 	}
 	if all.succeeded > 0 {
-		v[LatencyMean] = e.sumLatency / float64(all.succeeded) / float64(Second)
+		v[LatencyMean] = e.lat.sum / float64(all.succeeded) / float64(Second)
 		q := e.lat.quantiles(latencyQuantiles)
 		v[LatencyP50], v[LatencyP90], v[LatencyP95], v[LatencyP99], v[LatencyMax] =
 			q[0].Seconds(), q[1].Seconds(), q[2].Seconds(), q[3].Seconds(), q[4].Seconds()
