@@ -95,20 +95,7 @@ func drawLatencyByClass(c draw.Canvas, r *Run) {
 	outer := c
 	c = insideLabels(c, false)
 
-	// The layout whose panels come closest to 4:3.
-	cols, best := 1, math.Inf(1)
-	for k := 1; k <= n; k++ {
-		rows := (n + k - 1) / k
-		aspect := float64((c.Max.X-c.Min.X)/vg.Length(k)) / float64((c.Max.Y-c.Min.Y)/vg.Length(rows))
-		if score := math.Abs(math.Log(aspect / (4.0 / 3))); score < best-1e-9 {
-			cols, best = k, score
-		}
-	}
-	rows := (n + cols - 1) / cols
-	cells := make([][]*plot.Plot, rows)
-	for i := range cells {
-		cells[i] = make([]*plot.Plot, cols)
-	}
+	cells, cols := panelGrid(c, n)
 	for k, name := range r.Classes {
 		cdfs := make([][]CDFPoint, len(r.Strategies))
 		for i, s := range r.Strategies {
@@ -132,7 +119,7 @@ func drawLatencyByClass(c draw.Canvas, r *Run) {
 		p.Title.Padding = 3
 		cells[k/cols][k%cols] = p
 	}
-	canvases := plot.Align(cells, draw.Tiles{Rows: rows, Cols: cols, PadX: 14, PadY: 10}, c)
+	canvases := plot.Align(cells, draw.Tiles{Rows: len(cells), Cols: cols, PadX: 14, PadY: 10}, c)
 	if !fits(cells, canvases) {
 		note(c, tooSmall)
 		return

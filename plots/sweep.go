@@ -168,20 +168,8 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 	outer := c
 	c = insideLabels(c, true)
 
-	// The layout whose panels come closest to 4:3.
-	cols, best := 1, math.Inf(1)
-	for k := 1; k <= n; k++ {
-		r := (n + k - 1) / k
-		aspect := float64((c.Max.X-c.Min.X)/vg.Length(k)) / float64((c.Max.Y-c.Min.Y)/vg.Length(r))
-		if score := math.Abs(math.Log(aspect / (4.0 / 3))); score < best-1e-9 {
-			cols, best = k, score
-		}
-	}
-	rows := (n + cols - 1) / cols
-	cells := make([][]*plot.Plot, rows)
-	for r := range cells {
-		cells[r] = make([]*plot.Plot, cols)
-	}
+	cells, cols := panelGrid(c, n)
+	rows := len(cells)
 	for k, panel := range d.Panels {
 		p := newPlot()
 		p.Add(grid(true, true))
@@ -286,6 +274,25 @@ func finiteRect(r vg.Rectangle) bool {
 	w, h := float64(r.Max.X-r.Min.X), float64(r.Max.Y-r.Min.Y)
 	return w > 0 && h > 0 && !math.IsInf(w, 0) && !math.IsInf(h, 0) &&
 		!math.IsInf(float64(r.Min.X), 0) && !math.IsInf(float64(r.Min.Y), 0)
+}
+
+// panelGrid lays n panels out on c in the columns whose panels come
+// closest to 4:3, and returns the empty grid (rows of cols cells) and
+// cols.
+func panelGrid(c draw.Canvas, n int) (cells [][]*plot.Plot, cols int) {
+	cols, best := 1, math.Inf(1)
+	for k := 1; k <= n; k++ {
+		r := (n + k - 1) / k
+		aspect := float64((c.Max.X-c.Min.X)/vg.Length(k)) / float64((c.Max.Y-c.Min.Y)/vg.Length(r))
+		if score := math.Abs(math.Log(aspect / (4.0 / 3))); score < best-1e-9 {
+			cols, best = k, score
+		}
+	}
+	cells = make([][]*plot.Plot, (n+cols-1)/cols)
+	for r := range cells {
+		cells[r] = make([]*plot.Plot, cols)
+	}
+	return cells, cols
 }
 
 // sweepMax bounds the magnitude of the values a sweep figure draws, far
