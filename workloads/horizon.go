@@ -68,46 +68,40 @@ func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
 
 // meanCPU is the mean total duration of the cpu steps of steps.
 func meanCPU(steps []StepSpec) float64 {
-	var w float64
-	for _, st := range steps {
-		if st.Repeat > 0 {
-			w += float64(st.Repeat) * meanCPU(st.Steps)
-		} else if st.Kind == sim.Acquire {
-			w += meanCPU(st.Steps)
-		} else if st.Kind == sim.CPU {
-			w += st.Dur.clampedMean()
+	return sumSteps(steps, 0, func(st *StepSpec) float64 {
+		if st.Kind == sim.CPU {
+			return st.Dur.clampedMean()
 		}
-	}
-	return w
+		return 0
+	})
 }
 
 // meanWork is the mean total duration of steps.
 func meanWork(steps []StepSpec) float64 {
-	var w float64
-	for _, st := range steps {
-		if st.Repeat > 0 {
-			w += float64(st.Repeat) * meanWork(st.Steps)
-		} else if st.Kind == sim.Acquire {
-			w += meanWork(st.Steps)
-		} else {
-			w += st.Dur.clampedMean()
-		}
-	}
-	return w
+	return sumSteps(steps, 0, func(st *StepSpec) float64 { return st.Dur.clampedMean() })
 }
 
 // expandedSteps is the number of steps of a task, repeats multiplied out,
 // a hold block's acquisition and release counting as one step each.
 func expandedSteps(steps []StepSpec) int64 {
-	var n int64
-	for _, st := range steps {
-		if st.Repeat > 0 {
-			n += int64(st.Repeat) * expandedSteps(st.Steps)
-		} else if st.Kind == sim.Acquire {
-			n += expandedSteps(st.Steps) + 2
-		} else {
-			n++
+	return sumSteps(steps, 2, func(*StepSpec) int64 { return 1 })
+}
+
+// sumSteps adds up leaf over the cpu, io and blocking_io steps of steps
+// as a task runs them: a repeat block's steps Repeat times, a hold
+// block's once, plus hold for the block itself.
+func sumSteps[T int64 | float64](steps []StepSpec, hold T, leaf func(*StepSpec) T) T {
+	var sum T
+	for i := range steps {
+		st := &steps[i]
+		switch {
+		case st.Repeat > 0:
+			sum += T(st.Repeat) * sumSteps(st.Steps, hold, leaf)
+		case st.Kind == sim.Acquire:
+			sum += sumSteps(st.Steps, hold, leaf) + hold
+		default:
+			sum += leaf(st)
 		}
 	}
-	return n
+	return sum
 }
