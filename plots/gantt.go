@@ -443,7 +443,7 @@ type ganttPanel struct {
 
 // layoutGantt sizes the panels of a timeline figure, stacked in c, the
 // last with the time axis labelled xLabel, and returns their canvases,
-// or false when a panel has no room left for its rows.
+// or false when a panel has no room left for its rows (minRowHeight).
 func layoutGantt(c draw.Canvas, panels []*ganttPanel, xLabel string) ([]draw.Canvas, bool) {
 	for _, pn := range panels {
 		pn.extra = 6
@@ -483,12 +483,18 @@ func layoutGantt(c draw.Canvas, panels []*ganttPanel, xLabel string) ([]draw.Can
 	}
 	alignX(ps, cs)
 	for k, p := range ps {
-		if panels[k].rowH <= 0 || !finiteRect(p.DataCanvas(cs[k]).Rectangle) {
+		if panels[k].rowH < minRowHeight || !finiteRect(p.DataCanvas(cs[k]).Rectangle) {
 			return nil, false
 		}
 	}
 	return cs, true
 }
+
+// minRowHeight is the thinnest row a Gantt panel draws: below it the bars
+// are hairlines, and the panel too short for even two of its row labels,
+// which then overlap (40 task rows below the contexts at 900×600 were
+// 0.3 points each).
+const minRowHeight vg.Length = 2 // points
 
 // rowTicks labels the rows of a Gantt panel (the first at the top),
 // skipping rows when they are too thin for every label to fit.

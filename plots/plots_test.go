@@ -16,6 +16,9 @@ import (
 	"testing/fstest"
 
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 
 	"asyncsim/sim"
 	"asyncsim/timeline"
@@ -489,6 +492,35 @@ func TestNiceTicksAtLeastTwo(t *testing.T) {
 			if tk.Value < 0 || tk.Value > hi {
 				t.Errorf("0 to %v: tick %v outside the range", hi, tk.Value)
 			}
+		}
+	}
+}
+
+// TestGanttRowsTooThin checks that layoutGantt refuses a panel whose rows
+// would be thinner than minRowHeight rather than drawing them as
+// hairlines under overlapping labels: 8 context rows and 40 task rows in
+// a 140-point stack left the task rows 0.3 points each (the retry-storm
+// timeline at 900×600); in 400 points both panels fit.
+func TestGanttRowsTooThin(t *testing.T) {
+	rows := func(n int) []grow {
+		out := make([]grow, n)
+		for i := range out {
+			out[i] = grow{name: fmt.Sprint("row-", i)}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		height vg.Length
+		fits   bool
+	}{{140, false}, {400, true}} {
+		panels := []*ganttPanel{{rows: rows(8), p: newPlot()}, {rows: rows(40), p: newPlot()}}
+		c := draw.Canvas{Canvas: &recorder.Canvas{}, Rectangle: vg.Rectangle{Max: vg.Point{X: 600, Y: tt.height}}}
+		_, ok := layoutGantt(c, panels, "virtual time (s)")
+		if ok != tt.fits {
+			t.Errorf("%v points: fits %v; want %v (task rows %.2f points)", tt.height, ok, tt.fits, panels[1].rowH)
+		}
+		if ok && panels[1].rowH < minRowHeight {
+			t.Errorf("%v points: task rows %v points, thinner than %v", tt.height, panels[1].rowH, minRowHeight)
 		}
 	}
 }
