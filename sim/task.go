@@ -21,9 +21,17 @@ const (
 	// Release gives back the unit of Step.Resource that the matching
 	// Acquire took: the end of a `hold` block.
 	Release
+	// Gather starts a `gather` block: its branches follow it, each a
+	// Branch step and that branch's steps, Span steps in all. The task
+	// goes on after them when every branch has ended. See GatherStep.
+	Gather
+	// Branch starts one branch of a gather: Span steps of its own follow
+	// it (further gathers inside it included). See BranchStep.
+	Branch
 )
 
-var stepKindNames = [...]string{CPU: "cpu", IO: "io", BlockingIO: "blocking_io", Acquire: "acquire", Release: "release"}
+var stepKindNames = [...]string{CPU: "cpu", IO: "io", BlockingIO: "blocking_io", Acquire: "acquire", Release: "release",
+	Gather: "gather", Branch: "branch"}
 
 // String returns the step kind's YAML name.
 func (k StepKind) String() string {
@@ -34,7 +42,12 @@ func (k StepKind) String() string {
 }
 
 // Step is one sampled step of a task. A `hold` block is flattened into
-// an Acquire step, the block's steps and a Release step.
+// an Acquire step, the block's steps and a Release step; a `gather` into
+// a Gather step followed by its branches, each a Branch step and the
+// branch's steps (in order, each copy of a `count` gather sampled anew):
+//
+//	gather: [[{io: 30ms}], [{cpu: 1ms}, {io: 10ms}]]
+//	→ Gather(2 branches, span 5), Branch(1), io 30ms, Branch(2), cpu 1ms, io 10ms
 type Step struct {
 	Kind StepKind
 	// Resource is the index in Config.Resources of an Acquire or Release
@@ -43,6 +56,22 @@ type Step struct {
 	// Dur is a cpu, io or blocking_io step's duration.
 	Dur Time
 }
+
+// GatherStep returns the step that starts a gather of the given number of
+// branches, whose Branch steps and branch steps take span steps after it.
+func GatherStep(branches, span int) Step {
+	return Step{Kind: Gather, Resource: int32(branches), Dur: Time(span)}
+}
+
+// BranchStep returns the step that starts a branch of span steps.
+func BranchStep(span int) Step { return Step{Kind: Branch, Dur: Time(span)} }
+
+// Branches returns the number of branches of a Gather step.
+func (s Step) Branches() int { return int(s.Resource) }
+
+// Span returns the number of steps that follow a Gather or Branch step
+// and belong to it.
+func (s Step) Span() int { return int(s.Dur) }
 
 // Task is one request: a sequence of sampled steps arriving at an instant.
 // A Source fills tasks in place so that their step slices are reused.
