@@ -92,7 +92,7 @@ func RunFigures(r *Run) []Figure {
 	if byClass(r) {
 		figs = append(figs, LatencyByClassFigure(r))
 	}
-	figs = append(figs, UtilizationFigure(r))
+	figs = append(figs, UtilizationFigures(r)...)
 	for i, name := range TimelineNames(strategyNames(r)) {
 		figs = append(figs, timelineFigure(r, i, name))
 	}

@@ -338,7 +338,7 @@ func TestEmptyRun(t *testing.T) {
 	}
 	for _, r := range runs {
 		for _, f := range RunFigures(r) {
-			if _, err := f.Render(PNG, 400, 300); err != nil {
+			if _, err := f.Render(PNG, MinWidth, MinHeight); err != nil {
 				t.Errorf("%s %s: %v", r.Workload, f.Name, err)
 			}
 		}
@@ -478,15 +478,17 @@ func TestNiceTicks(t *testing.T) {
 	}
 }
 
-// TestNiceTicksAtLeastTwo checks that an axis asked for two parts still
-// gets two labelled ticks when the round step for two parts overshoots its
-// range: 0 to 4,113 (tasks in flight in retry-storm without retries) was
-// labelled 0 alone, with a step of 5,000.
-func TestNiceTicksAtLeastTwo(t *testing.T) {
+// TestNiceTicksAtLeastThree checks that an axis asked for two parts still
+// gets three labelled ticks, from which a reader can tell its step, when
+// the round step for two parts overshoots its range: 0 to 4,113 (tasks in
+// flight in retry-storm without retries) was labelled 0 alone, with a step
+// of 5,000; two parts of 0 to 99 are a step of 50, two ticks, and four
+// parts the same step, so eight parts give 0, 20, … 80.
+func TestNiceTicksAtLeastThree(t *testing.T) {
 	for _, hi := range []float64{4113.13, 1, 99, 0.0042, 7_400_000} {
 		ticks := niceTicks{parts: 2}.Ticks(0, hi)
-		if len(ticks) < 2 {
-			t.Errorf("0 to %v in two parts: ticks %v; want at least two", hi, ticks)
+		if len(ticks) < 3 {
+			t.Errorf("0 to %v in two parts: ticks %v; want at least three", hi, ticks)
 		}
 		for _, tk := range ticks {
 			if tk.Value < 0 || tk.Value > hi {
