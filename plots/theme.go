@@ -136,6 +136,18 @@ func (s series) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 }
 
+// drawcheckSeries runs drawFn inside a drawcheck bracket of the series
+// key, or bare when key is empty.
+func drawcheckSeries(c draw.Canvas, key string, drawFn func()) {
+	if key == "" {
+		drawFn()
+		return
+	}
+	drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: key})
+	drawFn()
+	drawcheck.End(c)
+}
+
 // grid returns light grid lines at the major ticks of the chosen axes.
 func grid(vertical, horizontal bool) *gridLines {
 	return &gridLines{vertical: vertical, horizontal: horizontal}
@@ -180,6 +192,16 @@ func isLogMinor(a plot.Axis, t plot.Tick) bool {
 // header draws a figure's title and subtitle (either may be empty) in its
 // top left corner and returns the canvas below them.
 func header(c draw.Canvas, title, subtitle string) draw.Canvas {
+	return layoutHeader(c, title, subtitle, true)
+}
+
+// headerSpace returns the canvas that header would leave, drawing nothing.
+func headerSpace(c draw.Canvas, title, subtitle string) draw.Canvas {
+	return layoutHeader(c, title, subtitle, false)
+}
+
+// layoutHeader lays out a header, drawing it if paint is set.
+func layoutHeader(c draw.Canvas, title, subtitle string, paint bool) draw.Canvas {
 	c = draw.Crop(c, margin, -margin, margin, -margin)
 	y := c.Max.Y
 	width := c.Max.X - c.Min.X
@@ -187,7 +209,9 @@ func header(c draw.Canvas, title, subtitle string) draw.Canvas {
 		sty := textStyle(boldFont, titleSize, textColor)
 		sty.YAlign = draw.YTop
 		for _, line := range wrap(sty, title, width) {
-			c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+			if paint {
+				c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+			}
 			y -= sty.Rectangle(line).Size().Y + 1
 		}
 		y -= 2
@@ -197,7 +221,9 @@ func header(c draw.Canvas, title, subtitle string) draw.Canvas {
 		sty.YAlign = draw.YTop
 		for _, para := range strings.Split(subtitle, "\n") {
 			for _, line := range wrap(sty, para, width) {
-				c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+				if paint {
+					c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+				}
 				y -= sty.Rectangle(line).Size().Y + 1
 			}
 		}
@@ -271,7 +297,14 @@ type legendItem struct {
 // the canvas below them. Items that do not fit one line are set in a
 // grid of equal columns, wrapping onto further lines. Items never cover
 // data: the legend sits between the header and the plot.
-func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
+func legendRow(c draw.Canvas, items []legendItem) draw.Canvas { return layoutLegend(c, items, true) }
+
+// legendSpace returns the canvas that legendRow would leave, drawing
+// nothing.
+func legendSpace(c draw.Canvas, items []legendItem) draw.Canvas { return layoutLegend(c, items, false) }
+
+// layoutLegend lays out a legend, drawing it if paint is set.
+func layoutLegend(c draw.Canvas, items []legendItem, paint bool) draw.Canvas {
 	if len(items) == 0 {
 		return c
 	}
@@ -299,14 +332,16 @@ func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
 		if x > c.Min.X && x+w > c.Max.X {
 			x, y = c.Min.X, y-lineH
 		}
-		if it.key != "" {
-			drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
-		}
-		sw := swatchWidth(it.kind)
-		drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
-		c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
-		if it.key != "" {
-			drawcheck.End(c)
+		if paint {
+			if it.key != "" {
+				drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
+			}
+			sw := swatchWidth(it.kind)
+			drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
+			c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
+			if it.key != "" {
+				drawcheck.End(c)
+			}
 		}
 		if col > 0 {
 			x += col
