@@ -179,7 +179,7 @@ func TestWriteRemovesStale(t *testing.T) {
 // folder then removes both, which would no longer match.
 func TestWriteRunByClass(t *testing.T) {
 	dir := t.TempDir()
-	style := Style{Format: plots.PNG, Width: 400, Height: 300}
+	style := Style{Format: plots.PNG, Width: plots.MinWidth, Height: plots.MinHeight}
 	for _, tt := range []struct {
 		example string
 		byClass bool
