@@ -49,7 +49,16 @@ func TestRunFigures(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("run %s --out: exit %d, stderr %s", ex.Name, code, errOut)
 		}
-		want := []string{"latency.png", "makespan.png"}
+		// The first figure: latency percentiles for a workload of open
+		// arrivals spread over time (a rate, or a gap of positive mean),
+		// the makespan for a batch or closed clients (README, "Figures").
+		first := "makespan.png"
+		for _, c := range spec.Classes {
+			if c.Clients == nil && (c.Rate != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
+				first = "latency_percentiles.png"
+			}
+		}
+		want := []string{"latency.png", first}
 		if len(spec.Classes) > 1 {
 			want = append(want, "latency_by_class.png")
 		}
