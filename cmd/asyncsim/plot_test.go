@@ -299,3 +299,44 @@ func TestRunOutIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelineWindowOutside checks that a timeline window that starts
+// after the end of every strategy's run (the default example's longest
+// runs 10.020 s) is refused with exit 2 and nothing written, where it
+// drew blank timelines with exit 0 (issue 15); and that 'asyncsim plot'
+// refuses such a window in figures.json alike.
+func TestTimelineWindowOutside(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := asyncsim(t, "run", "--out", dir, "--timeline-window", "30s:40s")
+	want := "run: --timeline-window 30s:40s: the timeline window starts at 30s, at or after the end of every strategy's run (the longest ends at 10.02s)"
+	if code != 2 || stdout != "" || !strings.Contains(stderr, want) {
+		t.Errorf("run: exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, want)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("run wrote %s", dir)
+	}
+	if code, _, stderr := asyncsim(t, "run", "--out", dir, "--timeline-window", "5s:40s"); code != 0 {
+		t.Fatalf("run with a window inside the run: exit %d, stderr %s", code, stderr)
+	}
+	path := filepath.Join(dir, plots.FiguresJSON)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.ReplaceAll(string(data), `"from_s": 5,`, `"from_s": 30,`)
+	if moved == string(data) {
+		t.Fatalf("figures.json has no window from 5 s:\n%s", data)
+	}
+	os.WriteFile(path, []byte(moved), 0o644)
+	for _, name := range figureNames(t, dir, "png") {
+		os.Remove(filepath.Join(dir, name))
+	}
+	code, stdout, stderr = asyncsim(t, "plot", dir)
+	want = "figures.json: the timeline window starts at 30s, at or after the end of every strategy's run"
+	if code != 2 || stdout != "" || !strings.Contains(stderr, want) {
+		t.Errorf("plot: exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, want)
+	}
+	if figs := figureNames(t, dir, "png"); len(figs) != 0 {
+		t.Errorf("plot wrote %v", figs)
+	}
+}

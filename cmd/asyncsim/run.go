@@ -11,6 +11,7 @@ import (
 	"asyncsim/experiment"
 	"asyncsim/figures"
 	"asyncsim/internal/atomicfile"
+	"asyncsim/plots"
 	"asyncsim/report"
 	"asyncsim/sim"
 	"asyncsim/workloads"
@@ -133,10 +134,14 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if outSet {
+		figs := rec.Run(res)
+		if err := figs.CheckWindow(); err != nil {
+			return usagef("run: --timeline-window %s: %v", &window, err)
+		}
 		if err := writeOutputs(*out, res, spool, in); err != nil {
 			return err
 		}
-		if err := in.write(func() error { return writeFigureOutputs(*out, res, rec, fig, *jobs) }); err != nil {
+		if err := in.write(func() error { return writeFigureOutputs(*out, figs, fig, *jobs) }); err != nil {
 			return err
 		}
 	}
@@ -237,8 +242,8 @@ func recordFigures(spec *workloads.Spec, n int, window windowFlag, opts *experim
 
 // writeFigureOutputs writes the figure data, trace.json and the figures
 // into dir, each file whole or not at all.
-func writeFigureOutputs(dir string, res *experiment.Result, rec *figures.Recording, fig *figureFlags, jobs int) error {
-	if _, err := figures.WriteRun(dir, rec.Run(res), fig.style, jobs); err != nil {
+func writeFigureOutputs(dir string, r *plots.Run, fig *figureFlags, jobs int) error {
+	if _, err := figures.WriteRun(dir, r, fig.style, jobs); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	return nil
