@@ -12,6 +12,7 @@ import (
 
 	"asyncsim/experiment"
 	"asyncsim/figures"
+	"asyncsim/internal/drawcheck"
 	"asyncsim/plots"
 	"asyncsim/timeline"
 	"asyncsim/workloads"
@@ -95,6 +96,20 @@ func TestRunFigures(t *testing.T) {
 			data.Write(b)
 		}
 		golden(t, filepath.Join("figures", ex.Name+".txt"), data.String())
+
+		// What every figure draws, at the smallest size, the default and
+		// twice it (package drawcheck).
+		r, err := plots.ReadRun(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fig := range plots.RunFigures(r) {
+			for _, size := range [][2]int{{plots.MinWidth, plots.MinHeight}, {plots.WidthPx, plots.HeightPx}, {2 * plots.WidthPx, 2 * plots.HeightPx}} {
+				for _, v := range fig.Record(size[0], size[1]).Check(drawcheck.Options{}) {
+					t.Errorf("%s: %s at %dx%d: %v", ex.Name, fig.Name, size[0], size[1], v)
+				}
+			}
+		}
 
 		trace, err := os.ReadFile(filepath.Join(dir, "trace.json"))
 		if err != nil {
