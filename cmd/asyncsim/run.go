@@ -32,8 +32,9 @@ in their "classes" object, so --format json refuses --by-class.
 
 With --out DIR it also writes, into DIR: summary.csv, summary.json,
 summary_by_class.csv and tasks.csv (one row per attempt, with its
-attempt number and outcome); the figures makespan.png, latency.png,
-utilization.png and timeline-NAME.png per strategy (NAME its name, each byte other than
+attempt number and outcome); the figures makespan.png (for open
+arrivals latency_percentiles.png), latency.png, utilization.png (and
+utilization-2.png ... past six strategies) and timeline-NAME.png per strategy (NAME its name, each byte other than
 letters, digits and ._+- written %XX); trace.json (Chrome trace events, for Perfetto or
 chrome://tracing); and the data behind the figures (figures.json,
 latency.csv, utilization.csv, timeline.csv), from which 'asyncsim plot
