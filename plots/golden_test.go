@@ -35,18 +35,12 @@ func TestDataFilesGolden(t *testing.T) {
 // a diff to review (go test -update rewrites them). They must pass
 // drawcheck's checks too.
 func TestDrawnGolden(t *testing.T) {
-	open := sample()
-	open.Open = true
-	for i := range open.Strategies {
-		s := &open.Strategies[i]
-		s.P50, s.P50CI95, s.P99, s.P99CI95 = 0.021*float64(i+1), 0.002, 0.03*float64(i+1), 0.004
-	}
 	for _, tt := range []struct {
 		golden string
 		fig    Figure
 	}{
 		{"drawn-makespan.txt", MakespanFigure(sample())},
-		{"drawn-latency_percentiles.txt", PercentilesFigure(open)},
+		{"drawn-latency_percentiles.txt", PercentilesFigure(openSample())},
 		{"drawn-latency.txt", LatencyFigure(sample())},
 		{"drawn-latency_by_class.txt", LatencyByClassFigure(classes(3))},
 		{"drawn-utilization.txt", UtilizationFigures(sample())[0]},
