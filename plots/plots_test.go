@@ -516,6 +516,15 @@ func TestNiceTicksAtLeastThree(t *testing.T) {
 	}
 }
 
+// rows returns n Gantt rows named row-0 to row-(n-1), without spans.
+func rows(n int) []grow {
+	out := make([]grow, n)
+	for i := range out {
+		out[i] = grow{name: fmt.Sprint("row-", i)}
+	}
+	return out
+}
+
 // TestGanttRowsTooThin checks that layoutGantt refuses a panel whose rows
 // would be thinner than rowHeight rather than drawing them as
 // hairlines under overlapping labels: 8 context rows and 40 task rows in
@@ -523,13 +532,6 @@ func TestNiceTicksAtLeastThree(t *testing.T) {
 // timeline at 900×600). The 48 rows need 48 × rowHeight (11.2) = 538
 // points and the axes 50: 560 points are too few, 600 enough.
 func TestGanttRowsTooThin(t *testing.T) {
-	rows := func(n int) []grow {
-		out := make([]grow, n)
-		for i := range out {
-			out[i] = grow{name: fmt.Sprint("row-", i)}
-		}
-		return out
-	}
 	for _, tt := range []struct {
 		height vg.Length
 		fits   bool
@@ -551,13 +553,6 @@ func TestGanttRowsTooThin(t *testing.T) {
 // gap between them, the task rows get half the rows that fit, or all the
 // rows the contexts leave.
 func TestFitRows(t *testing.T) {
-	rows := func(n int) []grow {
-		out := make([]grow, n)
-		for i := range out {
-			out[i] = grow{name: fmt.Sprint("row-", i)}
-		}
-		return out
-	}
 	panels := func(nCtx, nTask int) []*ganttPanel {
 		var ps []*ganttPanel
 		if nCtx > 0 {
