@@ -120,6 +120,9 @@ type Config struct {
 	Until Time
 	// OnTask, if set, is called for every completed task.
 	OnTask func(TaskRecord)
+	// OnBranch, if set, is called for every branch of a gather as it
+	// joins.
+	OnBranch func(BranchRecord)
 	// Recorder, if set, receives every state change.
 	Recorder Recorder
 	// ExpectedTasks, if known, sizes the latency store up front.
@@ -246,6 +249,17 @@ type taskSlot struct {
 	gaveUp bool
 	inSYN  bool
 	syn    uint8
+	// A gather under way (Fork): where its steps end, its branches
+	// spawned and not yet joined, and those spawned in all.
+	gatherEnd int32
+	branches  int32
+	spawned   int32
+	// A child task's (isBranch): its parent, its depth of gathers and its
+	// place in its gather. A slot is a child's for good or never.
+	isBranch bool
+	depth    int32
+	ordinal  int32
+	parent   TaskRef
 }
 
 // context is what the engine tracks of a context at every event; its
@@ -294,6 +308,7 @@ type Engine struct {
 
 	tasks         []taskSlot
 	free          []TaskRef
+	branchFree    []TaskRef // free slots of child tasks (Spawn)
 	inFlight      int   // all tasks arrived and not finished
 	inFlightSteps int64 // their steps
 	// Config.MaxInFlight resolved, for tasks and for their steps; the
