@@ -18,6 +18,10 @@ type BranchRecord struct {
 	Attempt int
 	// Branch is the branch's place in its gather: 0 for the first.
 	Branch int
+	// ID numbers the branches of one task in the order they were
+	// spawned, from 0; Parent is the ID of the branch whose gather this
+	// branch is of, or -1 for a branch of the task's own gather.
+	ID, Parent int
 	// Depth is 1 for a branch of a task's own gather, 2 for a branch of
 	// a gather inside a branch, and so on.
 	Depth int
@@ -53,6 +57,12 @@ func (e *Engine) Spawn(ref TaskRef) (TaskRef, bool) {
 	c.Class, c.Index, c.Client, c.Request, c.Attempt = parent.Class, parent.Index, parent.Client, parent.Request, parent.Attempt
 	c.Steps = parent.Steps[head+1 : head+1+span]
 	c.next, c.parent, c.depth, c.ordinal = 0, ref, parent.depth+1, parent.spawned-1
+	root := ref
+	for e.tasks[root].isBranch {
+		root = e.tasks[root].parent
+	}
+	c.id = e.tasks[root].branchIDs
+	e.tasks[root].branchIDs++
 	c.started, c.start, c.counted = true, e.now, parent.counted
 	return child, true
 }
@@ -72,8 +82,12 @@ func (e *Engine) Join(ref TaskRef) (last bool) {
 	p := &e.tasks[c.parent]
 	p.branches--
 	if e.cfg.OnBranch != nil {
+		parentID := -1
+		if p.isBranch {
+			parentID = int(p.id)
+		}
 		e.cfg.OnBranch(BranchRecord{Class: c.Class, Index: c.Index, Attempt: c.Attempt,
-			Branch: int(c.ordinal), Depth: int(c.depth), Start: c.start, End: e.now})
+			Branch: int(c.ordinal), ID: int(c.id), Parent: parentID, Depth: int(c.depth), Start: c.start, End: e.now})
 	}
 	c.Steps = nil
 	e.branchFree = append(e.branchFree, ref)

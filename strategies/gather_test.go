@@ -135,8 +135,9 @@ func TestGatherBranchRecords(t *testing.T) {
 	// Synchronously each is spawned when the one before it has joined:
 	// branch 0 [1, 31ms], branch 1 [31, 43ms], branch 2 [43, 63ms].
 	steps := seq(one(sim.CPU, ms), gather(one(sim.IO, 30*ms), seq(one(sim.CPU, 2*ms), one(sim.IO, 10*ms)), one(sim.IO, 20*ms)), one(sim.CPU, ms))
+	// Each branch's ID is its place: they are spawned in order.
 	rec := func(branch int, from, to sim.Time) sim.BranchRecord {
-		return sim.BranchRecord{Index: 3, Attempt: 0, Branch: branch, Depth: 1, Start: from, End: to}
+		return sim.BranchRecord{Index: 3, Attempt: 0, Branch: branch, ID: branch, Parent: -1, Depth: 1, Start: from, End: to}
 	}
 	tests := []struct {
 		cfg  Config
@@ -166,6 +167,8 @@ func TestNestedBranchDepth(t *testing.T) {
 	// loop (the nested case above): the inner branches are depth 2,
 	// spawned at 10 ms and joining at 15 and 30 ms; the outer ones depth
 	// 1, joining at 15 (branch 1) and 30 ms (branch 0, after its gather).
+	// The outer ones are spawned first (IDs 0 and 1), the inner ones, of
+	// branch 0's gather, at 10 ms (IDs 2 and 3, parent 0).
 	steps := gather(seq(one(sim.IO, 10*ms), gather(one(sim.IO, 5*ms), one(sim.IO, 20*ms))), one(sim.IO, 15*ms))
 	var got []sim.BranchRecord
 	_, _, err := svcRun(t, Config{Kind: KindEventLoop}, sim.Config{OnBranch: func(b sim.BranchRecord) { got = append(got, b) }},
@@ -174,10 +177,10 @@ func TestNestedBranchDepth(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []sim.BranchRecord{
-		{Branch: 1, Depth: 1, Start: 0, End: 15 * ms},
-		{Branch: 0, Depth: 2, Start: 10 * ms, End: 15 * ms},
-		{Branch: 1, Depth: 2, Start: 10 * ms, End: 30 * ms},
-		{Branch: 0, Depth: 1, Start: 0, End: 30 * ms},
+		{Branch: 1, ID: 1, Parent: -1, Depth: 1, Start: 0, End: 15 * ms},
+		{Branch: 0, ID: 2, Parent: 0, Depth: 2, Start: 10 * ms, End: 15 * ms},
+		{Branch: 1, ID: 3, Parent: 0, Depth: 2, Start: 10 * ms, End: 30 * ms},
+		{Branch: 0, ID: 0, Parent: -1, Depth: 1, Start: 0, End: 30 * ms},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("branches %v; want %v", got, want)
