@@ -183,7 +183,11 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if opts.Recorder != nil {
 			cfg.Recorder = opts.Recorder(si, rep)
 		}
-		r, err := sim.Run(spec.Source(rep), strat, cfg)
+		src := spec.Source(rep)
+		r, err := sim.Run(src, strat, cfg)
+		if err == nil {
+			err = workloads.SourceErr(src)
+		}
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
