@@ -214,6 +214,9 @@ func decimalSeconds(s string) (v sim.Time, ok, exact bool) {
 	if len(frac) > 9 && frac[9] >= '5' {
 		ns++
 	}
+	if secs > int64(maxArrival/sim.Second) {
+		return 0, true, false
+	}
 	t := secs*int64(sim.Second) + ns
 	if t > int64(maxArrival) {
 		return 0, true, false
