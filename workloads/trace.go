@@ -252,7 +252,8 @@ func (r *traceReader) next() (sim.Time, bool) {
 	case msg == "" && ok && v < r.prev:
 		msg = "an arrival before the previous one"
 	case msg == "" && !ok && r.read != r.trace.Arrivals:
-		msg = fmt.Sprintf("%d arrivals where it had %d", r.read, r.trace.Arrivals)
+		r.err = fmt.Errorf("trace %s changed since the workload was read: it lists %d arrivals where it had %d", r.trace.File, r.read, r.trace.Arrivals)
+		return 0, false
 	}
 	if msg != "" {
 		r.err = fmt.Errorf("trace %s changed since the workload was read: line %d: %s", r.trace.File, r.lines.line, msg)

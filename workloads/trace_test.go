@@ -242,7 +242,7 @@ func TestTraceChangedAfterParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ trace, want string }{
-		{"1\n2\n", "2 arrivals where it had 3"},
+		{"1\n2\n", "it lists 2 arrivals where it had 3"},
 		{"1\n0.5\n3\n", "line 2: an arrival before the previous one"},
 		{"1\nx\n", "line 2: invalid arrival \"x\""},
 	} {
