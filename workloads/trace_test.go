@@ -367,3 +367,24 @@ func TestEmpiricalBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedDataFiles: an embedded example's data files are read from
+// beside it in the embedded file system, and named example:PATH.
+func TestEmbeddedDataFiles(t *testing.T) {
+	w := func(arrival string) []byte {
+		return []byte("name: w\ntasks: [{name: a, arrival: " + arrival + ", steps: [{cpu: 1ms}]}]\nstrategies: [{kind: blocking}]\n")
+	}
+	for _, tc := range []struct{ arrival, want string }{
+		// A workload read as a trace: its first line that is not a comment
+		// is no instant, an error in the embedded file.
+		{"{trace: tornado.yaml}", "example:tornado.yaml:"},
+		{"{trace: none.txt}", `example:x:2:36: trace "none.txt": no such file embedded beside the examples`},
+		{"{trace: ../examples.go}", `example:x:2:36: trace "../examples.go": no such file embedded beside the examples`},
+		{"{trace: .}", `example:x:2:36: trace ".": no such file embedded beside the examples`},
+	} {
+		_, err := Parse("example:x", w(tc.arrival))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: error %v; want %s...", tc.arrival, err, tc.want)
+		}
+	}
+}
