@@ -151,9 +151,9 @@ func (r *lineReader) value(limit sim.Time, what string) (v sim.Time, col int, ok
 		if i := bytes.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}
-		text := strings.TrimLeft(string(line), " \t")
+		text := bytes.TrimLeft(line, " \t")
 		col = len(line) - len(text) + 1
-		if text = strings.TrimRight(text, " \t\r"); text == "" {
+		if text = bytes.TrimRight(text, " \t\r"); len(text) == 0 {
 			continue
 		}
 		v, msg := parseValue(text, limit, what)
@@ -164,10 +164,11 @@ func (r *lineReader) value(limit sim.Time, what string) (v sim.Time, col int, ok
 // parseValue parses the value of a line of a data file: seconds as a
 // decimal ("1.5", ".25", "3") or a Go duration ("250ms"), at most limit.
 // It returns the value, or a message saying what is wrong; what names the
-// value in it ("arrival", "duration").
-func parseValue(s string, limit sim.Time, what string) (sim.Time, string) {
-	v, ok, exact := decimalSeconds(s)
+// value in it ("arrival", "duration"). A decimal allocates nothing.
+func parseValue(b []byte, limit sim.Time, what string) (sim.Time, string) {
+	v, ok, exact := decimalSeconds(b)
 	if !ok {
+		s := string(b)
 		d, err := time.ParseDuration(s)
 		switch {
 		case err != nil && strings.HasPrefix(s, "-"):
@@ -180,24 +181,24 @@ func parseValue(s string, limit sim.Time, what string) (sim.Time, string) {
 		v, exact = sim.Time(d), true
 	}
 	if !exact || v > limit {
-		return 0, fmt.Sprintf("%s %s is more than the maximum of %s", what, schema.Quote(s), fmtTime(limit))
+		return 0, fmt.Sprintf("%s %s is more than the maximum of %s", what, schema.Quote(string(b)), fmtTime(limit))
 	}
 	return v, ""
 }
 
-// decimalSeconds parses s, a decimal number of seconds without sign or
+// decimalSeconds parses b, a decimal number of seconds without sign or
 // exponent, rounded to the nearest nanosecond (halves up). ok reports
-// whether s is such a number; exact whether it fits below maxArrival.
-func decimalSeconds(s string) (v sim.Time, ok, exact bool) {
-	whole, frac, dot := strings.Cut(s, ".")
-	if whole == "" && (!dot || frac == "") {
+// whether b is such a number; exact whether it fits below maxArrival.
+func decimalSeconds(b []byte) (v sim.Time, ok, exact bool) {
+	whole, frac, dot := bytes.Cut(b, []byte("."))
+	if len(whole) == 0 && (!dot || len(frac) == 0) {
 		return 0, false, false
 	}
-	digits := func(s string) bool { return strings.Trim(s, "0123456789") == "" }
+	digits := func(b []byte) bool { return len(bytes.Trim(b, "0123456789")) == 0 }
 	if !digits(whole) || !digits(frac) {
 		return 0, false, false
 	}
-	whole = strings.TrimLeft(whole, "0")
+	whole = bytes.TrimLeft(whole, "0")
 	if len(whole) > 10 { // 10^10 s is more than maxArrival
 		return 0, true, false
 	}
