@@ -57,6 +57,9 @@ type Trace struct {
 	// Last the first and the last of them, as written (before Speed).
 	Arrivals    int64
 	First, Last sim.Time
+	// Burst is the most instants of the file equal to one another:
+	// arrivals at once.
+	Burst int64
 
 	open opener
 }
@@ -274,6 +277,7 @@ func scanTrace(file string, open opener) (*Trace, *Error) {
 	tr := &Trace{File: file, Speed: 1, open: open}
 	lines := newLineReader(open)
 	prevLine := 0
+	var run int64 // the instants equal to the last one
 	for {
 		v, col, ok, msg := lines.value(maxHorizon, "arrival")
 		switch {
@@ -292,6 +296,12 @@ func scanTrace(file string, open opener) (*Trace, *Error) {
 		if tr.Arrivals == 0 {
 			tr.First = v
 		}
+		if tr.Arrivals > 0 && v == tr.Last {
+			run++
+		} else {
+			run = 1
+		}
+		tr.Burst = max(tr.Burst, run)
 		tr.Arrivals++
 		tr.Last, prevLine = v, lines.line
 	}

@@ -92,7 +92,8 @@ func TestTraceReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := &s.Classes[0]
-			if c.Trace == nil || c.Trace.Arrivals != 5 || c.Trace.First != 0 || c.Trace.Last != 1250*sim.Millisecond || c.Count != tc.count {
+			// Two arrivals at 0.5 s: a burst of 2.
+			if c.Trace == nil || c.Trace.Arrivals != 5 || c.Trace.First != 0 || c.Trace.Last != 1250*sim.Millisecond || c.Trace.Burst != 2 || c.Count != tc.count {
 				t.Fatalf("class %+v, trace %+v", c, c.Trace)
 			}
 			if got := s.Tasks(); got != int64(len(tc.want)) {
@@ -406,5 +407,30 @@ func TestTraceReplayAllocates(t *testing.T) {
 	tr2 := newTraceReader(tr, 0)
 	if allocs := testing.AllocsPerRun(100_000, func() { tr2.next() }); allocs != 0 {
 		t.Errorf("%g allocations per arrival; want 0", allocs)
+	}
+}
+
+// TestTraceBurst: a trace whose equal instants bring more steps at once
+// than a run may hold in flight is refused before it runs: 65 arrivals at
+// 0 of 10⁶ steps each are 6.5·10⁷ steps, more than 10⁶ tasks × 64.
+func TestTraceBurst(t *testing.T) {
+	s, err := loadIn(t, map[string]string{
+		"trace.txt": strings.Repeat("0\n", 65) + "1\n",
+		"w.yaml": `name: w
+tasks:
+  - name: replay
+    arrival: {trace: trace.txt}
+    steps: [{repeat: 1000, steps: [{repeat: 1000, steps: [{cpu: 1ns}]}]}]
+strategies: [{kind: blocking}]
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Classes[0].Trace.Burst != 65 {
+		t.Fatalf("burst %d; want 65", s.Classes[0].Trace.Burst)
+	}
+	err = CheckBudget(s, s.Strategies, Limits{}, DefaultMaxWork)
+	if want := "w.yaml:3:5: class replay: 65 tasks arrive at once with 65000000 steps between them, more than a run may hold in flight (1000000 tasks, 64000000 steps)"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("CheckBudget = %v; want ...%s", err, want)
 	}
 }
