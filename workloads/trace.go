@@ -41,8 +41,33 @@ type readerAtCloser interface {
 
 // opener opens a data file anew for each read, so that no file stays open
 // between reads: a run that stops early leaves nothing to close. It is
-// safe for concurrent use.
-type opener func() (readerAtCloser, error)
+// safe for concurrent use, and a value (not a closure), so that two parses
+// of one workload give equal Specs.
+type opener interface {
+	open() (readerAtCloser, error)
+}
+
+// diskFile is the path of a data file on disk.
+type diskFile string
+
+func (f diskFile) open() (readerAtCloser, error) {
+	file, _, err := schema.OpenFile(string(f))
+	if err != nil {
+		return nil, err
+	}
+	return file, nil
+}
+
+// embeddedFile is the path of a data file in exampleFiles.
+type embeddedFile string
+
+func (f embeddedFile) open() (readerAtCloser, error) {
+	file, err := exampleFiles.Open(string(f))
+	if err != nil {
+		return nil, err
+	}
+	return file.(readerAtCloser), nil
+}
 
 // Trace is a class's arrival.trace: arrival instants replayed from a file,
 // each divided by Speed and then offset by the class's start. The file is
@@ -122,7 +147,7 @@ func (r *lineReader) next() ([]byte, bool, error) {
 func (r *lineReader) fill() error {
 	r.end = copy(r.buf, r.buf[r.start:r.end])
 	r.start = 0
-	f, err := r.open()
+	f, err := r.open.open()
 	if err != nil {
 		return err
 	}
@@ -352,13 +377,7 @@ func (p *parser) dataFile(v *yaml.Node, name, what string) (string, opener, bool
 			p.Errorf(v, "%s %s: no such file embedded beside the examples", what, schema.Quote(name))
 			return "", nil, false
 		}
-		return exampleFile + strings.TrimPrefix(embedded, "examples/"), func() (readerAtCloser, error) {
-			f, err := exampleFiles.Open(embedded)
-			if err != nil {
-				return nil, err
-			}
-			return f.(readerAtCloser), nil
-		}, true
+		return exampleFile + strings.TrimPrefix(embedded, "examples/"), embeddedFile(embedded), true
 	}
 	file := name
 	if !filepath.IsAbs(file) {
@@ -370,13 +389,7 @@ func (p *parser) dataFile(v *yaml.Node, name, what string) (string, opener, bool
 		return "", nil, false
 	}
 	f.Close()
-	return file, func() (readerAtCloser, error) {
-		f, _, err := schema.OpenFile(file)
-		if err != nil {
-			return nil, err
-		}
-		return f, nil
-	}, true
+	return file, diskFile(file), true
 }
 
 // trace parses arrival.trace, the value n, with the arrival.speed speed.

@@ -173,7 +173,7 @@ func TestTraceReadInChunks(t *testing.T) {
 		fmt.Fprintf(&b, "%d.%06d\n", i/1000, i%1000*1000) // i ms
 	}
 	o := &countingOpener{data: []byte(b.String())}
-	tr, err := scanTrace("big.txt", o.open)
+	tr, err := scanTrace("big.txt", o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,9 +398,7 @@ func TestTraceReplayAllocates(t *testing.T) {
 	for i := range 200_000 {
 		fmt.Fprintf(&b, "%d.%03d\n", i/1000, i%1000)
 	}
-	r := nopCloser{bytes.NewReader([]byte(b.String()))}
-	open := func() (readerAtCloser, error) { return r, nil }
-	tr, err := scanTrace("t.txt", open)
+	tr, err := scanTrace("t.txt", &reusedFile{nopCloser{bytes.NewReader([]byte(b.String()))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,3 +432,8 @@ strategies: [{kind: blocking}]
 		t.Errorf("CheckBudget = %v; want ...%s", err, want)
 	}
 }
+
+// reusedFile opens the same reader every time.
+type reusedFile struct{ r nopCloser }
+
+func (f *reusedFile) open() (readerAtCloser, error) { return f.r, nil }
