@@ -188,7 +188,11 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 				cfg.OnBranch = br.RecordBranch
 			}
 		}
-		r, err := sim.Run(spec.Source(rep), strat, cfg)
+		src := spec.Source(rep)
+		r, err := sim.Run(src, strat, cfg)
+		if err == nil {
+			err = workloads.SourceErr(src)
+		}
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
