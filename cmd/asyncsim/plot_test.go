@@ -51,11 +51,12 @@ func TestRunFigures(t *testing.T) {
 			t.Fatalf("run %s --out: exit %d, stderr %s", ex.Name, code, errOut)
 		}
 		// The first figure: latency percentiles for a workload of open
-		// arrivals spread over time (a rate, or a gap of positive mean),
-		// the makespan for a batch or closed clients (README, "Figures").
+		// arrivals spread over time (a rate, a trace, or a gap of positive
+		// mean), the makespan for a batch or closed clients (README,
+		// "Figures").
 		first := "makespan.png"
 		for _, c := range spec.Classes {
-			if c.Clients == nil && (c.Rate != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
+			if c.Clients == nil && (c.Rate != nil || c.Trace != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
 				first = "latency_percentiles.png"
 			}
 		}
