@@ -109,7 +109,7 @@ var endpoints = []endpoint{
 // rate is the ordinary traffic's arrivals per second at hour h of the day
 // (0 to 24): a night lull, a morning ramp, an afternoon and evening peak.
 func rate(h float64) float64 {
-	day := math.Exp(-math.Pow((h-14.5)/4.5, 2))  // the working day
+	day := math.Exp(-math.Pow((h-14.5)/4.5, 2))     // the working day
 	evening := math.Exp(-math.Pow((h-20.5)/1.6, 2)) // after dinner
 	return 0.05 + 0.65*day + 0.4*evening
 }
