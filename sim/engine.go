@@ -120,6 +120,9 @@ type Config struct {
 	Until Time
 	// OnTask, if set, is called for every completed task.
 	OnTask func(TaskRecord)
+	// OnBranch, if set, is called for every branch of a gather as it
+	// joins.
+	OnBranch func(BranchRecord)
 	// Recorder, if set, receives every state change.
 	Recorder Recorder
 	// ExpectedTasks, if known, sizes the latency store up front.
@@ -246,6 +249,21 @@ type taskSlot struct {
 	gaveUp bool
 	inSYN  bool
 	syn    uint8
+	// A gather under way (Fork): where its steps end, its branches
+	// spawned and not yet joined, and those spawned in all.
+	gatherEnd int32
+	branches  int32
+	spawned   int32
+	// A child task's (isBranch): its parent, its depth of gathers, its
+	// place in its gather and its number among its task's branches (of
+	// a task: the branches it has had). A slot is a child's for good or
+	// never.
+	isBranch  bool
+	depth     int32
+	ordinal   int32
+	id        int32
+	branchIDs int32
+	parent    TaskRef
 }
 
 // context is what the engine tracks of a context at every event; its
@@ -294,8 +312,9 @@ type Engine struct {
 
 	tasks         []taskSlot
 	free          []TaskRef
-	inFlight      int   // all tasks arrived and not finished
-	inFlightSteps int64 // their steps
+	branchFree    []TaskRef // free slots of child tasks (Spawn)
+	inFlight      int       // all tasks arrived and not finished
+	inFlightSteps int64     // their steps
 	// Config.MaxInFlight resolved, for tasks and for their steps; the
 	// largest values where there is no limit.
 	maxInFlight      int
@@ -594,7 +613,7 @@ func (e *Engine) alloc() TaskRef {
 func (e *Engine) arrive(ref TaskRef) error {
 	slot := &e.tasks[ref]
 	slot.next, slot.started = 0, false
-	slot.gaveUp, slot.inSYN, slot.syn = false, false, 0
+	slot.gaveUp, slot.inSYN, slot.syn, slot.branchIDs = false, false, 0, 0
 	if slot.Attempt == 0 {
 		slot.sent = slot.Arrival
 		slot.counted = slot.Arrival >= e.cfg.Warmup

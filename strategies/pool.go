@@ -143,6 +143,11 @@ func (p *pool) advance(ctx int32) (finished bool) {
 		}
 		step, ok := p.e.NextStep(t)
 		if !ok {
+			if parent, branch := p.e.Parent(t); branch {
+				t = p.join(t, parent)
+				p.task[ctx] = t
+				continue
+			}
 			p.release(ctx)
 			p.task[ctx] = -1
 			p.e.Finish(t)
@@ -153,6 +158,11 @@ func (p *pool) advance(ctx int32) (finished bool) {
 			continue
 		}
 		if step.Kind >= sim.Acquire {
+			if step.Kind == sim.Gather {
+				t = p.fork(t, step)
+				p.task[ctx] = t
+				continue
+			}
 			if p.hold(ctx, t, step) {
 				continue
 			}
@@ -164,6 +174,27 @@ func (p *pool) advance(ctx int32) (finished bool) {
 		p.e.After(step.Dur, timerIODone, ctx, 0)
 		return false
 	}
+}
+
+// fork starts the gather step s of task t and returns its first branch,
+// for the context to run: a synchronous handler makes its calls one
+// after another (as `requests` in a loop), each branch a child task
+// spawned when the one before it has joined.
+func (p *pool) fork(t sim.TaskRef, s sim.Step) sim.TaskRef {
+	p.e.Fork(t, s)
+	child, _ := p.e.Spawn(t)
+	return child
+}
+
+// join ends branch, whose steps are all done, and returns what its
+// context runs next: the gather's next branch, or after the last the
+// parent, which goes on after the gather.
+func (p *pool) join(branch, parent sim.TaskRef) sim.TaskRef {
+	if p.e.Join(branch) {
+		return parent
+	}
+	next, _ := p.e.Spawn(parent)
+	return next
 }
 
 // hold runs an Acquire or Release step of ctx's task t, and reports

@@ -116,6 +116,18 @@ func tasksBefore(c *Class, until sim.Time) float64 {
 		}
 		return min(n, math.Ceil(expected))
 	}
+	if tr := c.Trace; tr != nil {
+		// As if the arrivals were spread evenly from the first to the
+		// last.
+		first, last := addTime(c.Start, tr.at(tr.First)), addTime(c.Start, tr.at(tr.Last))
+		switch {
+		case until <= first:
+			return 0
+		case until > last:
+			return n
+		}
+		return min(n, math.Ceil(float64(tr.Arrivals)*float64(until-first)/float64(last-first+1)))
+	}
 	if gap := c.Interarrival.clampedMean(); gap > 0 {
 		n = min(n, math.Floor(float64(until-c.Start)/gap)+1)
 	}
@@ -225,7 +237,7 @@ func (s *Spec) checkBurst(i int) error {
 	switch {
 	case c.Clients != nil:
 		n = int64(c.Clients.Count)
-	case c.Rate != nil:
+	case c.Rate != nil, c.Trace != nil:
 		return nil
 	case c.Interarrival != nil && !(c.Interarrival.kind == distConst && c.Interarrival.d1 == 0):
 		return nil
@@ -242,7 +254,8 @@ func (s *Spec) checkBurst(i int) error {
 
 // LastArrival returns the instant of the workload's last arrival when the
 // arrivals do not depend on chance or on the run: every class open with a
-// constant gap (or none), or of clients that send one request each.
+// constant gap (or none), or replaying a whole trace, or of clients that
+// send one request each.
 func (s *Spec) LastArrival() (sim.Time, bool) {
 	var last sim.Time
 	for i := range s.Classes {
@@ -252,6 +265,10 @@ func (s *Spec) LastArrival() (sim.Time, bool) {
 			last = max(last, c.Start)
 		case c.Clients != nil, c.Rate != nil:
 			return 0, false
+		case c.Trace != nil && c.Count > 0 && int64(c.Count) < c.Trace.Arrivals:
+			return 0, false
+		case c.Trace != nil:
+			last = max(last, addTime(c.Start, c.Trace.at(c.Trace.Last)))
 		case c.Interarrival == nil:
 			last = max(last, c.Start)
 		case c.Interarrival.kind == distConst:
