@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"asyncsim/accesslog"
+	"asyncsim/workloads"
 )
 
 const importLogUsage = `
@@ -39,6 +40,9 @@ segments of digits, UUIDs and 16 or more hex digits folded into ":id".
 A log cannot tell CPU time from waiting: each duration d is split into
 cpu = F×d and io = (1-F)×d with --cpu-share F.
 
+Every class gets arrival.speed: K from --speed K, which replays the log K
+times faster (1.5: 50% more requests per second); edit it per class.
+
 DIR must be empty or new unless --force, which replaces its workload.yaml,
 traces/ and durations/. Nothing is written if the log cannot be read.
 `
@@ -58,6 +62,7 @@ func importLogCommand(args []string, stdout, stderr io.Writer) error {
 	name := fs.String("name", "", "the workload's `NAME` (default: from FILE's name)")
 	samples := fs.Int("samples", accesslog.DefaultSampleCap, "keep at most `N` durations of each class (a uniform sample)")
 	seed := fs.Uint64("seed", 1, "seed of the sampling of durations and of the workload")
+	speed := fs.Float64("speed", 1, "replay the log `K` times faster (every class's arrival.speed)")
 	force := fs.Bool("force", false, "replace the workload in a DIR that is not empty")
 	pos, err := fs.parse(args)
 	if err != nil {
@@ -77,6 +82,9 @@ func importLogCommand(args []string, stdout, stderr io.Writer) error {
 		if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
 			return usagef("import-log: --out %s is not empty (--force replaces its workload.yaml, traces/ and durations/)", *out)
 		}
+	}
+	if !(*speed > 0 && *speed <= 1e6) {
+		return usagef("import-log: --speed %v is not a number above 0 (and at most 1e6)", *speed)
 	}
 	if !(*share >= 0 && *share <= 1) {
 		return usagef("import-log: --cpu-share %v is not between 0 and 1", *share)
@@ -105,7 +113,7 @@ func importLogCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("import-log: %v", err)
 	}
-	imp := &importing{file: file, name: *name, share: *share, seed: *seed, census: census}
+	imp := &importing{file: file, name: *name, share: *share, speed: *speed, seed: *seed, census: census}
 	if err := imp.write(*out, open); err != nil {
 		return fmt.Errorf("import-log: %w", err)
 	}
@@ -186,6 +194,7 @@ func readLog[T any](open func() (io.ReadCloser, error), read func(io.Reader) (T,
 type importing struct {
 	file, name string
 	share      float64
+	speed      float64
 	seed       uint64
 	census     *accesslog.Census
 	sum        *accesslog.Summary
@@ -223,6 +232,11 @@ func (imp *importing) write(dir string, open func() (io.ReadCloser, error)) (err
 	}
 	if err := os.WriteFile(filepath.Join(stage, "workload.yaml"), []byte(imp.workloadYAML()), 0o644); err != nil {
 		return err
+	}
+	// The workload must load as it is written: a failure here is a bug of
+	// import-log, reported before anything is moved into place.
+	if _, err := workloads.Load(filepath.Join(stage, "workload.yaml")); err != nil {
+		return fmt.Errorf("the workload written does not load: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -332,8 +346,8 @@ func (imp *importing) workloadYAML() string {
 # Change the share to what you know of your handlers (a profile, a CPU
 # graph), or edit the steps.
 #
-# Replay the traffic faster with arrival.speed (1.5: 50%% more requests per
-# second), here or in a sweep: tasks.CLASS.arrival.speed.
+# Each class replays its log at arrival.speed times the logged rate (1.5:
+# 50%% more requests per second; import-log --speed sets every class's).
 name: %[2]s
 description: %[3]s
 seed: %[4]d
@@ -352,8 +366,8 @@ tasks:
 		}
 		fmt.Fprintf(&b, "  # %s: %d requests (%.1f%%), logged p50 %s, p99 %s\n", what, cl.Count,
 			100*float64(cl.Count)/float64(c.Parsed), fmtDur(d.P50), fmtDur(d.P99))
-		fmt.Fprintf(&b, "  - name: %s\n    count: %d\n    arrival:\n      trace: %s\n      # speed: 1\n    steps:\n",
-			strconv.Quote(cl.Name), cl.Count, strconv.Quote("traces/"+cl.Name+".txt"))
+		fmt.Fprintf(&b, "  - name: %s\n    count: %d\n    arrival:\n      trace: %s\n      speed: %s\n    steps:\n",
+			strconv.Quote(cl.Name), cl.Count, strconv.Quote("traces/"+cl.Name+".txt"), strconv.FormatFloat(imp.speed, 'f', -1, 64))
 		for _, p := range imp.parts() {
 			fmt.Fprintf(&b, "      - %s: {empirical: %s}\n", p.step, strconv.Quote("durations/"+cl.Name+"."+p.step+".txt"))
 		}
@@ -439,8 +453,9 @@ func (imp *importing) printSummary(w io.Writer, dir string) {
 	for range c.Classes {
 		files += len(imp.parts())
 	}
-	fmt.Fprintf(w, "\nWrote %s, %d traces and %d duration files (cpu share %s).\nRun it with: asyncsim run %s\n",
-		filepath.Join(dir, "workload.yaml"), len(c.Classes), files, strconv.FormatFloat(imp.share, 'f', -1, 64), filepath.Join(dir, "workload.yaml"))
+	fmt.Fprintf(w, "\nWrote %s, %d traces and %d duration files (cpu share %s, speed %s).\nRun it with: asyncsim run %s\n",
+		filepath.Join(dir, "workload.yaml"), len(c.Classes), files, strconv.FormatFloat(imp.share, 'f', -1, 64),
+		strconv.FormatFloat(imp.speed, 'f', -1, 64), filepath.Join(dir, "workload.yaml"))
 }
 
 // printColumns prints rows as left-aligned columns, numbers right-aligned.

@@ -111,14 +111,14 @@ var endpoints = []endpoint{
 func rate(h float64) float64 {
 	day := math.Exp(-math.Pow((h-14.5)/4.5, 2))     // the working day
 	evening := math.Exp(-math.Pow((h-20.5)/1.6, 2)) // after dinner
-	return 0.05 + 0.65*day + 0.4*evening
+	return 0.08 + 0.95*day + 0.6*evening
 }
 
 // The noon burst: ten minutes from 12:00 at this many extra arrivals/s.
 const (
 	burstStart = 12 * 3600
 	burstLen   = 600
-	burstRate  = 8.0
+	burstRate  = 40.0
 )
 
 type line struct {
@@ -181,7 +181,7 @@ func write(w io.Writer) error {
 	}
 	// Ordinary traffic: a Poisson process of rate(h) by thinning; a visitor
 	// makes a few requests from one address.
-	const peak = 1.2
+	const peak = 1.8
 	for t := r.ExpFloat64() / peak; t < 86400; t += r.ExpFloat64() / peak {
 		if r.Float64()*peak < rate(t/3600) {
 			add(t, pick(func(e endpoint) float64 { return e.weight }, ordinary), client(r), browser(r), true)
