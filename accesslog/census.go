@@ -57,8 +57,10 @@ type Skip struct {
 type Class struct {
 	// Name is the class's task name ([a-z0-9._-]+, unique), from Slug.
 	Name string
-	// Endpoint is the endpoint ("GET /items/:id"), or "other".
+	// Endpoint is the endpoint ("GET /items/:id"), empty for "other".
 	Endpoint string
+	// Other reports that the class is "other": the endpoints not kept.
+	Other bool
 	// Endpoints is how many distinct endpoints the class holds: 1 but for
 	// "other", where it is a lower bound if the log had more than 100 000.
 	Endpoints int64
@@ -269,7 +271,7 @@ func Count(r io.Reader, opt Options) (*Census, error) {
 	}
 	c.nOther = -1
 	if rest := all[len(kept):]; len(rest) > 0 || untracked > 0 {
-		o := Class{Endpoint: "other", Endpoints: int64(len(rest)), Count: untracked}
+		o := Class{Other: true, Endpoints: int64(len(rest)), Count: untracked}
 		if untracked > 0 {
 			o.Endpoints++ // at least one more
 		}

@@ -80,7 +80,7 @@ func TestImportNginx(t *testing.T) {
 		// durations 0.1, 0.3, 0.5: mean 0.3, p50 the 2nd, p99 the 3rd.
 		`get-items-id "GET /items/:id" n=3 e=1 mean=0.3 p50=0.3 p99=0.5 max=0.5 trace="0\n0.3\n2.1\n"`,
 		`get-root "GET /" n=1 e=1 mean=0.05 p50=0.05 p99=0.05 max=0.05 trace="1.3\n"`,
-		`other "other" n=1 e=1 mean=0.2 p50=0.2 p99=0.2 max=0.2 trace="1.9\n"`,
+		`other "" n=1 e=1 mean=0.2 p50=0.2 p99=0.2 max=0.2 trace="1.9\n"`,
 	}
 	for i := range want {
 		if got := classLine(s, i, traces[i]); got != want[i] {

@@ -344,6 +344,9 @@ func clip(text []byte) string {
 // nginx's otherwise ($request_time has three).
 func Detect(line []byte) (Format, error) {
 	line = bytes.TrimRight(line, "\r")
+	if len(bytes.TrimSpace(line)) == 0 {
+		return Auto, errBlank
+	}
 	_, frac, err := combined(line)
 	if err == nil {
 		if frac == 0 || frac == 6 {

@@ -361,10 +361,10 @@ tasks:
 	for i, cl := range c.Classes {
 		d := s.Durations[i]
 		what := printable(cl.Endpoint)
-		if cl.Endpoints > 1 {
-			what = fmt.Sprintf("%d other endpoints", cl.Endpoints)
+		if cl.Other {
+			what = plural(int(cl.Endpoints), "other endpoint", "other endpoints")
 		}
-		fmt.Fprintf(&b, "  # %s: %d requests (%.1f%%), logged p50 %s, p99 %s\n", what, cl.Count,
+		fmt.Fprintf(&b, "  # %s: %s (%.1f%%), logged p50 %s, p99 %s\n", what, plural(int(cl.Count), "request", "requests"),
 			100*float64(cl.Count)/float64(c.Parsed), fmtDur(d.P50), fmtDur(d.P99))
 		fmt.Fprintf(&b, "  - name: %s\n    count: %d\n    arrival:\n      trace: %s\n      speed: %s\n    steps:\n",
 			strconv.Quote(cl.Name), cl.Count, strconv.Quote("traces/"+cl.Name+".txt"), strconv.FormatFloat(imp.speed, 'f', -1, 64))
@@ -441,8 +441,8 @@ func (imp *importing) printSummary(w io.Writer, dir string) {
 	for i, cl := range c.Classes {
 		d := s.Durations[i]
 		what := printable(cl.Endpoint)
-		if cl.Endpoints > 1 {
-			what = fmt.Sprintf("(%d endpoints)", cl.Endpoints)
+		if cl.Other {
+			what = "(" + plural(int(cl.Endpoints), "endpoint", "endpoints") + ")"
 		}
 		rows = append(rows, []string{cl.Name, what, strconv.FormatInt(cl.Count, 10),
 			fmt.Sprintf("%.1f%%", 100*float64(cl.Count)/float64(c.Parsed)), rate(cl.Count, s.Span),
