@@ -496,12 +496,12 @@ func rate(n int64, span float64) string {
 
 // sig3 words v ≥ 0 with three significant digits, without an exponent.
 func sig3(v float64) string {
-	switch {
-	case v >= 100:
+	switch { // the thresholds round up to the next power of ten
+	case v >= 99.95:
 		return strconv.FormatFloat(v, 'f', 0, 64)
-	case v >= 10:
+	case v >= 9.995:
 		return strconv.FormatFloat(v, 'f', 1, 64)
-	case v >= 1:
+	case v >= 0.9995:
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	return strconv.FormatFloat(v, 'g', 3, 64)

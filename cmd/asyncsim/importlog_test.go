@@ -198,3 +198,14 @@ func TestImportLogForce(t *testing.T) {
 		t.Errorf("notes.txt after --force: %q, %v", notes, err)
 	}
 }
+
+func TestSig3(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{{99.97, "100"}, {100, "100"}, {1234.5, "1234"}, {9.996, "10.0"}, {12.34, "12.3"}, {0.99951, "1.00"}, {1.5, "1.50"}, {0.0123, "0.0123"}} {
+		if got := sig3(tt.v); got != tt.want {
+			t.Errorf("sig3(%v) = %q; want %q", tt.v, got, tt.want)
+		}
+	}
+}
