@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"asyncsim/accesslog"
+	"asyncsim/report"
 	"asyncsim/workloads"
 )
 
@@ -448,7 +449,7 @@ func (imp *importing) printSummary(w io.Writer, dir string) {
 			fmt.Sprintf("%.1f%%", 100*float64(cl.Count)/float64(c.Parsed)), rate(cl.Count, s.Span),
 			fmtDur(d.Mean), fmtDur(d.P50), fmtDur(d.P99)})
 	}
-	printColumns(w, rows)
+	report.WriteAligned(w, rows, 2)
 	files := 0
 	for range c.Classes {
 		files += len(imp.parts())
@@ -456,34 +457,6 @@ func (imp *importing) printSummary(w io.Writer, dir string) {
 	fmt.Fprintf(w, "\nWrote %s, %d traces and %d duration files (cpu share %s, speed %s).\nRun it with: asyncsim run %s\n",
 		filepath.Join(dir, "workload.yaml"), len(c.Classes), files, strconv.FormatFloat(imp.share, 'f', -1, 64),
 		strconv.FormatFloat(imp.speed, 'f', -1, 64), filepath.Join(dir, "workload.yaml"))
-}
-
-// printColumns prints rows as left-aligned columns, numbers right-aligned.
-func printColumns(w io.Writer, rows [][]string) {
-	var width []int
-	for _, r := range rows {
-		for i, cell := range r {
-			if i == len(width) {
-				width = append(width, 0)
-			}
-			width[i] = max(width[i], len([]rune(cell)))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, cell := range r {
-			pad := strings.Repeat(" ", width[i]-len([]rune(cell)))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i < 2 {
-				b.WriteString(cell + pad)
-			} else {
-				b.WriteString(pad + cell)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
 }
 
 // rate words n per span seconds, "-" for an empty span.
