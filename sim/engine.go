@@ -249,21 +249,8 @@ type taskSlot struct {
 	gaveUp bool
 	inSYN  bool
 	syn    uint8
-	// A gather under way (Fork): where its steps end, its branches
-	// spawned and not yet joined, and those spawned in all.
-	gatherEnd int32
-	branches  int32
-	spawned   int32
-	// A child task's (isBranch): its parent, its depth of gathers, its
-	// place in its gather and its number among its task's branches (of
-	// a task: the branches it has had). A slot is a child's for good or
-	// never.
-	isBranch  bool
-	depth     int32
-	ordinal   int32
-	id        int32
-	branchIDs int32
-	parent    TaskRef
+	// isBranch marks a child task's slot (Spawn): one for good or never.
+	isBranch bool
 }
 
 // context is what the engine tracks of a context at every event; its
@@ -313,6 +300,7 @@ type Engine struct {
 	tasks         []taskSlot
 	free          []TaskRef
 	branchFree    []TaskRef // free slots of child tasks (Spawn)
+	forks         []fork    // per slot, once a gather has needed it
 	inFlight      int       // all tasks arrived and not finished
 	inFlightSteps int64     // their steps
 	// Config.MaxInFlight resolved, for tasks and for their steps; the
@@ -613,7 +601,7 @@ func (e *Engine) alloc() TaskRef {
 func (e *Engine) arrive(ref TaskRef) error {
 	slot := &e.tasks[ref]
 	slot.next, slot.started = 0, false
-	slot.gaveUp, slot.inSYN, slot.syn, slot.branchIDs = false, false, 0, 0
+	slot.gaveUp, slot.inSYN, slot.syn = false, false, 0
 	if slot.Attempt == 0 {
 		slot.sent = slot.Arrival
 		slot.counted = slot.Arrival >= e.cfg.Warmup
@@ -648,11 +636,15 @@ func (e *Engine) Now() Time { return e.now }
 func (e *Engine) Task(ref TaskRef) *Task { return &e.tasks[ref].Task }
 
 // NextStep returns the task's next step and moves past it, or reports
-// false when all its steps are done.
+// false when all its steps are done. For a child task (a branch of a
+// gather: Spawn) the end of its steps is a Join step instead.
 func (e *Engine) NextStep(ref TaskRef) (Step, bool) {
 	slot := &e.tasks[ref]
 	i := uint(slot.next) // unsigned, so that one comparison checks both bounds
 	if i >= uint(len(slot.Steps)) {
+		if slot.isBranch {
+			return Step{Kind: Join}, true
+		}
 		return Step{}, false
 	}
 	slot.next++

@@ -29,69 +29,93 @@ type BranchRecord struct {
 	Start, End Time
 }
 
+// fork is what a slot needs for gathers, kept apart from taskSlot so that
+// tasks without gathers do not carry it.
+type fork struct {
+	// A gather under way (Fork): where its steps end, its branches
+	// spawned and not yet joined, and those spawned in all.
+	gatherEnd, branches, spawned int32
+	// A child task's: its parent, its depth of gathers, its place in its
+	// gather and its number among its task's branches.
+	parent             TaskRef
+	depth, ordinal, id int32
+	// A task's: the branches it has had in its attempt, whose slot use
+	// (taskSlot.gen + 1) is use.
+	branchIDs int32
+	use       uint32
+}
+
+// forkOf returns ref's fork state, growing the slice to hold it.
+func (e *Engine) forkOf(ref TaskRef) *fork {
+	if int(ref) >= len(e.forks) {
+		e.forks = append(e.forks, make([]fork, len(e.tasks)-len(e.forks))...)
+	}
+	return &e.forks[ref]
+}
+
 // Fork begins the gather step s, which ref's task has just taken with
 // NextStep: Spawn then makes its branches, and the task goes on after
 // the gather once Join has ended the last of them.
 func (e *Engine) Fork(ref TaskRef, s Step) {
-	slot := &e.tasks[ref]
-	slot.gatherEnd = slot.next + int32(s.Span())
-	slot.branches, slot.spawned = 0, 0
+	f := e.forkOf(ref)
+	f.gatherEnd = e.tasks[ref].next + int32(s.Span())
+	f.branches, f.spawned = 0, 0
 }
 
 // Spawn makes a child task of the next branch of ref's current gather,
 // and reports false when every branch has one. The child's steps are the
-// branch's; Begin does nothing for it.
+// branch's; Begin does nothing for it, and at their end NextStep returns
+// a Join step.
 func (e *Engine) Spawn(ref TaskRef) (TaskRef, bool) {
-	parent := &e.tasks[ref]
-	if parent.next >= parent.gatherEnd {
+	if e.tasks[ref].next >= e.forks[ref].gatherEnd {
 		return -1, false
 	}
 	child := e.allocBranch()
-	parent = &e.tasks[ref] // allocBranch may have moved the slots
+	e.forkOf(child)
+	parent, pf := &e.tasks[ref], &e.forks[ref] // allocBranch may have moved both
 	head := parent.next
 	span := int32(parent.Steps[head].Span())
 	parent.next = head + 1 + span
-	parent.branches++
-	parent.spawned++
-	c := &e.tasks[child]
+	pf.branches++
+	pf.spawned++
+	c, cf := &e.tasks[child], &e.forks[child]
 	c.Class, c.Index, c.Client, c.Request, c.Attempt = parent.Class, parent.Index, parent.Client, parent.Request, parent.Attempt
 	c.Steps = parent.Steps[head+1 : head+1+span]
-	c.next, c.parent, c.depth, c.ordinal = 0, ref, parent.depth+1, parent.spawned-1
+	c.next, c.started, c.start, c.counted = 0, true, e.now, parent.counted
+	cf.parent, cf.depth, cf.ordinal = ref, pf.depth+1, pf.spawned-1
 	root := ref
 	for e.tasks[root].isBranch {
-		root = e.tasks[root].parent
+		root = e.forks[root].parent
 	}
-	c.id = e.tasks[root].branchIDs
-	e.tasks[root].branchIDs++
-	c.started, c.start, c.counted = true, e.now, parent.counted
+	rf := &e.forks[root]
+	if use := e.tasks[root].gen + 1; rf.use != use {
+		rf.use, rf.branchIDs = use, 0
+	}
+	cf.id = rf.branchIDs
+	rf.branchIDs++
 	return child, true
 }
 
-// Parent returns the task of which ref is a branch, or reports false
-// when ref is a task of its own.
-func (e *Engine) Parent(ref TaskRef) (TaskRef, bool) {
-	slot := &e.tasks[ref]
-	return slot.parent, slot.isBranch
-}
-
-// Join ends ref, a branch whose steps are all done, and reports whether
-// it was its gather's last: every branch spawned and ended, so that the
-// parent goes on with the steps after the gather. ref is invalid after.
-func (e *Engine) Join(ref TaskRef) (last bool) {
-	c := &e.tasks[ref]
-	p := &e.tasks[c.parent]
-	p.branches--
+// Join ends ref, a branch whose steps are all done (NextStep returned a
+// Join step), and returns its parent and whether it was its gather's
+// last: every branch spawned and ended, so that the parent goes on with
+// the steps after the gather. ref is invalid after.
+func (e *Engine) Join(ref TaskRef) (parent TaskRef, last bool) {
+	c, cf := &e.tasks[ref], &e.forks[ref]
+	parent = cf.parent
+	pf := &e.forks[parent]
+	pf.branches--
 	if e.cfg.OnBranch != nil {
 		parentID := -1
-		if p.isBranch {
-			parentID = int(p.id)
+		if e.tasks[parent].isBranch {
+			parentID = int(pf.id)
 		}
 		e.cfg.OnBranch(BranchRecord{Class: c.Class, Index: c.Index, Attempt: c.Attempt,
-			Branch: int(c.ordinal), ID: int(c.id), Parent: parentID, Depth: int(c.depth), Start: c.start, End: e.now})
+			Branch: int(cf.ordinal), ID: int(cf.id), Parent: parentID, Depth: int(cf.depth), Start: c.start, End: e.now})
 	}
 	c.Steps = nil
 	e.branchFree = append(e.branchFree, ref)
-	return p.branches == 0 && p.next >= p.gatherEnd
+	return parent, pf.branches == 0 && e.tasks[parent].next >= pf.gatherEnd
 }
 
 // allocBranch returns a free slot for a child task. Children have slots

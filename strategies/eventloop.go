@@ -128,12 +128,6 @@ func (el *eventLoop) step(l *loop) {
 		s, ok := el.e.NextStep(t)
 		if !ok {
 			l.current = -1
-			if parent, branch := el.e.Parent(t); branch {
-				if el.e.Join(t) {
-					l.ready.push(parent)
-				}
-				return
-			}
 			el.e.Finish(t)
 			l.inFlight--
 			if l.admit.len() > 0 {
@@ -149,8 +143,12 @@ func (el *eventLoop) step(l *loop) {
 				return
 			}
 		case s.Kind >= sim.Acquire:
-			if s.Kind == sim.Gather {
-				el.gather(l, t, s)
+			if s.Kind >= sim.Gather {
+				if s.Kind == sim.Gather {
+					el.gather(l, t, s)
+				} else {
+					el.join(l, t)
+				}
 				l.current = -1
 				return
 			}
@@ -202,6 +200,14 @@ func (el *eventLoop) gather(l *loop, t sim.TaskRef, s sim.Step) {
 			return
 		}
 		l.ready.push(child)
+	}
+}
+
+// join ends t, a child coroutine whose steps are done: after the last
+// branch of its gather, the parent rejoins the back of the ready queue.
+func (el *eventLoop) join(l *loop, t sim.TaskRef) {
+	if parent, last := el.e.Join(t); last {
+		l.ready.push(parent)
 	}
 }
 

@@ -143,11 +143,6 @@ func (p *pool) advance(ctx int32) (finished bool) {
 		}
 		step, ok := p.e.NextStep(t)
 		if !ok {
-			if parent, branch := p.e.Parent(t); branch {
-				t = p.join(t, parent)
-				p.task[ctx] = t
-				continue
-			}
 			p.release(ctx)
 			p.task[ctx] = -1
 			p.e.Finish(t)
@@ -158,8 +153,12 @@ func (p *pool) advance(ctx int32) (finished bool) {
 			continue
 		}
 		if step.Kind >= sim.Acquire {
-			if step.Kind == sim.Gather {
-				t = p.fork(t, step)
+			if step.Kind >= sim.Gather {
+				if step.Kind == sim.Gather {
+					t = p.fork(t, step)
+				} else {
+					t = p.join(t)
+				}
 				p.task[ctx] = t
 				continue
 			}
@@ -189,8 +188,9 @@ func (p *pool) fork(t sim.TaskRef, s sim.Step) sim.TaskRef {
 // join ends branch, whose steps are all done, and returns what its
 // context runs next: the gather's next branch, or after the last the
 // parent, which goes on after the gather.
-func (p *pool) join(branch, parent sim.TaskRef) sim.TaskRef {
-	if p.e.Join(branch) {
+func (p *pool) join(branch sim.TaskRef) sim.TaskRef {
+	parent, last := p.e.Join(branch)
+	if last {
 		return parent
 	}
 	next, _ := p.e.Spawn(parent)

@@ -228,7 +228,8 @@ func CheckBudget(s *Spec, cfgs []strategies.Config, lim Limits, maxWork float64)
 }
 
 // checkBurst refuses a class whose tasks arrive all at once (open
-// arrivals without a gap, or the clients' first requests) holding more
+// arrivals without a gap, a trace's equal instants, or the clients' first
+// requests) holding more
 // tasks or steps than a run may have in flight (sim.DefaultMaxInFlight):
 // every run of it would fill its memory up to that bound and stop.
 func (s *Spec) checkBurst(i int) error {
@@ -237,7 +238,12 @@ func (s *Spec) checkBurst(i int) error {
 	switch {
 	case c.Clients != nil:
 		n = int64(c.Clients.Count)
-	case c.Rate != nil, c.Trace != nil:
+	case c.Trace != nil:
+		n = c.Trace.Burst
+		if c.Count > 0 {
+			n = min(n, int64(c.Count))
+		}
+	case c.Rate != nil:
 		return nil
 	case c.Interarrival != nil && !(c.Interarrival.kind == distConst && c.Interarrival.d1 == 0):
 		return nil

@@ -33,6 +33,8 @@ var brokenSnippets = []string{
 	// Fan-out and empirical distributions (issue 14).
 	"name: w\nresources: [{name: db, capacity: 2}]\ntasks: [{name: a, count: 3, arrival: {interarrival: {empirical: [1ms, 0s, 3ms]}}, steps: [{gather: [[{io: {exp: 1ms}}], [{hold: db, steps: [{gather: {count: 3, steps: [{cpu: {empirical: [0s, 1us]}}]}}]}]]}]}]\n" + okStrategies,
 	"name: w\ntasks: [{name: a, count: 2, steps: [{repeat: 2, steps: [{gather: {count: 2, steps: [{gather: [[{io: 1ms}], [{blocking_io: 0s}]]}]}}]}]}]\n" + okStrategies,
+	// Data files beside f.yaml, in this package's directory.
+	"name: w\ntasks: [{name: a, count: 3, arrival: {trace: testdata/trace.txt, speed: 1.5, start: 1s}, steps: [{io: {empirical: testdata/samples.txt}}]}]\n" + okStrategies,
 }
 
 func FuzzParse(f *testing.F) {

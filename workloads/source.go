@@ -202,9 +202,11 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 	}
 	switch {
 	case c.Rate != nil:
-		return s.nextRate(g)
+		at, ok := g.rateAfter(g.at)
+		return s.moveTo(g, at, ok)
 	case c.Trace != nil:
-		return s.nextTrace(g)
+		at, ok := g.trace.next()
+		return s.moveTo(g, at, ok)
 	}
 	g.at = g.following
 	g.following = addTime(g.following, c.Interarrival.sample(&g.arrival, g.arrivalRand))
@@ -253,25 +255,10 @@ func (g *classGen) rateAfter(t sim.Time) (sim.Time, bool) {
 	return 0, false
 }
 
-// nextRate moves g, a class of arrival.rate whose pending arrival was
-// just taken, to its next arrival, and returns what Peek then returns.
-func (s *source) nextRate(g *classGen) (sim.Time, bool) {
-	at, ok := g.rateAfter(g.at)
-	if !ok {
-		s.pop()
-		return s.Peek()
-	}
-	g.at = at
-	if len(s.heap) > 1 {
-		s.down()
-	}
-	return s.Peek()
-}
-
-// nextTrace moves g, a class of arrival.trace whose pending arrival was
-// just taken, to its next arrival, and returns what Peek then returns.
-func (s *source) nextTrace(g *classGen) (sim.Time, bool) {
-	at, ok := g.trace.next()
+// moveTo moves g, whose pending arrival was just taken, to its next
+// arrival at at, or out of the heap when there is none (ok false), and
+// returns what Peek then returns.
+func (s *source) moveTo(g *classGen, at sim.Time, ok bool) (sim.Time, bool) {
 	if !ok {
 		s.pop()
 		return s.Peek()

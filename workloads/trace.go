@@ -41,8 +41,33 @@ type readerAtCloser interface {
 
 // opener opens a data file anew for each read, so that no file stays open
 // between reads: a run that stops early leaves nothing to close. It is
-// safe for concurrent use.
-type opener func() (readerAtCloser, error)
+// safe for concurrent use, and a value (not a closure), so that two parses
+// of one workload give equal Specs.
+type opener interface {
+	open() (readerAtCloser, error)
+}
+
+// diskFile is the path of a data file on disk.
+type diskFile string
+
+func (f diskFile) open() (readerAtCloser, error) {
+	file, _, err := schema.OpenFile(string(f))
+	if err != nil {
+		return nil, err
+	}
+	return file, nil
+}
+
+// embeddedFile is the path of a data file in exampleFiles.
+type embeddedFile string
+
+func (f embeddedFile) open() (readerAtCloser, error) {
+	file, err := exampleFiles.Open(string(f))
+	if err != nil {
+		return nil, err
+	}
+	return file.(readerAtCloser), nil
+}
 
 // Trace is a class's arrival.trace: arrival instants replayed from a file,
 // each divided by Speed and then offset by the class's start. The file is
@@ -57,6 +82,9 @@ type Trace struct {
 	// Last the first and the last of them, as written (before Speed).
 	Arrivals    int64
 	First, Last sim.Time
+	// Burst is the most instants of the file equal to one another:
+	// arrivals at once.
+	Burst int64
 
 	open opener
 }
@@ -119,7 +147,7 @@ func (r *lineReader) next() ([]byte, bool, error) {
 func (r *lineReader) fill() error {
 	r.end = copy(r.buf, r.buf[r.start:r.end])
 	r.start = 0
-	f, err := r.open()
+	f, err := r.open.open()
 	if err != nil {
 		return err
 	}
@@ -151,9 +179,9 @@ func (r *lineReader) value(limit sim.Time, what string) (v sim.Time, col int, ok
 		if i := bytes.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}
-		text := strings.TrimLeft(string(line), " \t")
+		text := bytes.TrimLeft(line, " \t")
 		col = len(line) - len(text) + 1
-		if text = strings.TrimRight(text, " \t\r"); text == "" {
+		if text = bytes.TrimRight(text, " \t\r"); len(text) == 0 {
 			continue
 		}
 		v, msg := parseValue(text, limit, what)
@@ -164,10 +192,11 @@ func (r *lineReader) value(limit sim.Time, what string) (v sim.Time, col int, ok
 // parseValue parses the value of a line of a data file: seconds as a
 // decimal ("1.5", ".25", "3") or a Go duration ("250ms"), at most limit.
 // It returns the value, or a message saying what is wrong; what names the
-// value in it ("arrival", "duration").
-func parseValue(s string, limit sim.Time, what string) (sim.Time, string) {
-	v, ok, exact := decimalSeconds(s)
+// value in it ("arrival", "duration"). A decimal allocates nothing.
+func parseValue(b []byte, limit sim.Time, what string) (sim.Time, string) {
+	v, ok, exact := decimalSeconds(b)
 	if !ok {
+		s := string(b)
 		d, err := time.ParseDuration(s)
 		switch {
 		case err != nil && strings.HasPrefix(s, "-"):
@@ -180,24 +209,24 @@ func parseValue(s string, limit sim.Time, what string) (sim.Time, string) {
 		v, exact = sim.Time(d), true
 	}
 	if !exact || v > limit {
-		return 0, fmt.Sprintf("%s %s is more than the maximum of %s", what, schema.Quote(s), fmtTime(limit))
+		return 0, fmt.Sprintf("%s %s is more than the maximum of %s", what, schema.Quote(string(b)), fmtTime(limit))
 	}
 	return v, ""
 }
 
-// decimalSeconds parses s, a decimal number of seconds without sign or
+// decimalSeconds parses b, a decimal number of seconds without sign or
 // exponent, rounded to the nearest nanosecond (halves up). ok reports
-// whether s is such a number; exact whether it fits below maxArrival.
-func decimalSeconds(s string) (v sim.Time, ok, exact bool) {
-	whole, frac, dot := strings.Cut(s, ".")
-	if whole == "" && (!dot || frac == "") {
+// whether b is such a number; exact whether it fits below maxArrival.
+func decimalSeconds(b []byte) (v sim.Time, ok, exact bool) {
+	whole, frac, dot := bytes.Cut(b, []byte("."))
+	if len(whole) == 0 && (!dot || len(frac) == 0) {
 		return 0, false, false
 	}
-	digits := func(s string) bool { return strings.Trim(s, "0123456789") == "" }
+	digits := func(b []byte) bool { return len(bytes.Trim(b, "0123456789")) == 0 }
 	if !digits(whole) || !digits(frac) {
 		return 0, false, false
 	}
-	whole = strings.TrimLeft(whole, "0")
+	whole = bytes.TrimLeft(whole, "0")
 	if len(whole) > 10 { // 10^10 s is more than maxArrival
 		return 0, true, false
 	}
@@ -252,7 +281,8 @@ func (r *traceReader) next() (sim.Time, bool) {
 	case msg == "" && ok && v < r.prev:
 		msg = "an arrival before the previous one"
 	case msg == "" && !ok && r.read != r.trace.Arrivals:
-		msg = fmt.Sprintf("%d arrivals where it had %d", r.read, r.trace.Arrivals)
+		r.err = fmt.Errorf("trace %s changed since the workload was read: it lists %d arrivals where it had %d", r.trace.File, r.read, r.trace.Arrivals)
+		return 0, false
 	}
 	if msg != "" {
 		r.err = fmt.Errorf("trace %s changed since the workload was read: line %d: %s", r.trace.File, r.lines.line, msg)
@@ -272,6 +302,7 @@ func scanTrace(file string, open opener) (*Trace, *Error) {
 	tr := &Trace{File: file, Speed: 1, open: open}
 	lines := newLineReader(open)
 	prevLine := 0
+	var run int64 // the instants equal to the last one
 	for {
 		v, col, ok, msg := lines.value(maxHorizon, "arrival")
 		switch {
@@ -290,6 +321,12 @@ func scanTrace(file string, open opener) (*Trace, *Error) {
 		if tr.Arrivals == 0 {
 			tr.First = v
 		}
+		if tr.Arrivals > 0 && v == tr.Last {
+			run++
+		} else {
+			run = 1
+		}
+		tr.Burst = max(tr.Burst, run)
 		tr.Arrivals++
 		tr.Last, prevLine = v, lines.line
 	}
@@ -340,13 +377,7 @@ func (p *parser) dataFile(v *yaml.Node, name, what string) (string, opener, bool
 			p.Errorf(v, "%s %s: no such file embedded beside the examples", what, schema.Quote(name))
 			return "", nil, false
 		}
-		return exampleFile + strings.TrimPrefix(embedded, "examples/"), func() (readerAtCloser, error) {
-			f, err := exampleFiles.Open(embedded)
-			if err != nil {
-				return nil, err
-			}
-			return f.(readerAtCloser), nil
-		}, true
+		return exampleFile + strings.TrimPrefix(embedded, "examples/"), embeddedFile(embedded), true
 	}
 	file := name
 	if !filepath.IsAbs(file) {
@@ -358,13 +389,7 @@ func (p *parser) dataFile(v *yaml.Node, name, what string) (string, opener, bool
 		return "", nil, false
 	}
 	f.Close()
-	return file, func() (readerAtCloser, error) {
-		f, _, err := schema.OpenFile(file)
-		if err != nil {
-			return nil, err
-		}
-		return f, nil
-	}, true
+	return file, diskFile(file), true
 }
 
 // trace parses arrival.trace, the value n, with the arrival.speed speed.

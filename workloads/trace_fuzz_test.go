@@ -19,7 +19,7 @@ func FuzzTrace(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		open := func() (readerAtCloser, error) { return nopCloser{bytes.NewReader(data)}, nil }
+		open := memFile(data)
 		tr, err := scanTrace("fuzz.txt", open)
 		if err != nil {
 			if tr != nil || err.File != "fuzz.txt" || err.Line < 1 || err.Col < 1 || err.Msg == "" || err.Line > bytes.Count(data, []byte("\n"))+1 {
@@ -69,3 +69,8 @@ func FuzzTrace(f *testing.F) {
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
+
+// memFile is a data file in memory.
+type memFile []byte
+
+func (m memFile) open() (readerAtCloser, error) { return nopCloser{bytes.NewReader(m)}, nil }

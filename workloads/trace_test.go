@@ -45,7 +45,7 @@ func TestParseValue(t *testing.T) {
 		{"1,5", 0, `invalid arrival "1,5": expected seconds like 1.5 or a Go duration like 250ms`},
 		{"5 ms", 0, `invalid arrival "5 ms": expected seconds like 1.5 or a Go duration like 250ms`},
 	} {
-		got, msg := parseValue(tc.in, maxHorizon, "arrival")
+		got, msg := parseValue([]byte(tc.in), maxHorizon, "arrival")
 		if got != tc.want || msg != tc.msg {
 			t.Errorf("parseValue(%q) = %v, %q; want %v, %q", tc.in, got, msg, tc.want, tc.msg)
 		}
@@ -92,7 +92,8 @@ func TestTraceReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := &s.Classes[0]
-			if c.Trace == nil || c.Trace.Arrivals != 5 || c.Trace.First != 0 || c.Trace.Last != 1250*sim.Millisecond || c.Count != tc.count {
+			// Two arrivals at 0.5 s: a burst of 2.
+			if c.Trace == nil || c.Trace.Arrivals != 5 || c.Trace.First != 0 || c.Trace.Last != 1250*sim.Millisecond || c.Trace.Burst != 2 || c.Count != tc.count {
 				t.Fatalf("class %+v, trace %+v", c, c.Trace)
 			}
 			if got := s.Tasks(); got != int64(len(tc.want)) {
@@ -172,7 +173,7 @@ func TestTraceReadInChunks(t *testing.T) {
 		fmt.Fprintf(&b, "%d.%06d\n", i/1000, i%1000*1000) // i ms
 	}
 	o := &countingOpener{data: []byte(b.String())}
-	tr, err := scanTrace("big.txt", o.open)
+	tr, err := scanTrace("big.txt", o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestTraceChangedAfterParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ trace, want string }{
-		{"1\n2\n", "2 arrivals where it had 3"},
+		{"1\n2\n", "it lists 2 arrivals where it had 3"},
 		{"1\n0.5\n3\n", "line 2: an arrival before the previous one"},
 		{"1\nx\n", "line 2: invalid arrival \"x\""},
 	} {
@@ -367,3 +368,72 @@ func TestEmpiricalBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedDataFiles: an embedded example's data files are read from
+// beside it in the embedded file system, and named example:PATH.
+func TestEmbeddedDataFiles(t *testing.T) {
+	w := func(arrival string) []byte {
+		return []byte("name: w\ntasks: [{name: a, arrival: " + arrival + ", steps: [{cpu: 1ms}]}]\nstrategies: [{kind: blocking}]\n")
+	}
+	for _, tc := range []struct{ arrival, want string }{
+		// A workload read as a trace: its first line that is not a comment
+		// is no instant, an error in the embedded file.
+		{"{trace: tornado.yaml}", "example:tornado.yaml:"},
+		{"{trace: none.txt}", `example:x:2:36: trace "none.txt": no such file embedded beside the examples`},
+		{"{trace: ../examples.go}", `example:x:2:36: trace "../examples.go": no such file embedded beside the examples`},
+		{"{trace: .}", `example:x:2:36: trace ".": no such file embedded beside the examples`},
+	} {
+		_, err := Parse("example:x", w(tc.arrival))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: error %v; want %s...", tc.arrival, err, tc.want)
+		}
+	}
+}
+
+// TestTraceReplayAllocates: replaying a trace of decimals allocates nothing
+// per arrival, chunk reads included (the file's own open aside: here a
+// reader of bytes, reused).
+func TestTraceReplayAllocates(t *testing.T) {
+	var b strings.Builder
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "%d.%03d\n", i/1000, i%1000)
+	}
+	tr, err := scanTrace("t.txt", &reusedFile{nopCloser{bytes.NewReader([]byte(b.String()))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr2 := newTraceReader(tr, 0)
+	if allocs := testing.AllocsPerRun(100_000, func() { tr2.next() }); allocs != 0 {
+		t.Errorf("%g allocations per arrival; want 0", allocs)
+	}
+}
+
+// TestTraceBurst: a trace whose equal instants bring more steps at once
+// than a run may hold in flight is refused before it runs: 65 arrivals at
+// 0 of 10⁶ steps each are 6.5·10⁷ steps, more than 10⁶ tasks × 64.
+func TestTraceBurst(t *testing.T) {
+	s, err := loadIn(t, map[string]string{
+		"trace.txt": strings.Repeat("0\n", 65) + "1\n",
+		"w.yaml": `name: w
+tasks:
+  - name: replay
+    arrival: {trace: trace.txt}
+    steps: [{repeat: 1000, steps: [{repeat: 1000, steps: [{cpu: 1ns}]}]}]
+strategies: [{kind: blocking}]
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Classes[0].Trace.Burst != 65 {
+		t.Fatalf("burst %d; want 65", s.Classes[0].Trace.Burst)
+	}
+	err = CheckBudget(s, s.Strategies, Limits{}, DefaultMaxWork)
+	if want := "w.yaml:3:5: class replay: 65 tasks arrive at once with 65000000 steps between them, more than a run may hold in flight (1000000 tasks, 64000000 steps)"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("CheckBudget = %v; want ...%s", err, want)
+	}
+}
+
+// reusedFile opens the same reader every time.
+type reusedFile struct{ r nopCloser }
+
+func (f *reusedFile) open() (readerAtCloser, error) { return f.r, nil }
