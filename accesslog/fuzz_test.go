@@ -32,7 +32,7 @@ func FuzzLogLine(f *testing.F) {
 				}
 				continue
 			}
-			if math.IsNaN(r.Time) || math.IsInf(r.Time, 0) || math.IsNaN(r.Duration) || math.IsInf(r.Duration, 0) || r.Duration < 0 {
+			if math.IsNaN(r.Time) || math.IsInf(r.Time, 0) || math.IsNaN(r.Duration) || math.IsInf(r.Duration, 0) || r.Duration < 0 || r.Duration > MaxDuration {
 				t.Fatalf("%v: ParseLine(%q) = time %v, duration %v", format, line, r.Time, r.Duration)
 			}
 			if len(r.Target) == 0 {

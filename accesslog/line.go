@@ -78,14 +78,25 @@ func ParseLine(f Format, line []byte) (Record, error) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return Record{}, errBlank
 	}
+	var r Record
+	var err error
 	switch f {
 	case Nginx, Gunicorn:
-		return parseCombined(f, line)
+		r, err = parseCombined(f, line)
 	case CSV:
-		return parseCSV(line)
+		r, err = parseCSV(line)
+	default:
+		return Record{}, fmt.Errorf("accesslog: ParseLine needs a format, got %v", f)
 	}
-	return Record{}, fmt.Errorf("accesslog: ParseLine needs a format, got %v", f)
+	if err == nil && r.Duration > MaxDuration {
+		return Record{}, fmt.Errorf("request time %gs is over 24 hours", r.Duration)
+	}
+	return r, err
 }
+
+// MaxDuration is the longest request time ParseLine accepts, in seconds:
+// 24 hours, the longest duration of a workload.
+const MaxDuration = 86400
 
 // token kinds.
 const (

@@ -93,6 +93,10 @@ func TestParseLine(t *testing.T) {
 		{"csv bad timestamp", CSV, "yesterday,/a,1", Record{}, `timestamp "yesterday" is neither`},
 		{"csv negative duration", CSV, "1,/a,-1s", Record{}, `duration "-1s" is negative`},
 		{"csv bad duration", CSV, "1,/a,fast", Record{}, `duration "fast" is neither`},
+		{"csv duration of 24 hours", CSV, "1,/a,24h", Record{Time: 1, Whole: true, Target: []byte("/a"), Duration: 86400}, ""},
+		{"csv duration over 24 hours", CSV, "1,/a,24h0m0.001s", Record{}, "request time 86400.001s is over 24 hours"},
+		{"nginx request time over 24 hours", Nginx,
+			`198.51.100.2 - - [10/Oct/2026:13:55:36 +0000] "GET /a HTTP/1.1" 200 1 "-" "-" 90000.000`, Record{}, "request time 90000s is over 24 hours"},
 		{"csv two fields", CSV, "1,/a", Record{}, "not timestamp,path,duration"},
 		{"csv empty path", CSV, "1,,1", Record{}, "empty path"},
 	}
