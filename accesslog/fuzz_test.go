@@ -8,8 +8,9 @@ import (
 )
 
 // FuzzLogLine checks the line parsers on any bytes: a line parses, with a
-// finite time and a finite duration of at least 0, or gets a reason; and a
-// log of such lines reads in both passes, its traces non-decreasing.
+// finite time, a duration from 0 to MaxDuration and a target, or gets a
+// reason; and a log of such lines reads in both passes, its traces
+// non-decreasing.
 func FuzzLogLine(f *testing.F) {
 	for _, s := range []string{
 		`203.0.113.7 - - [10/Oct/2026:13:55:36 +0000] "GET /items/42?x=1 HTTP/1.1" 200 512 "-" "curl/8.5.0" 0.012 0.010`,
