@@ -34,7 +34,8 @@ Formats (detected, or given with --format): nginx's combined format with
 $request_time appended (and $upstream_response_time, which is not used),
 $time_local or $msec; gunicorn's default access_log_format with %(D)s or
 %(L)s appended; csv lines timestamp,path,duration. FILE may be gzipped
-(.gz). FILE "sample" is the embedded sample log: a day of a small web shop.
+(.gz). FILE "sample" is the embedded sample log, a day of a small web
+shop behind nginx (a file of that name is ./sample).
 
 An endpoint is the method and path without the query string, with
 segments of digits, UUIDs and 16 or more hex digits folded into ":id".
