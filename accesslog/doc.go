@@ -7,8 +7,9 @@
 //
 //   - nginx: the combined format (or the common one) with $request_time
 //     appended, optionally followed by $upstream_response_time; the
-//     bracketed $time_local may be replaced by $msec (epoch seconds with
-//     milliseconds), which may also lead the line.
+//     bracketed $time_local may be replaced by $time_iso8601 (bracketed or
+//     not) or by $msec (epoch seconds with milliseconds), which may also
+//     lead the line.
 //   - gunicorn: its default access_log_format with %(D)s (microseconds) or
 //     %(L)s (seconds as a decimal) appended.
 //   - csv: timestamp,path,duration, with an optional header line; the

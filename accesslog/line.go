@@ -182,12 +182,16 @@ func combined(line []byte) (r Record, timingFrac int, err error) {
 		case kind == bracket:
 			t, err := time.Parse(clfLayout, string(text))
 			if err != nil {
-				return r, 0, fmt.Errorf("timestamp [%s] is not day/Mon/year:hh:mm:ss zone", clip(text))
+				if t, err = time.Parse(time.RFC3339, string(text)); err != nil {
+					return r, 0, fmt.Errorf("timestamp [%s] is neither day/Mon/year:hh:mm:ss zone nor RFC 3339", clip(text))
+				}
 			}
 			r.Time, r.Whole, haveTime = float64(t.Unix()), true, true
 		default:
 			if v, frac, ok := decimal(text); ok && v >= 1e8 && frac > 0 {
 				r.Time, haveTime = v, true // $msec
+			} else if t, err := isoTime(text); err == nil {
+				r.Time, r.Whole, haveTime = float64(t.Unix()), true, true // $time_iso8601
 			} else {
 				others++
 			}
@@ -231,6 +235,19 @@ func combined(line []byte) (r Record, timingFrac int, err error) {
 	}
 	r.Duration = v
 	return r, frac, nil
+}
+
+// isoTime parses an RFC 3339 time in whole seconds ($time_iso8601); it
+// rejects at once what cannot be one, without allocating.
+func isoTime(text []byte) (time.Time, error) {
+	if len(text) < 20 || text[4] != '-' || text[10] != 'T' {
+		return time.Time{}, errNoTime
+	}
+	t, err := time.Parse(time.RFC3339, string(text))
+	if err == nil && t.Nanosecond() != 0 {
+		return t, errNoTime
+	}
+	return t, err
 }
 
 // request parses a request line: METHOD TARGET [PROTOCOL], where the target

@@ -32,7 +32,7 @@ strategies to start from (blocking, threaded, event_loop). Run it with
 
 Formats (detected, or given with --format): nginx's combined format with
 $request_time appended (and $upstream_response_time, which is not used),
-$time_local or $msec; gunicorn's default access_log_format with %(D)s or
+$time_local, $time_iso8601 or $msec; gunicorn's default access_log_format with %(D)s or
 %(L)s appended; csv lines timestamp,path,duration. FILE may be gzipped
 (.gz). FILE "sample" is the embedded sample log, a day of a small web
 shop behind nginx (a file of that name is ./sample).
