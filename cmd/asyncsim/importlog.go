@@ -366,8 +366,8 @@ tasks:
 		if cl.Other {
 			what = plural(int(cl.Endpoints), "other endpoint", "other endpoints")
 		}
-		fmt.Fprintf(&b, "  # %s: %s (%.1f%%), logged p50 %s, p99 %s\n", what, plural(int(cl.Count), "request", "requests"),
-			100*float64(cl.Count)/float64(c.Parsed), fmtDur(d.P50), fmtDur(d.P99))
+		fmt.Fprintf(&b, "  # %s: %s (%.1f%%), logged p50 %s, p99 %s, max %s\n", what, plural(int(cl.Count), "request", "requests"),
+			100*float64(cl.Count)/float64(c.Parsed), fmtDur(d.P50), fmtDur(d.P99), fmtDur(d.Max))
 		fmt.Fprintf(&b, "  - name: %s\n    count: %d\n    arrival:\n      trace: %s\n      speed: %s\n    steps:\n",
 			strconv.Quote(cl.Name), cl.Count, strconv.Quote("traces/"+cl.Name+".txt"), strconv.FormatFloat(imp.speed, 'f', -1, 64))
 		for _, p := range imp.parts() {
