@@ -116,7 +116,9 @@ func importLogCommand(args []string, stdout, stderr io.Writer) error {
 		return usagef("import-log: %v", err)
 	}
 	imp := &importing{file: file, name: *name, share: *share, speed: *speed, seed: *seed, census: census}
-	if err := imp.write(*out, open); err != nil {
+	in := watchSignals("import-log", stderr)
+	defer in.release()
+	if err := imp.write(*out, open, in); err != nil {
 		return fmt.Errorf("import-log: %w", err)
 	}
 	imp.printSummary(stdout, *out)
@@ -206,8 +208,9 @@ type importing struct {
 var outputs = []string{"workload.yaml", "traces", "durations"}
 
 // write writes the workload into dir: everything into a staging folder
-// beside it first, moved into place only when all of it was written.
-func (imp *importing) write(dir string, open func() (io.ReadCloser, error)) (err error) {
+// beside it first, moved into place only when all of it was written; a
+// signal meanwhile removes the staging folder, and waits for the moves.
+func (imp *importing) write(dir string, open func() (io.ReadCloser, error), in *interrupter) (err error) {
 	parent := filepath.Dir(filepath.Clean(dir))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
@@ -216,6 +219,7 @@ func (imp *importing) write(dir string, open func() (io.ReadCloser, error)) (err
 	if err != nil {
 		return err
 	}
+	in.onInterrupt(func() { os.RemoveAll(stage) })
 	defer func() {
 		if rmErr := os.RemoveAll(stage); err == nil && rmErr != nil {
 			err = rmErr
@@ -240,18 +244,20 @@ func (imp *importing) write(dir string, open func() (io.ReadCloser, error)) (err
 	if _, err := workloads.Load(filepath.Join(stage, "workload.yaml")); err != nil {
 		return fmt.Errorf("the workload written does not load: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, name := range outputs {
-		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+	return in.write(func() error {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		if err := os.Rename(filepath.Join(stage, name), filepath.Join(dir, name)); err != nil {
-			return err
+		for _, name := range outputs {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				return err
+			}
+			if err := os.Rename(filepath.Join(stage, name), filepath.Join(dir, name)); err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // writeTraces reads the log a second time, writing the classes' traces.
