@@ -186,7 +186,7 @@ func combined(line []byte) (r Record, timingFrac int, err error) {
 					return r, 0, fmt.Errorf("timestamp [%s] is neither day/Mon/year:hh:mm:ss zone nor RFC 3339", clip(text))
 				}
 			}
-			r.Time, r.Whole, haveTime = float64(t.Unix()), true, true
+			r.Time, r.Whole, haveTime = seconds(t), t.Nanosecond() == 0, true
 		default:
 			if v, frac, ok := decimal(text); ok && v >= 1e8 && frac > 0 {
 				r.Time, haveTime = v, true // $msec
@@ -235,6 +235,11 @@ func combined(line []byte) (r Record, timingFrac int, err error) {
 	}
 	r.Duration = v
 	return r, frac, nil
+}
+
+// seconds returns t in seconds since the Unix epoch.
+func seconds(t time.Time) float64 {
+	return float64(t.Unix()) + float64(t.Nanosecond())/1e9
 }
 
 // isoTime parses an RFC 3339 time in whole seconds ($time_iso8601); it
@@ -289,7 +294,7 @@ func parseCSV(line []byte) (Record, error) {
 		if err != nil {
 			return r, fmt.Errorf("timestamp %q is neither epoch seconds nor RFC 3339", clip(ts))
 		}
-		r.Time, r.Whole = float64(t.UnixNano())/1e9, t.Nanosecond() == 0
+		r.Time, r.Whole = seconds(t), t.Nanosecond() == 0
 	}
 	if len(path) >= 2 && path[0] == '"' && path[len(path)-1] == '"' {
 		path = bytes.ReplaceAll(path[1:len(path)-1], []byte(`""`), []byte(`"`))
