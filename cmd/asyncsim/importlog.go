@@ -420,7 +420,8 @@ func (imp *importing) resolution() []string {
 		parts = append(parts, "arrival = logged time - duration (logged at completion)")
 	}
 	if imp.sum.Reordered > 0 {
-		parts = append(parts, fmt.Sprintf("%d arrivals more than %gs out of order moved forward", imp.sum.Reordered, accesslog.Window))
+		parts = append(parts, fmt.Sprintf("%s more than %gs out of order moved forward",
+			plural(int(imp.sum.Reordered), "arrival", "arrivals"), accesslog.Window))
 	}
 	return parts
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -207,5 +208,32 @@ func TestSig3(t *testing.T) {
 		if got := sig3(tt.v); got != tt.want {
 			t.Errorf("sig3(%v) = %q; want %q", tt.v, got, tt.want)
 		}
+	}
+}
+
+func TestImportLogResolution(t *testing.T) {
+	nginx := func(done, d float64) string {
+		return fmt.Sprintf(`1.2.3.4 - - %.3f "GET /a HTTP/1.1" 200 1 "-" "-" %.3f`+"\n", 1700000000+done, d)
+	}
+	tests := []struct{ name, log, want string }{
+		{"sub-second csv", "1.5,/a,1\n2.25,/a,1\n", "Arrivals: timestamps as logged (sub-second).\n"},
+		{"mixed csv", "1.5,/a,1\n2,/a,1\n", "Arrivals: timestamps as logged, but 1 in whole seconds spread evenly within them.\n"},
+		{"whole-second csv", "1,/a,1\n2,/a,1\n", "Arrivals: timestamps in whole seconds, the requests of a second spread evenly within it.\n"},
+		// Arrivals at 0, 100 and 200; reading 200 writes 0 and 100, so the
+		// one logged at 200.5 after 150 s, which arrived at 50.5, is moved
+		// forward to 100 (see accesslog's TestImportReorders).
+		{"$msec, reordered", nginx(0, 0) + nginx(100, 0) + nginx(200, 0) + nginx(200.5, 150),
+			"Arrivals: timestamps as logged (sub-second); arrival = logged time - duration (logged at completion); 1 arrival more than 30s out of order moved forward.\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			log := filepath.Join(dir, "x.log")
+			os.WriteFile(log, []byte(tt.log), 0o644)
+			code, stdout, stderr := asyncsim(t, "import-log", log, "--out", filepath.Join(dir, "w"))
+			if code != exitOK || !strings.Contains(stdout, tt.want) {
+				t.Errorf("exit %d, stdout:\n%s\nstderr %s\nwant a line %q", code, stdout, stderr, tt.want)
+			}
+		})
 	}
 }
