@@ -187,7 +187,7 @@ type sweepLook struct {
 }
 
 // look returns the look of line l of d. Without a line-style parameter
-// each strategy gets its own colour, dashes and marker (in 40
+// each strategy gets its own colour, dashes and marker (in 80
 // combinations); with one, its values get the dashes and markers and the
 // strategies their colours and widths; a figure of one strategy draws
 // the values in colours as well.
@@ -195,7 +195,7 @@ func (d *SweepPlot) look(l SweepLine) sweepLook {
 	switch {
 	case len(d.Styles) == 0:
 		k := l.Strategy
-		return sweepLook{color: d.Colors[k], dashes: k % 4, glyph: (k / 4) % sweepShapes}
+		return sweepLook{color: d.Colors[k], dashes: (k + k/4) % 4, glyph: k % sweepShapes}
 	case d.StyleByColor:
 		k := l.Style
 		return sweepLook{color: k, dashes: k % 4, glyph: k % sweepShapes}
