@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"asyncsim/internal/drawcheck"
 	"asyncsim/sim"
 	"asyncsim/timeline"
 )
@@ -122,6 +123,8 @@ type kindStyle struct {
 	hatch color.Color
 	// glyph, if not nil, makes the kind's spans instants, marked with it.
 	glyph draw.GlyphDrawer
+	// key is the kind's legend label (see series).
+	key string
 }
 
 type grow struct {
@@ -174,10 +177,12 @@ func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 				}
 				r := vg.Rectangle{Min: vg.Point{X: max(x0, c.Min.X), Y: y - half}, Max: vg.Point{X: min(x1, c.Max.X), Y: y + half}}
 				if r.Max.X > r.Min.X {
+					drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
 					c.FillPolygon(k.color, rectPoints(r))
 					if k.hatch != nil {
 						hatch(c, r, k.hatch)
 					}
+					drawcheck.End(c)
 				}
 			}
 		}
@@ -194,7 +199,9 @@ func (g *gantt) plotInstants(c draw.Canvas, trX func(float64) vg.Length, spans [
 			continue
 		}
 		if x := trX(s.start); x >= c.Min.X && x <= c.Max.X {
+			drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
 			c.DrawGlyphNoClip(draw.GlyphStyle{Color: k.color, Radius: r, Shape: k.glyph}, vg.Point{X: x, Y: y})
+			drawcheck.End(c)
 		}
 	}
 }
@@ -219,7 +226,9 @@ func (g *gantt) plotDense(c draw.Canvas, trX func(float64) vg.Length, spans []gs
 		if cur >= 0 && end > start {
 			x0 := c.Min.X + vg.Length(start)*0.5
 			x1 := min(c.Min.X+vg.Length(end)*0.5, c.Max.X)
+			drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: g.kinds[cur].key})
 			c.FillPolygon(g.kinds[cur].color, rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y - half}, Max: vg.Point{X: x1, Y: y + half}}))
+			drawcheck.End(c)
 		}
 	}
 	for col := range cols {
@@ -286,13 +295,16 @@ var taskKinds = map[string]int{timeline.TaskQueued: kindQueued, timeline.TaskSer
 func timelineKinds() []kindStyle {
 	kinds := make([]kindStyle, numKinds)
 	for _, st := range sim.States() {
-		kinds[st].color = StateColor(st)
+		kinds[st] = kindStyle{color: StateColor(st), key: stateLabels[st]}
 	}
 	kinds[kindQueued].color = queuedColor
 	kinds[kindService].color = serviceColor
 	kinds[kindLate] = kindStyle{color: lateColor, hatch: serviceColor}
 	kinds[kindRejected] = kindStyle{color: failColor, glyph: rejectedGlyph}
 	kinds[kindAbandoned] = kindStyle{color: failColor, glyph: abandonedGlyph}
+	for _, l := range taskLegend {
+		kinds[l.kind].key = l.label
+	}
 	return kinds
 }
 
@@ -363,7 +375,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	var items []legendItem
 	for _, st := range sim.States() {
 		if st != sim.Idle && present[int(st)] {
-			items = append(items, legendItem{label: stateLabels[st], color: StateColor(st), kind: swatchBox})
+			items = append(items, legendItem{label: stateLabels[st], color: StateColor(st), kind: swatchBox, key: stateLabels[st]})
 		}
 	}
 	items = append(items, legendItem{label: stateLabels[sim.Idle], kind: swatchOutline})
@@ -371,7 +383,7 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		// Queued and in service always; the failures when there are some.
 		for _, l := range taskLegend {
 			k := kinds[l.kind]
-			it := legendItem{label: l.label, color: k.color, kind: swatchBox}
+			it := legendItem{label: l.label, color: k.color, kind: swatchBox, key: l.label}
 			switch {
 			case k.glyph != nil:
 				it.kind, it.glyph = swatchGlyph, k.glyph
@@ -480,6 +492,7 @@ func layoutGantt(c draw.Canvas, panels []*ganttPanel, xLabel string) ([]draw.Can
 		top -= h + gap
 		ps[k] = pn.p
 		pn.p.Y.Tick.Marker = rowTicks(pn.rows, pn.rowH)
+		categorical(&pn.p.Y)
 	}
 	alignX(ps, cs)
 	for k, p := range ps {

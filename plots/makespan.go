@@ -54,6 +54,7 @@ func drawMakespan(c draw.Canvas, r *Run) {
 	p := newPlot()
 	p.Add(grid(true, false), bars)
 	p.NominalY(names...)
+	categorical(&p.Y)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	p.Y.Tick.Label.Font.Size = labelSize
 	p.X.Label.Text = "makespan (" + unit + ")"

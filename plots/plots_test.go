@@ -416,7 +416,7 @@ func TestLatencyByClass(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := LatencyByClassFigure(r), LatencyByClassFigure(back)
-	for _, size := range [][2]int{{WidthPx, HeightPx}, {640, 480}, {MinSide, MinSide}} {
+	for _, size := range [][2]int{{WidthPx, HeightPx}, {640, 480}, {MinWidth, MinHeight}} {
 		x, err := a.Render(PNG, size[0], size[1])
 		if err != nil {
 			t.Fatal(err)

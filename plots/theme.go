@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"asyncsim/internal/drawcheck"
 )
 
 // The look shared by every figure: Liberation Sans (embedded in
@@ -64,7 +66,8 @@ func textStyle(f font.Font, size vg.Length, col color.Color) text.Style {
 func newPlot() *plot.Plot {
 	p := plot.New()
 	p.BackgroundColor = color.Transparent
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+	for k, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Tick.Label.Handler = &axisLabels{Handler: plot.DefaultTextHandler, axis: [2]string{"x", "y"}[k]}
 		a.Label.TextStyle.Font = font.From(sansFont, labelSize)
 		a.Label.TextStyle.Color = textColor
 		a.Label.Padding = 4
@@ -79,6 +82,57 @@ func newPlot() *plot.Plot {
 		a.Tick.Marker = niceTicks{}
 	}
 	return p
+}
+
+// axisLabels draws the tick labels of one axis, telling drawcheck which
+// axis they label (on any other canvas it only draws them).
+type axisLabels struct {
+	text.Handler
+	axis string
+	// categories marks the labels of a categorical axis.
+	categories bool
+}
+
+// Draw implements text.Handler.
+func (h *axisLabels) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	role := drawcheck.TickLabel
+	if h.categories {
+		role = drawcheck.CategoryLabel
+	}
+	drawcheck.Begin(c, drawcheck.Note{Role: role, Group: h, Axis: h.axis})
+	h.Handler.Draw(c, txt, sty, pt)
+	drawcheck.End(c)
+}
+
+// categorical makes a's tick labels those of a categorical axis
+// (strategy names, rows), which may have any number of them.
+func categorical(a *plot.Axis) {
+	if h, ok := a.Tick.Label.Handler.(*axisLabels); ok {
+		h.categories = true
+	}
+}
+
+// series wraps the plotter that draws the data of one strategy (or
+// state), telling drawcheck whose marks they are.
+type series struct {
+	key string
+	plot.Plotter
+}
+
+// Plot implements plot.Plotter.
+func (s series) Plot(c draw.Canvas, p *plot.Plot) {
+	drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: s.key})
+	s.Plotter.Plot(c, p)
+	drawcheck.End(c)
+}
+
+// DataRange implements plot.DataRanger: that of the plotter, if it has
+// one, else one that widens no axis.
+func (s series) DataRange() (xmin, xmax, ymin, ymax float64) {
+	if r, ok := s.Plotter.(plot.DataRanger); ok {
+		return r.DataRange()
+	}
+	return math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 }
 
 // grid returns light grid lines at the major ticks of the chosen axes.
@@ -205,6 +259,9 @@ type legendItem struct {
 	dashes []vg.Length
 	// hatch is the colour of a swatchHatch's stripes.
 	hatch color.Color
+	// key, if set, names the series the entry stands for: its marks in
+	// the figure are drawn under the same key (see series).
+	key string
 }
 
 // legendRow draws the items left to right, wrapping onto further lines,
@@ -232,8 +289,14 @@ func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
 		if x > c.Min.X && x+w > c.Max.X {
 			x, y = c.Min.X, y-lineH
 		}
+		if it.key != "" {
+			drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
+		}
 		drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
 		c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
+		if it.key != "" {
+			drawcheck.End(c)
+		}
 		x += w + itemGap
 	}
 	c.Max.Y = y - lineH/2 - 6
