@@ -130,7 +130,10 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			p.Title.TextStyle.YAlign = draw.YTop
 			p.Title.Padding = 3
 		}
-		if d.LogX && d.XCategories == nil {
+		switch {
+		case d.XCategories != nil:
+			categorical(&p.X)
+		case d.LogX:
 			p.X.Scale = plot.LogScale{}
 		}
 		if d.LogY {
@@ -178,12 +181,14 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 }
 
 // sweepLook is how a sweep line is drawn: its colour, dash pattern and
-// marker shape (indexes), and how much wider than the narrowest it is.
+// marker shape (indexes), and how much wider than the narrowest it is
+// (widen) and its markers larger than the smallest (grow), from 0 to 1.
 // Lines that differ in one of them stay distinguishable where they
-// coincide: the wider ones, drawn first, show around the narrower.
+// coincide: the wider ones and the larger markers, drawn first, show
+// around the others.
 type sweepLook struct {
 	color, dashes, glyph int
-	widen                float64
+	widen, grow          float64
 }
 
 // look returns the look of line l of d. Without a line-style parameter
@@ -200,12 +205,17 @@ func (d *SweepPlot) look(l SweepLine) sweepLook {
 		k := l.Style
 		return sweepLook{color: k, dashes: k % 4, glyph: k % sweepShapes}
 	}
-	n := len(d.Strategies)
-	widen := 0.0
-	if n > 1 {
-		widen = float64(n-1-l.Strategy) / float64(n-1)
+	return sweepLook{color: d.Colors[l.Strategy], dashes: l.Style % 4, glyph: l.Style % sweepShapes,
+		widen: descending(l.Strategy, len(d.Strategies)), grow: descending(l.Style, len(d.Styles))}
+}
+
+// descending returns 1 for the first of n, 0 for the last, evenly
+// between.
+func descending(i, n int) float64 {
+	if n <= 1 {
+		return 0
 	}
-	return sweepLook{color: d.Colors[l.Strategy], dashes: l.Style % 4, glyph: l.Style % sweepShapes, widen: widen}
+	return float64(n-1-i) / float64(n-1)
 }
 
 // sweepLegend returns the legend of d's lines, and a note on hollow
@@ -217,17 +227,17 @@ func sweepLegend(d *SweepPlot, c draw.Canvas) []legendItem {
 		for i, name := range d.Strategies {
 			lk := d.look(SweepLine{Strategy: i})
 			items = append(items, legendItem{label: elide(name, c), color: StrategyColor(lk.color), kind: swatchLine,
-				dashes: lineDashes(lk.dashes), glyph: sweepGlyph{shape: lk.glyph}})
+				dashes: lineDashes(lk.dashes), glyph: sweepGlyph{shape: lk.glyph}, key: name})
 		}
 	case d.StyleByColor:
 		for i, s := range d.Styles {
 			lk := d.look(SweepLine{Style: i})
 			items = append(items, legendItem{label: elide(s, c), color: StrategyColor(lk.color), kind: swatchLine,
-				dashes: lineDashes(lk.dashes), glyph: sweepGlyph{shape: lk.glyph}})
+				dashes: lineDashes(lk.dashes), glyph: sweepGlyph{shape: lk.glyph}, key: s})
 		}
 	default:
 		for i, name := range d.Strategies {
-			items = append(items, legendItem{label: elide(name, c), color: StrategyColor(d.Colors[i]), kind: swatchLine})
+			items = append(items, legendItem{label: elide(name, c), color: StrategyColor(d.Colors[i]), kind: swatchLine, key: name})
 		}
 		for i, s := range d.Styles {
 			lk := d.look(SweepLine{Style: i})
@@ -511,6 +521,10 @@ type sweepErrs struct {
 // points filled, unstable ones hollow.
 func sweepAddLine(p *plot.Plot, d *SweepPlot, l SweepLine, xf, yf float64) {
 	lk := d.look(l)
+	key := d.Strategies[l.Strategy]
+	if d.StyleByColor && len(d.Styles) > 0 {
+		key = d.Styles[l.Style]
+	}
 	col := StrategyColor(lk.color)
 	type pt struct {
 		x, y, e  float64
@@ -547,25 +561,25 @@ func sweepAddLine(p *plot.Plot, d *SweepPlot, l SweepLine, xf, yf float64) {
 	line.Color = col
 	line.Width = vg.Length(1.6 + 1.4*lk.widen)
 	line.Dashes = lineDashes(lk.dashes)
-	radius := vg.Length(2.8 + 1.6*lk.widen)
+	radius := vg.Length(2.8 * (1 + 0.6*lk.grow))
 	if len(pts) > 40 {
-		radius = vg.Length(1.6 + 1.0*lk.widen)
+		radius = vg.Length(1.6 * (1 + 0.6*lk.grow))
 	}
 	if anyCI {
 		if eb, err := plotter.NewYErrorBars(sweepErrs{xys, errs}); err == nil {
 			eb.LineStyle = draw.LineStyle{Color: sweepFade(col), Width: 1}
 			eb.CapWidth = 5
-			p.Add(eb)
+			p.Add(series{key, eb})
 		}
 	}
-	p.Add(line)
+	p.Add(series{key, line})
 	for k, set := range []plotter.XYs{stable, unstable} {
 		if len(set) == 0 {
 			continue
 		}
 		if sc, err := plotter.NewScatter(set); err == nil {
 			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: radius, Shape: sweepGlyph{shape: lk.glyph, hollow: k == 1}}
-			p.Add(sc)
+			p.Add(series{key, sc})
 		}
 	}
 }
