@@ -294,7 +294,13 @@ func (t *table) plotData(metric string) *plots.SweepPlot {
 
 	d.Title = t.hdr.Plot.Title[metric]
 	if d.Title == "" {
-		d.Title = fmt.Sprintf("%s: %s vs %s", t.hdr.Workload, d.YLabel, d.XLabel)
+		// The axes' names without their units: "p99 latency vs api
+		// arrival rate".
+		name := func(label string) string {
+			before, _, _ := strings.Cut(label, " (")
+			return before
+		}
+		d.Title = fmt.Sprintf("%s: %s vs %s", t.hdr.Workload, name(d.YLabel), name(d.XLabel))
 	}
 	reps := "1 replication"
 	if t.hdr.Replications > 1 {
