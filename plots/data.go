@@ -22,6 +22,10 @@ type Run struct {
 	// Classes names the task classes of a workload with more than one,
 	// in its order, for the latency figure by class; nil otherwise.
 	Classes []string
+	// Open marks a workload of open arrivals spread over time (a
+	// Poisson stream, a rate or a fixed gap): its first figure compares
+	// latency percentiles, where a batch's compares makespans.
+	Open bool
 }
 
 // Strategy is one strategy's figure data.
@@ -37,6 +41,10 @@ type Strategy struct {
 	// Makespan is the mean makespan over the replications, in seconds,
 	// and MakespanCI95 the half-width of its 95% confidence interval.
 	Makespan, MakespanCI95 float64
+	// P50 and P99 are the means over the replications of the median and
+	// 99th percentile of request latency, in seconds, and P50CI95 and
+	// P99CI95 the half-widths of their 95% confidence intervals.
+	P50, P50CI95, P99, P99CI95 float64
 	// Latencies is the number of latencies behind CDF: the counted tasks
 	// of all replications.
 	Latencies int64

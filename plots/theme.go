@@ -3,6 +3,7 @@ package plots
 import (
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -135,6 +136,18 @@ func (s series) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 }
 
+// drawcheckSeries runs drawFn inside a drawcheck bracket of the series
+// key, or bare when key is empty.
+func drawcheckSeries(c draw.Canvas, key string, drawFn func()) {
+	if key == "" {
+		drawFn()
+		return
+	}
+	drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: key})
+	drawFn()
+	drawcheck.End(c)
+}
+
 // grid returns light grid lines at the major ticks of the chosen axes.
 func grid(vertical, horizontal bool) *gridLines {
 	return &gridLines{vertical: vertical, horizontal: horizontal}
@@ -179,6 +192,16 @@ func isLogMinor(a plot.Axis, t plot.Tick) bool {
 // header draws a figure's title and subtitle (either may be empty) in its
 // top left corner and returns the canvas below them.
 func header(c draw.Canvas, title, subtitle string) draw.Canvas {
+	return layoutHeader(c, title, subtitle, true)
+}
+
+// headerSpace returns the canvas that header would leave, drawing nothing.
+func headerSpace(c draw.Canvas, title, subtitle string) draw.Canvas {
+	return layoutHeader(c, title, subtitle, false)
+}
+
+// layoutHeader lays out a header, drawing it if paint is set.
+func layoutHeader(c draw.Canvas, title, subtitle string, paint bool) draw.Canvas {
 	c = draw.Crop(c, margin, -margin, margin, -margin)
 	y := c.Max.Y
 	width := c.Max.X - c.Min.X
@@ -186,7 +209,9 @@ func header(c draw.Canvas, title, subtitle string) draw.Canvas {
 		sty := textStyle(boldFont, titleSize, textColor)
 		sty.YAlign = draw.YTop
 		for _, line := range wrap(sty, title, width) {
-			c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+			if paint {
+				c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+			}
 			y -= sty.Rectangle(line).Size().Y + 1
 		}
 		y -= 2
@@ -196,7 +221,9 @@ func header(c draw.Canvas, title, subtitle string) draw.Canvas {
 		sty.YAlign = draw.YTop
 		for _, para := range strings.Split(subtitle, "\n") {
 			for _, line := range wrap(sty, para, width) {
-				c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+				if paint {
+					c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+				}
 				y -= sty.Rectangle(line).Size().Y + 1
 			}
 		}
@@ -226,9 +253,11 @@ func wrap(sty text.Style, s string, width vg.Length) []string {
 
 // lineDashes returns the dash pattern of the strategy with colour index
 // k in line figures: solid, dashed, dotted, dash-dotted, in turn, so that
-// strategies with identical curves stay distinguishable.
+// strategies with identical curves stay distinguishable. The turn moves
+// on by one with each round of the palette's ten colours, so that the
+// first 40 strategies each have a colour and pattern of their own.
 func lineDashes(k int) []vg.Length {
-	switch k % 4 {
+	switch (k + k/len(strategyPalette)) % 4 {
 	case 1:
 		return []vg.Length{7, 3}
 	case 2:
@@ -264,10 +293,18 @@ type legendItem struct {
 	key string
 }
 
-// legendRow draws the items left to right, wrapping onto further lines,
-// at the top of c, and returns the canvas below them. Items never cover
+// legendRow draws the items left to right at the top of c and returns
+// the canvas below them. Items that do not fit one line are set in a
+// grid of equal columns, wrapping onto further lines. Items never cover
 // data: the legend sits between the header and the plot.
-func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
+func legendRow(c draw.Canvas, items []legendItem) draw.Canvas { return layoutLegend(c, items, true) }
+
+// legendSpace returns the canvas that legendRow would leave, drawing
+// nothing.
+func legendSpace(c draw.Canvas, items []legendItem) draw.Canvas { return layoutLegend(c, items, false) }
+
+// layoutLegend lays out a legend, drawing it if paint is set.
+func layoutLegend(c draw.Canvas, items []legendItem, paint bool) draw.Canvas {
 	if len(items) == 0 {
 		return c
 	}
@@ -276,31 +313,55 @@ func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
 	const gap, itemGap = vg.Length(5), vg.Length(16)
 	sty.XAlign = draw.XLeft
 	lineH := sty.Rectangle("Mg").Size().Y + 4
+	widths := make([]vg.Length, len(items))
+	var total, widest vg.Length
+	for i, it := range items {
+		widths[i] = swatchWidth(it.kind) + gap + sty.Width(it.label)
+		total += widths[i] + itemGap
+		widest = max(widest, widths[i])
+	}
+	room := c.Max.X - c.Min.X
+	// One line if it fits, else columns as wide as the widest item.
+	col := vg.Length(0)
+	if total-itemGap > room {
+		col = widest + itemGap
+	}
 	x, y := c.Min.X, c.Max.Y-lineH/2
-	for _, it := range items {
-		sw := vg.Length(14)
-		switch it.kind {
-		case swatchLine:
-			sw = 22
-		case swatchGlyph:
-			sw = 9
-		}
-		w := sw + gap + sty.Width(it.label)
+	for i, it := range items {
+		w := widths[i]
 		if x > c.Min.X && x+w > c.Max.X {
 			x, y = c.Min.X, y-lineH
 		}
-		if it.key != "" {
-			drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
+		if paint {
+			if it.key != "" {
+				drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
+			}
+			sw := swatchWidth(it.kind)
+			drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
+			c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
+			if it.key != "" {
+				drawcheck.End(c)
+			}
 		}
-		drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
-		c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
-		if it.key != "" {
-			drawcheck.End(c)
+		if col > 0 {
+			x += col
+		} else {
+			x += w + itemGap
 		}
-		x += w + itemGap
 	}
 	c.Max.Y = y - lineH/2 - 6
 	return c
+}
+
+// swatchWidth is the width of a legend swatch of the given kind.
+func swatchWidth(k swatch) vg.Length {
+	switch k {
+	case swatchLine:
+		return 22
+	case swatchGlyph:
+		return 9
+	}
+	return 14
 }
 
 func drawSwatch(c draw.Canvas, it legendItem, r vg.Rectangle) {
@@ -383,19 +444,22 @@ type niceTicks struct {
 	scale float64
 	// parts is about how many steps to cut the axis into (default 6).
 	parts int
+	// step, if set, is the step, instead of one chosen by parts.
+	step float64
 }
 
-// Ticks implements plot.Ticker. An axis gets at least two labelled ticks
-// where its range allows: a round step too coarse for the range (0 to
-// 4,113 cut in two parts is a step of 5,000, which leaves the axis a lone
-// 0) is refined until two fit.
+// Ticks implements plot.Ticker. An axis gets at least three labelled
+// ticks where its range allows, so that a reader can tell its step: a
+// round step too coarse for the range (0 to 4,113 cut in two parts is a
+// step of 5,000, which leaves the axis a lone 0) is refined until three
+// fit.
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	parts := t.parts
 	if parts <= 0 {
 		parts = 6
 	}
 	ticks := t.ticks(lo, hi, parts)
-	for refined := 0; len(ticks) < 2 && hi > lo && refined < 4; refined++ {
+	for refined := 0; len(ticks) < 3 && hi > lo && refined < 4 && t.step == 0; refined++ {
 		parts *= 2
 		ticks = t.ticks(lo, hi, parts)
 	}
@@ -404,7 +468,10 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // ticks returns the ticks of a step that cuts [lo, hi] in about parts.
 func (t niceTicks) ticks(lo, hi float64, parts int) []plot.Tick {
-	step := niceStep(hi-lo, parts)
+	step := t.step
+	if step == 0 {
+		step = niceStep(hi-lo, parts)
+	}
 	scale := t.scale
 	if scale == 0 {
 		scale = 1
@@ -463,17 +530,33 @@ func niceStep(span float64, parts int) float64 {
 }
 
 // logTimeTicks labels a logarithmic axis in seconds at each power of ten,
-// with its unit ("100 µs", "1 ms", "10 s"), and marks 2…9 × 10ⁿ.
+// with its unit ("100 µs", "1 ms", "10 s"), and marks 2…9 × 10ⁿ; on an
+// axis of fewer than three powers of ten it labels 2 and 5 × 10ⁿ too,
+// and on one of fewer than three of those every mark, so that an axis
+// has three labelled ticks where its range allows.
 type logTimeTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (logTimeTicks) Ticks(lo, hi float64) []plot.Tick {
-	return logTicks(lo, hi, func(_, m, e float64) string {
-		if m == 1 {
-			return durationLabel(e)
+	var ticks []plot.Tick
+	for _, labelled := range [][]float64{{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}} {
+		ticks = logTicks(lo, hi, func(_, m, e float64) string {
+			if slices.Contains(labelled, m) {
+				return durationLabel(m, e)
+			}
+			return ""
+		})
+		n := 0
+		for _, t := range ticks {
+			if t.Label != "" {
+				n++
+			}
 		}
-		return ""
-	})
+		if n >= 3 {
+			break
+		}
+	}
+	return ticks
 }
 
 // logTicks returns a tick at each m × 10ᵉ (m = 1…9) from lo to hi, labelled
@@ -493,8 +576,9 @@ func logTicks(lo, hi float64, label func(v, m, e float64) string) []plot.Tick {
 	return ticks
 }
 
-// durationLabel formats 10^e seconds with a unit: "1 ns" … "100 s".
-func durationLabel(e float64) string {
+// durationLabel formats m × 10^e seconds (m from 1 to 9) with the unit
+// of 10^e: "1 ns" … "100 s", "20 ms", "500 µs".
+func durationLabel(m, e float64) string {
 	units := []struct {
 		exp  int
 		name string
@@ -502,10 +586,10 @@ func durationLabel(e float64) string {
 	n := int(e)
 	for _, u := range units {
 		if n >= u.exp && n < 15 {
-			return strconv.FormatFloat(math.Pow(10, float64(n-u.exp)), 'f', -1, 64) + " " + u.name
+			return strconv.FormatFloat(m*math.Pow(10, float64(n-u.exp)), 'f', -1, 64) + " " + u.name
 		}
 	}
-	return strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64) + " s"
+	return strconv.FormatFloat(m*math.Pow(10, e), 'g', -1, 64) + " s"
 }
 
 // timeUnit returns the unit to show times up to maxSeconds in, as the
