@@ -84,55 +84,28 @@ type BenchBar struct {
 func BenchBarsFigure(title, subtitle string, bars []BenchBar) Figure {
 	return Figure{Name: "bench", Draw: func(c draw.Canvas) {
 		c = header(c, title, subtitle)
-		n := len(bars)
-		if n == 0 {
+		if len(bars) == 0 {
 			note(c, "no measurements")
 			return
 		}
-		hb := &hbars{labelStyle: textStyle(sansFont, legendSize, textColor)}
-		hb.labelStyle.YAlign = draw.YCenter
-		names := make([]string, n)
-		top, k := 0.0, 0
+		rows := make([]barRow, len(bars))
+		k := 0
 		for i, b := range bars {
-			v := finite(b.TasksPerSecond) / 1e6
-			top = max(top, v)
+			v := finite(b.TasksPerSecond)
 			col := StrategyColor(k)
 			if b.Yardstick {
 				col = mutedColor
 			} else {
 				k++
 			}
-			names[n-1-i] = elide(b.Name, c)
-			hb.values = append(hb.values, v)
-			hb.ci = append(hb.ci, 0)
-			hb.colors = append(hb.colors, col)
-			label := strconv.FormatFloat(v, 'f', 2, 64) + " M tasks/s"
+			label := strconv.FormatFloat(v/1e6, 'f', 2, 64) + " M tasks/s"
 			if b.Note != "" {
 				label += " · " + b.Note
 			}
-			hb.labels = append(hb.labels, label)
+			rows[i] = barRow{name: b.Name, label: label, bars: []bar{{value: v, color: col, height: 1, key: b.Name}}}
 		}
-		p := newPlot()
-		p.Add(grid(true, false), hb)
-		p.NominalY(names...)
-		categorical(&p.Y)
-		p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-		p.Y.Tick.Label.Font.Size = labelSize
-		p.X.Label.Text = "simulation speed (million tasks per second of wall time)"
-		p.X.Min, p.X.Max = 0, top
-		if top <= 0 {
-			p.X.Max = 1
-		}
-		// Room right of the longest bar for its label.
-		var widest vg.Length
-		for _, l := range hb.labels {
-			widest = max(widest, hb.labelStyle.Width(l))
-		}
-		if dc := p.DataCanvas(c); dc.Max.X > dc.Min.X {
-			frac := float64(widest+12) / float64(dc.Max.X-dc.Min.X)
-			p.X.Max /= math.Max(0.3, 1-frac)
-		}
-		p.Draw(c)
+		// drawBars's axis in millions of tasks a second.
+		drawBars(c, rows, timeFormat{factor: 1e-6, unit: "million tasks per second of wall time"}, "simulation speed")
 	}}
 }
 

@@ -90,7 +90,7 @@ func SweepFigure(d *SweepPlot) Figure {
 
 // unstableLabel is the legend's entry for the hollow markers of points
 // whose run was not stable.
-const unstableLabel = "hollow marker: not stable (the queue grows through the run)"
+const unstableLabel = "hollow: not stable"
 
 func drawSweep(c draw.Canvas, d *SweepPlot) {
 	c = header(c, d.Title, d.Subtitle)

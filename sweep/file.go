@@ -335,7 +335,7 @@ func (p *parser) splitPath(n *yaml.Node, where, path string) ([]string, bool) {
 // plot checks the plot mapping.
 func (p *parser) plot(s *rawSweep, n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		p.Errorf(n, "plot: expected a mapping like {x: PATH, y: [latency_p99_s], log_x: true, title: TEXT}, got %s", schema.Describe(n))
+		p.Errorf(n, "plot: expected a mapping like {x: PATH, y: [latency_p99_s], log_x: true}, got %s", schema.Describe(n))
 		return
 	}
 	f := p.Mapping(n, "plot", plotKeys)
