@@ -30,10 +30,11 @@ func needTool(t *testing.T, name, pkg string) string {
 	return ""
 }
 
-// tornadoRun returns the figures' data of a run of the tornado example.
-func tornadoRun(t *testing.T) *plots.Run {
+// runExample runs the embedded example name and returns its workload
+// and the data of its figures.
+func runExample(t *testing.T, name string) (*workloads.Spec, *plots.Run) {
 	t.Helper()
-	spec, err := workloads.Load("tornado")
+	spec, err := workloads.Load(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func tornadoRun(t *testing.T) *plots.Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rec.Run(res)
+	return spec, rec.Run(res)
 }
 
 // TestVectorFiguresRender writes a run's figures as SVG and as PDF and
@@ -57,7 +58,8 @@ func tornadoRun(t *testing.T) *plots.Run {
 func TestVectorFiguresRender(t *testing.T) {
 	rsvg := needTool(t, "rsvg-convert", "librsvg2-bin")
 	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
-	figs := plots.RunFigures(tornadoRun(t))
+	_, r := runExample(t, "tornado")
+	figs := plots.RunFigures(r)
 	dir := t.TempDir()
 	for _, format := range []plots.Format{plots.SVG, plots.PDF} {
 		files, err := Write(dir, figs, Options{Style: Style{Format: format, Width: 1200, Height: 800}, Jobs: 1})

@@ -52,8 +52,11 @@ func ScalingFigure(title, subtitle string, lines []ScalingSeries) Figure {
 			points.Color, points.Shape, points.Radius = StrategyColor(i), draw.CircleGlyph{}, vg.Points(3)
 			p.Add(series{s.Name, line}, series{s.Name, points})
 		}
-		// Powers of ten over a wide range of sizes, finer labels over a
-		// narrow one (1e4,3e4 would have the lone label 10k).
+		// A margin at each end, so that the first size's label stays
+		// clear of the y axis's lowest; powers of ten over a wide range of
+		// sizes, finer labels over a narrow one (1e4,3e4 would have the
+		// lone label 10k).
+		p.X.Min, p.X.Max = p.X.Min/1.1, p.X.Max*1.1
 		p.X.Tick.Marker = decadeTicks{}
 		if p.X.Max/p.X.Min < 1000 {
 			dc := p.DataCanvas(c)

@@ -161,18 +161,9 @@ func TestBenchFigureOneSize(t *testing.T) {
 		t.Errorf("%d bars; want 3", len(fills))
 	}
 	scale := []benchResult{{Workload: "w", Tasks: 1000, TasksPerSecond: 1e6}, {Workload: "w", Tasks: 10000, TasksPerSecond: 2e6}}
-	if c := benchFigure(scale, true).Record(1200, 800); len(tickLabels(c, "x")) < 2 {
-		t.Errorf("the scale plot's x ticks %q; want run sizes", tickLabels(c, "x"))
+	// The scale plot, checked as any figure: its size axis, from 1,000
+	// to 10,000, with at least three labelled ticks.
+	for _, v := range benchFigure(scale, true).Record(1200, 800).Check(drawcheck.Options{}) {
+		t.Errorf("scale plot: %v", v)
 	}
-}
-
-// tickLabels returns the labelled ticks of a recorded figure's axis.
-func tickLabels(c *drawcheck.Canvas, axis string) []string {
-	var ls []string
-	for _, t := range c.Texts() {
-		if t.Note.Role == drawcheck.TickLabel && t.Note.Axis == axis {
-			ls = append(ls, t.Text)
-		}
-	}
-	return ls
 }
