@@ -12,7 +12,8 @@ import (
 const maxTickLabels = 8
 
 // sweepTickers returns the tickers of a sweep axis, densest first: for
-// categories, every one, every second, ...; for a linear axis, round
+// categories, every one, every second, ... (then every half as many
+// again); for a linear axis, round
 // steps cutting it in 6, 5, 4, 3 and 2; for a logarithmic one, round
 // linear steps when it spans less than a decade, then labels at 1, 2 and
 // 5 × 10ⁿ, at 1 and 3 × 10ⁿ, at each power of ten and at every second,
@@ -21,8 +22,13 @@ func sweepTickers(u SweepUnit, log bool, categories []string) []plot.Ticker {
 	var ts []plot.Ticker
 	switch {
 	case categories != nil:
-		for every := 1; every <= max(1, len(categories)); every++ {
+		// Every one, second, third, fourth, then half as many again each time
+		// (a few dozen tickers for any number of categories).
+		for every := 1; ; every = max(every+1, every*3/2) {
 			ts = append(ts, categoryTicks{labels: categories, every: every})
+			if every >= len(categories) {
+				break
+			}
 		}
 	case log:
 		for _, parts := range []int{6, 5, 4, 3, 2} {
