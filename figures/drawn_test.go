@@ -54,7 +54,8 @@ func matrixWorkload(t testing.TB, n int, open bool) *workloads.Spec {
 	return spec
 }
 
-// matrixRun runs the workload and returns its figures' data.
+// matrixRun runs the workload (one job, timelines in the default window)
+// and returns its figures' data.
 func matrixRun(t testing.TB, spec *workloads.Spec) *plots.Run {
 	rec := Record(spec, len(spec.Strategies), Window{Auto: true})
 	opts := experiment.Options{Jobs: 1}

@@ -179,12 +179,12 @@ func Latencies(sr *experiment.StrategyResult) (int64, []plots.CDFPoint) {
 }
 
 // open reports whether a workload has open arrivals spread over time: a
-// class without clients whose arrivals follow a rate or a gap of positive
-// mean (a Poisson stream, a fixed gap). Its makespan is set by its last
-// arrival, and so says little of a strategy.
+// class without clients whose arrivals follow a rate, a trace or a gap of
+// positive mean (a Poisson stream, a fixed gap). Its makespan is set by
+// its last arrival, and so says little of a strategy.
 func open(spec *workloads.Spec) bool {
 	for _, c := range spec.Classes {
-		if c.Clients == nil && (c.Rate != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
+		if c.Clients == nil && (c.Rate != nil || c.Trace != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 
@@ -57,6 +58,26 @@ type Strategy struct {
 	Series *timeline.Series
 	// Timeline is the window of replication 0's timeline.
 	Timeline *timeline.Timeline
+}
+
+// CheckWindow reports an error when the timeline window starts at or
+// after the end of every strategy's run: every timeline would be blank.
+func (r *Run) CheckWindow() error {
+	var from, end sim.Time
+	for _, s := range r.Strategies {
+		if s.Timeline == nil {
+			return nil
+		}
+		if s.Timeline.From < s.Timeline.End {
+			return nil
+		}
+		from, end = s.Timeline.From, max(end, s.Timeline.End)
+	}
+	if len(r.Strategies) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the timeline window starts at %s, at or after the end of every strategy's run (the longest ends at %s): "+
+		"every timeline would be blank; choose a window that starts before %s", from, end, end)
 }
 
 // ClassLatencies are the latencies of one class's counted tasks under a

@@ -21,14 +21,9 @@ func MakespanFigure(r *Run) Figure {
 }
 
 func drawMakespan(c draw.Canvas, r *Run) {
-	sub := "Time from the first arrival to the last completion; shorter is better · " + plural(int64(r.Cores), "core")
 	withCI := r.Replications > 1
-	if withCI {
-		sub += " · mean of " + plural(int64(r.Replications), "replication") + " ± 95% confidence interval"
-	} else {
-		sub += " · 1 replication"
-	}
-	c = header(c, r.Workload+": makespan by strategy", sub)
+	c = header(c, r.Workload+": makespan by strategy", "Time from the first arrival to the last completion; shorter is better · "+
+		plural(int64(r.Cores), "core")+replicationsText(r))
 	if len(r.Strategies) == 0 {
 		note(c, "no strategies")
 		return
@@ -62,14 +57,9 @@ func PercentilesFigure(r *Run) Figure {
 }
 
 func drawPercentiles(c draw.Canvas, r *Run) {
-	sub := "Median (p50, dark) and 99th percentile (p99, light) of request latency, succeeded requests; shorter is better"
 	withCI := r.Replications > 1
-	if withCI {
-		sub += " · mean of " + plural(int64(r.Replications), "replication") + " ± 95% confidence interval"
-	} else {
-		sub += " · 1 replication"
-	}
-	c = header(c, r.Workload+": latency percentiles by strategy", sub)
+	c = header(c, r.Workload+": latency percentiles by strategy", "Median (p50, dark) and 99th percentile (p99, light) "+
+		"of request latency, succeeded requests; shorter is better"+replicationsText(r))
 	if len(r.Strategies) == 0 {
 		note(c, "no strategies")
 		return
@@ -90,6 +80,15 @@ func drawPercentiles(c draw.Canvas, r *Run) {
 			}}
 	}
 	drawBars(c, rows, f, "request latency")
+}
+
+// replicationsText says what the bars of a bar chart are: " · 1
+// replication", or the mean of several with confidence intervals.
+func replicationsText(r *Run) string {
+	if r.Replications > 1 {
+		return " · mean of " + plural(int64(r.Replications), "replication") + " ± 95% confidence interval"
+	}
+	return " · 1 replication"
 }
 
 // barRow is one strategy's row of a bar chart: its bars, drawn in order

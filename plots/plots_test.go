@@ -161,6 +161,18 @@ func sample() *Run {
 // services returns a timeline with issue 13's features: a thread waiting
 // for a pool's unit (acquiring), and attempts of every outcome, a retry
 // among them.
+// openSample is the sample as a workload of open arrivals, with latency
+// percentiles.
+func openSample() *Run {
+	r := sample()
+	r.Open = true
+	for i := range r.Strategies {
+		s := &r.Strategies[i]
+		s.P50, s.P50CI95, s.P99, s.P99CI95 = 0.021*float64(i+1), 0.002, 0.03*float64(i+1), 0.004
+	}
+	return r
+}
+
 func services() *timeline.Timeline {
 	ms := sim.Millisecond
 	task := func(index int64, attempt int, o sim.Outcome, arrival, start, completion sim.Time) timeline.Task {
@@ -232,7 +244,8 @@ func files(t testing.TB, r *Run) fstest.MapFS {
 		if i > 0 {
 			sum.WriteString(",")
 		}
-		fmt.Fprintf(&sum, `{"strategy": %q, "makespan_s": %v, "makespan_s_ci95": %v}`, s.Name, s.Makespan, s.MakespanCI95)
+		fmt.Fprintf(&sum, `{"strategy": %q, "makespan_s": %v, "makespan_s_ci95": %v, "latency_p50_s": %v, "latency_p50_s_ci95": %v, `+
+			`"latency_p99_s": %v, "latency_p99_s_ci95": %v}`, s.Name, s.Makespan, s.MakespanCI95, s.P50, s.P50CI95, s.P99, s.P99CI95)
 	}
 	sum.WriteString("]}")
 	fsys[SummaryJSON] = &fstest.MapFile{Data: []byte(sum.String())}
@@ -298,22 +311,27 @@ func TestRender(t *testing.T) {
 // TestReadRun checks that the data files read back into the same
 // figures, byte for byte.
 func TestReadRun(t *testing.T) {
-	r := sample()
-	back, err := ReadRun(files(t, r))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b := RunFigures(r), RunFigures(back)
-	if len(a) != len(b) {
-		t.Fatalf("%d figures read back; want %d", len(b), len(a))
-	}
-	for i := range a {
-		x, _ := a[i].Render(PNG, WidthPx, HeightPx)
-		y, _ := b[i].Render(PNG, WidthPx, HeightPx)
-		if a[i].Name != b[i].Name || !bytes.Equal(x, y) {
-			t.Errorf("%s: the figure drawn from the files differs", a[i].Name)
+	for _, r := range []*Run{sample(), openSample()} {
+		back, err := ReadRun(files(t, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := RunFigures(r), RunFigures(back)
+		if len(a) != len(b) {
+			t.Fatalf("%d figures read back; want %d", len(b), len(a))
+		}
+		for i := range a {
+			x, _ := a[i].Render(PNG, WidthPx, HeightPx)
+			y, _ := b[i].Render(PNG, WidthPx, HeightPx)
+			if a[i].Name != b[i].Name || !bytes.Equal(x, y) {
+				t.Errorf("open %v: %s: the figure drawn from the files differs", r.Open, a[i].Name)
+			}
+		}
+		if r.Open && a[0].Name != PercentilesName {
+			t.Errorf("open run: first figure %s; want %s", a[0].Name, PercentilesName)
 		}
 	}
+	r := sample()
 	// Broken files are errors that name the file.
 	for name, data := range map[string]string{
 		LatencyCSV:     "strategy,latency_s,count,fraction\nfirst,abc,1,1\n",
@@ -498,6 +516,15 @@ func TestNiceTicksAtLeastThree(t *testing.T) {
 	}
 }
 
+// rows returns n Gantt rows named row-0 to row-(n-1), without spans.
+func rows(n int) []grow {
+	out := make([]grow, n)
+	for i := range out {
+		out[i] = grow{name: fmt.Sprint("row-", i)}
+	}
+	return out
+}
+
 // TestGanttRowsTooThin checks that layoutGantt refuses a panel whose rows
 // would be thinner than rowHeight rather than drawing them as
 // hairlines under overlapping labels: 8 context rows and 40 task rows in
@@ -505,13 +532,6 @@ func TestNiceTicksAtLeastThree(t *testing.T) {
 // timeline at 900×600). The 48 rows need 48 × rowHeight (11.2) = 538
 // points and the axes 50: 560 points are too few, 600 enough.
 func TestGanttRowsTooThin(t *testing.T) {
-	rows := func(n int) []grow {
-		out := make([]grow, n)
-		for i := range out {
-			out[i] = grow{name: fmt.Sprint("row-", i)}
-		}
-		return out
-	}
 	for _, tt := range []struct {
 		height vg.Length
 		fits   bool
@@ -533,13 +553,6 @@ func TestGanttRowsTooThin(t *testing.T) {
 // gap between them, the task rows get half the rows that fit, or all the
 // rows the contexts leave.
 func TestFitRows(t *testing.T) {
-	rows := func(n int) []grow {
-		out := make([]grow, n)
-		for i := range out {
-			out[i] = grow{name: fmt.Sprint("row-", i)}
-		}
-		return out
-	}
 	panels := func(nCtx, nTask int) []*ganttPanel {
 		var ps []*ganttPanel
 		if nCtx > 0 {
@@ -584,6 +597,30 @@ func TestFitRows(t *testing.T) {
 		if ctx != tt.wantCtx || tasks != tt.wantTsk {
 			t.Errorf("room for %.1f rows, %d contexts, %d tasks: rows %d and %d; want %d and %d",
 				tt.rows, tt.nCtx, tt.nTask, ctx, tasks, tt.wantCtx, tt.wantTsk)
+		}
+	}
+}
+
+// TestScale checks the resolution and layout canvas of figure sizes: 150
+// dpi times the smaller of width/1200 and height/800, rounded, and the
+// pixels at that resolution in points (72 an inch).
+func TestScale(t *testing.T) {
+	for _, tt := range []struct {
+		w, h, dpi int
+		lw, lh    vg.Length
+	}{
+		{1200, 800, 150, 576, 384},
+		{2400, 1600, 300, 576, 384},
+		{600, 400, 75, 576, 384},
+		{2400, 800, 150, 1152, 384},  // twice as wide: a wider canvas
+		{600, 8000, 75, 576, 7680},   // tall: 8000 × 72 / 75
+		{1000, 700, 125, 576, 403.2}, // 150 × 1000/1200 = 125; 700 × 72 / 125
+	} {
+		if dpi := Scale(tt.w, tt.h); dpi != tt.dpi {
+			t.Errorf("Scale(%d, %d) = %d; want %d", tt.w, tt.h, dpi, tt.dpi)
+		}
+		if lw, lh := LayoutSize(tt.w, tt.h); math.Abs(float64(lw-tt.lw)) > 1e-9 || math.Abs(float64(lh-tt.lh)) > 1e-9 {
+			t.Errorf("LayoutSize(%d, %d) = %v×%v; want %v×%v", tt.w, tt.h, lw, lh, tt.lw, tt.lh)
 		}
 	}
 }

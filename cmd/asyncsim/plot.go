@@ -54,6 +54,9 @@ func runFigures(dir fs.FS) ([]plots.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.CheckWindow(); err != nil {
+		return nil, fmt.Errorf("%s: %w", plots.FiguresJSON, err)
+	}
 	return plots.RunFigures(r), nil
 }
 
