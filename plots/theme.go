@@ -321,10 +321,25 @@ func layoutLegend(c draw.Canvas, items []legendItem, paint bool) draw.Canvas {
 		widest = max(widest, widths[i])
 	}
 	room := c.Max.X - c.Min.X
-	// One line if it fits, else columns as wide as the widest item.
+	// One line if it fits, else columns as wide as the widest item; a
+	// legend of more than maxWholeLegend items in at least four columns,
+	// its labels elided to fit.
 	col := vg.Length(0)
 	if total-itemGap > room {
 		col = widest + itemGap
+		if cols := 4; len(items) > maxWholeLegend && int(room/col) < cols {
+			col = room / vg.Length(cols)
+			items = slices.Clone(items)
+			for i, it := range items {
+				fit := col - itemGap - swatchWidth(it.kind) - gap
+				n := int(fit / (legendSize * 0.55))
+				for n > 8 && sty.Width(elideTo(it.label, n)) > fit {
+					n--
+				}
+				items[i].label = elideTo(it.label, n)
+				widths[i] = swatchWidth(it.kind) + gap + sty.Width(items[i].label)
+			}
+		}
 	}
 	x, y := c.Min.X, c.Max.Y-lineH/2
 	for i, it := range items {
@@ -352,6 +367,11 @@ func layoutLegend(c draw.Canvas, items []legendItem, paint bool) draw.Canvas {
 	c.Max.Y = y - lineH/2 - 6
 	return c
 }
+
+// maxWholeLegend is the most items a legend sets whole: the eleven of a
+// timeline's (every state and kind of task span); one of more, of many
+// strategies, has its labels elided to fit four columns.
+const maxWholeLegend = 12
 
 // swatchWidth is the width of a legend swatch of the given kind.
 func swatchWidth(k swatch) vg.Length {
