@@ -199,7 +199,9 @@ func TestReadableNames(t *testing.T) {
 		{"latency_mean_s", "mean latency"},
 		{"cpu_utilization", "CPU utilization"},
 		{"resource.db.utilization", "db utilization"},
-		{"resource.db.wait_mean_s", "db wait mean s"},
+		{"resource.db.wait_mean_s", "db wait mean"},
+		{"wasted_cpu_s", "CPU time wasted on abandoned requests"},
+		{"timeouts", "timeouts"},
 	} {
 		if got := metricLabel(tt.metric); got != tt.want {
 			t.Errorf("metricLabel(%q) = %q; want %q", tt.metric, got, tt.want)

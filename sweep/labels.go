@@ -38,7 +38,7 @@ func metricLabel(metric string) string {
 	}
 	if rest, ok := strings.CutPrefix(metric, "resource."); ok {
 		if i := strings.LastIndexByte(rest, '.'); i > 0 {
-			return rest[:i] + " " + humanize(rest[i+1:])
+			return rest[:i] + " " + humanize(strings.TrimSuffix(rest[i+1:], "_s"))
 		}
 	}
 	return humanize(strings.TrimSuffix(metric, "_s"))
