@@ -198,4 +198,3 @@ func TestExampleSweepFiguresDrawn(t *testing.T) {
 		}
 	}
 }
-
