@@ -2,6 +2,7 @@ package figures
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,18 +76,20 @@ var matrixSizes = [][2]int{{plots.MinWidth, plots.MinHeight}, {plots.WidthPx, pl
 // 2, 6, 12 and 32 strategies, batch and open, at the smallest accepted
 // size, the default and twice it: no text overlaps another or leaves the
 // canvas, every numeric axis has three labelled ticks or more, tick labels
-// never overprint and every legend entry has a mark of its own. With
-// -short, 1, 6 and 32 strategies.
+// never overprint and every legend entry has a mark of its own; and at
+// two sizes of other shapes, 2400×800 and 600×2000. With -short, 1, 6
+// and 32 strategies at the three sizes.
 func TestDrawnMatrix(t *testing.T) {
 	counts := []int{1, 2, 6, 12, 32}
+	sizes := append(slices.Clone(matrixSizes), [2]int{2400, 800}, [2]int{600, 2000})
 	if testing.Short() {
-		counts = []int{1, 6, 32}
+		counts, sizes = []int{1, 6, 32}, matrixSizes
 	}
 	for _, open := range []bool{false, true} {
 		for _, n := range counts {
 			run := matrixRun(t, matrixWorkload(t, n, open))
 			for _, fig := range plots.RunFigures(run) {
-				for _, size := range matrixSizes {
+				for _, size := range sizes {
 					vs := fig.Record(size[0], size[1]).Check(drawcheck.Options{})
 					if len(vs) == 0 {
 						continue

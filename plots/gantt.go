@@ -182,12 +182,12 @@ func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 				}
 				r := vg.Rectangle{Min: vg.Point{X: max(x0, c.Min.X), Y: y - half}, Max: vg.Point{X: min(x1, c.Max.X), Y: y + half}}
 				if r.Max.X > r.Min.X {
-					drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
+					drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
 					c.FillPolygon(k.color, rectPoints(r))
 					if k.hatch != nil {
 						hatch(c, r, k.hatch)
 					}
-					drawcheck.End(c)
+					drawcheck.End(c.Canvas)
 				}
 			}
 		}
@@ -204,9 +204,9 @@ func (g *gantt) plotInstants(c draw.Canvas, trX func(float64) vg.Length, spans [
 			continue
 		}
 		if x := trX(s.start); x >= c.Min.X && x <= c.Max.X {
-			drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
+			drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
 			c.DrawGlyphNoClip(draw.GlyphStyle{Color: k.color, Radius: r, Shape: k.glyph}, vg.Point{X: x, Y: y})
-			drawcheck.End(c)
+			drawcheck.End(c.Canvas)
 		}
 	}
 }
@@ -231,9 +231,9 @@ func (g *gantt) plotDense(c draw.Canvas, trX func(float64) vg.Length, spans []gs
 		if cur >= 0 && end > start {
 			x0 := c.Min.X + vg.Length(start)*0.5
 			x1 := min(c.Min.X+vg.Length(end)*0.5, c.Max.X)
-			drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: g.kinds[cur].key})
+			drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: g.kinds[cur].key})
 			c.FillPolygon(g.kinds[cur].color, rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y - half}, Max: vg.Point{X: x1, Y: y + half}}))
-			drawcheck.End(c)
+			drawcheck.End(c.Canvas)
 		}
 	}
 	for col := range cols {

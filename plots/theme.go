@@ -122,9 +122,9 @@ type series struct {
 
 // Plot implements plot.Plotter.
 func (s series) Plot(c draw.Canvas, p *plot.Plot) {
-	drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: s.key})
+	drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: s.key})
 	s.Plotter.Plot(c, p)
-	drawcheck.End(c)
+	drawcheck.End(c.Canvas)
 }
 
 // DataRange implements plot.DataRanger: that of the plotter, if it has
@@ -143,9 +143,9 @@ func drawcheckSeries(c draw.Canvas, key string, drawFn func()) {
 		drawFn()
 		return
 	}
-	drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.Series, Key: key})
+	drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: key})
 	drawFn()
-	drawcheck.End(c)
+	drawcheck.End(c.Canvas)
 }
 
 // grid returns light grid lines at the major ticks of the chosen axes.
@@ -349,13 +349,13 @@ func layoutLegend(c draw.Canvas, items []legendItem, paint bool) draw.Canvas {
 		}
 		if paint {
 			if it.key != "" {
-				drawcheck.Begin(c, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
+				drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
 			}
 			sw := swatchWidth(it.kind)
 			drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
 			c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
 			if it.key != "" {
-				drawcheck.End(c)
+				drawcheck.End(c.Canvas)
 			}
 		}
 		if col > 0 {

@@ -126,7 +126,7 @@ func addFigureFlags(fs *flagSet) *figureFlags {
 	fs.StringVar(&f.format, "figure-format", string(plots.PNG), "write figures as `FORMAT`: png, svg or pdf")
 	fs.StringVar(&f.size, "figure-size", strconv.Itoa(plots.WidthPx)+"x"+strconv.Itoa(plots.HeightPx),
 		"figure size `WxH` in pixels, at least "+strconv.Itoa(plots.MinWidth)+"x"+strconv.Itoa(plots.MinHeight)+", each side at most "+
-			strconv.Itoa(plots.MaxSide)+" and "+strconv.Itoa(plots.MaxPixels)+" pixels at most (SVG and PDF: the same size at "+
+			strconv.Itoa(plots.MaxSide)+", "+strconv.Itoa(plots.MaxPixels)+" pixels in all (SVG and PDF: the same size at "+
 			strconv.Itoa(plots.DPI)+" dpi); fonts scale with the size")
 	return f
 }
