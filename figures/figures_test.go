@@ -11,7 +11,6 @@ import (
 	"asyncsim/experiment"
 	"asyncsim/plots"
 	"asyncsim/sim"
-	"asyncsim/workloads"
 )
 
 func sketchOf(ts ...sim.Time) *sim.QuantileSketch {
@@ -189,18 +188,7 @@ func TestWriteRunByClass(t *testing.T) {
 		example string
 		byClass bool
 	}{{"web-service", true}, {"tornado", false}} {
-		spec, err := workloads.Load(tt.example)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts := experiment.Options{}
-		rec := Record(spec, len(spec.Strategies), Window{Auto: true})
-		rec.Attach(&opts)
-		res, err := experiment.Run(spec, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := rec.Run(res)
+		spec, r := runExample(t, tt.example)
 		if tt.byClass {
 			if want := []string{spec.Classes[0].Name, spec.Classes[1].Name}; !slices.Equal(r.Classes, want) {
 				t.Errorf("%s: classes %v; want %v", tt.example, r.Classes, want)

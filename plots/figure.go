@@ -153,10 +153,10 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 		// well even so.
 		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, cv.Image())
 	case SVG:
-		cv := svgCanvas{vgsvg.NewWith(vgsvg.UseWH(w, h), vgsvg.EmbedFonts(true))}
+		cv := svgCanvas{vgsvg.NewWith(vgsvg.UseWH(w, h))}
 		fill(cv, color.White)
 		f.Draw(draw.New(finiteCanvas{scaled(cv, k)}))
-		_, err = cv.WriteTo(&buf)
+		err = writeSVG(&buf, cv.Canvas)
 	case PDF:
 		cv := pdfCanvas{vgpdf.New(w, h)}
 		fill(cv, color.White)
@@ -252,7 +252,7 @@ func (c finiteCanvas) DrawImage(r vg.Rectangle, img image.Image) {
 }
 
 // svgCanvas sets bold text in Liberation Sans Bold under its own name, so
-// that the SVG asks for the bold weight of the embedded family.
+// that the SVG asks for the bold weight of the family it names.
 type svgCanvas struct{ *vgsvg.Canvas }
 
 // FillString implements vg.Canvas.

@@ -78,37 +78,23 @@ type SweepLine struct {
 	// Strategy and Style index SweepPlot.Strategies and Styles.
 	Strategy, Style int
 	X, Y, CI        []float64
+	// Unstable marks the points whose run was not stable (drawn hollow);
+	// nil when none is, or stability is not known.
+	Unstable []bool
 }
-
-// sweepGlyphs and sweepDashes draw the values of the line-style parameter.
-var (
-	sweepGlyphs = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{},
-		draw.CrossGlyph{}, draw.RingGlyph{}, draw.PlusGlyph{}, draw.PyramidGlyph{}, draw.BoxGlyph{}}
-	sweepDashes = [][]vg.Length{nil, {6, 3}, {2, 2}, {8, 3, 2, 3}, {12, 4}, {1, 3}, {4, 4}, {10, 2, 2, 2, 2, 2}}
-)
 
 // SweepFigure returns the figure drawn from d.
 func SweepFigure(d *SweepPlot) Figure {
 	return Figure{Name: d.Name, Draw: func(c draw.Canvas) { drawSweep(c, d) }}
 }
 
+// unstableLabel is the legend's entry for the hollow markers of points
+// whose run was not stable.
+const unstableLabel = "hollow: not stable"
+
 func drawSweep(c draw.Canvas, d *SweepPlot) {
 	c = header(c, d.Title, d.Subtitle)
-	var items []legendItem
-	for i, name := range d.Strategies {
-		if d.StyleByColor && len(d.Styles) > 0 {
-			break
-		}
-		items = append(items, legendItem{label: elide(name, c), color: StrategyColor(d.Colors[i]), kind: swatchLine})
-	}
-	for i, s := range d.Styles {
-		if d.StyleByColor {
-			items = append(items, legendItem{label: elide(s, c), color: StrategyColor(i), kind: swatchLine})
-		} else {
-			items = append(items, legendItem{label: elide(s, c), color: mutedColor, kind: swatchGlyph, glyph: sweepGlyphs[i%len(sweepGlyphs)]})
-		}
-	}
-	c = legendRow(c, items)
+	c = legendRow(c, sweepLegend(d, c))
 	if d.Note != "" {
 		note(c, d.Note)
 		sty := textStyle(sansFont, noteSize, mutedColor)
@@ -119,57 +105,21 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 		note(c, "no data")
 		return
 	}
-
-	// The data's range, shared by every panel.
-	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for _, p := range d.Panels {
-		for _, l := range p.Lines {
-			for i := range l.X {
-				x, y, e := l.X[i], l.Y[i], sweepFinite(l.CI[i])
-				if !sweepKeep(d, x, y) {
-					continue
-				}
-				xlo, xhi = min(xlo, x), max(xhi, x)
-				lo := y - e
-				if d.LogY && lo <= 0 {
-					lo = y
-				}
-				ylo, yhi = min(ylo, lo), max(yhi, y+e)
-			}
-		}
-	}
-	if math.IsInf(xlo, 0) {
+	r, ok := sweepRange(d)
+	if !ok {
 		note(c, "no data to plot")
 		return
 	}
-	if !d.LogY && ylo > 0 {
-		ylo = 0
-	}
-	if yhi <= ylo {
-		yhi = ylo + 1
-		if d.LogY {
-			yhi = ylo * 10
-		}
-	}
-	if xhi <= xlo { // one x: a range around it
-		if d.LogX {
-			xlo, xhi = xlo*0.5, xhi*2 // not ±0.5 first: below 0.5 that is below 0
-		} else {
-			xlo, xhi = xlo-0.5, xhi+0.5
-		}
-	}
-	if d.XCategories != nil {
-		xlo, xhi = -0.5, float64(len(d.XCategories))-0.5
-	}
-	yFactor, yUnitName := sweepScale(d.YUnit, d.LogY, math.Max(math.Abs(ylo), math.Abs(yhi)))
-	xFactor, xUnitName := sweepScale(d.XUnit, d.LogX || d.XCategories != nil, math.Max(math.Abs(xlo), math.Abs(xhi)))
+	yFactor, yUnitName := sweepScale(d.YUnit, d.LogY, math.Max(math.Abs(r.ylo), math.Abs(r.yhi)))
+	xFactor, xUnitName := sweepScale(d.XUnit, d.LogX || d.XCategories != nil, math.Max(math.Abs(r.xlo), math.Abs(r.xhi)))
 	// One label per axis, outside the panels: gonum would shrink each
 	// panel to the size of its own.
 	outer := c
 	c = insideLabels(c, true)
 
+	xTicks := sweepTickers(d.XUnit, d.LogX && d.XCategories == nil, d.XCategories)
+	yTicks := sweepTickers(d.YUnit, d.LogY, nil)
 	cells, cols := panelGrid(c, n)
-	rows := len(cells)
 	for k, panel := range d.Panels {
 		p := newPlot()
 		p.Add(grid(true, true))
@@ -180,29 +130,42 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			p.Title.TextStyle.YAlign = draw.YTop
 			p.Title.Padding = 3
 		}
-		r, col := k/cols, k%cols
-		sweepAxis(&p.X, d.XUnit, d.LogX, xFactor, d.XCategories, sweepXs(d))
-		sweepAxis(&p.Y, d.YUnit, d.LogY, yFactor, nil, nil)
-		p.X.Min, p.X.Max = xlo*xFactor, xhi*xFactor
-		p.Y.Min, p.Y.Max = ylo*yFactor, yhi*yFactor
+		switch {
+		case d.XCategories != nil:
+			categorical(&p.X)
+		case d.LogX:
+			p.X.Scale = plot.LogScale{}
+		}
 		if d.LogY {
-			p.Y.Min, p.Y.Max = p.Y.Min/1.15, p.Y.Max*1.15
-		} else {
-			p.Y.Max += (p.Y.Max - p.Y.Min) * 0.04
+			p.Y.Scale = plot.LogScale{}
 		}
-		if d.LogX && d.XCategories == nil {
-			p.X.Min, p.X.Max = p.X.Min/1.08, p.X.Max*1.08
-		} else if d.XCategories == nil {
-			pad := (p.X.Max - p.X.Min) * 0.03
-			p.X.Min, p.X.Max = p.X.Min-pad, p.X.Max+pad
-		}
+		p.X.Tick.Marker, p.Y.Tick.Marker = xTicks[0], yTicks[0]
+		p.X.Min, p.X.Max = r.xlo*xFactor, r.xhi*xFactor
+		p.Y.Min, p.Y.Max = r.ylo*yFactor, r.yhi*yFactor
 		for _, l := range panel.Lines {
 			sweepAddLine(p, d, l, xFactor, yFactor)
 		}
-		cells[r][col] = p
+		cells[k/cols][k%cols] = p
 	}
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 14, PadY: 10}
+	tiles := draw.Tiles{Rows: len(cells), Cols: cols, PadX: 14, PadY: 10}
 	canvases := plot.Align(cells, tiles, c)
+	if !fits(cells, canvases) {
+		note(c, tooSmall)
+		return
+	}
+	// The densest ticks whose labels the panels' data areas hold apart,
+	// then the layout again for their labels' widths.
+	w, h := smallestDataArea(cells, canvases)
+	first := cells[0][0]
+	xm, ym := fitTicks(xTicks, first.X, w, true), fitTicks(yTicks, first.Y, h, false)
+	for _, row := range cells {
+		for _, p := range row {
+			if p != nil {
+				p.X.Tick.Marker, p.Y.Tick.Marker = xm, ym
+			}
+		}
+	}
+	canvases = plot.Align(cells, tiles, c)
 	if !fits(cells, canvases) {
 		note(c, tooSmall)
 		return
@@ -215,6 +178,204 @@ func drawSweep(c draw.Canvas, d *SweepPlot) {
 			}
 		}
 	}
+}
+
+// sweepLook is how a sweep line is drawn: its colour, dash pattern and
+// marker shape (indexes), and how much wider than the narrowest it is
+// (widen) and its markers larger than the smallest (grow), from 0 to 1.
+// Lines that differ in one of them stay distinguishable where they
+// coincide: the wider ones and the larger markers, drawn first, show
+// around the others.
+type sweepLook struct {
+	color, dashes, glyph int
+	widen, grow          float64
+}
+
+// look returns the look of line l of d. Without a line-style parameter
+// each strategy gets its own colour, dashes and marker (in 80
+// combinations); with one, its values get the dashes and markers and the
+// strategies their colours and widths; a figure of one strategy draws
+// the values in colours as well.
+func (d *SweepPlot) look(l SweepLine) sweepLook {
+	switch {
+	case len(d.Styles) == 0:
+		k := l.Strategy
+		return sweepLook{color: d.Colors[k], dashes: (k + k/4) % 4, glyph: k % sweepShapes}
+	case d.StyleByColor:
+		k := l.Style
+		return sweepLook{color: k, dashes: k % 4, glyph: k % sweepShapes}
+	}
+	return sweepLook{color: d.Colors[l.Strategy], dashes: l.Style % 4, glyph: l.Style % sweepShapes,
+		widen: descending(l.Strategy, len(d.Strategies)), grow: descending(l.Style, len(d.Styles))}
+}
+
+// descending returns 1 for the first of n, 0 for the last, evenly
+// between.
+func descending(i, n int) float64 {
+	if n <= 1 {
+		return 0
+	}
+	return float64(n-1-i) / float64(n-1)
+}
+
+// sweepLegend returns the legend of d's lines, and a note on hollow
+// markers when a point is unstable.
+func sweepLegend(d *SweepPlot, c draw.Canvas) []legendItem {
+	var items []legendItem
+	switch {
+	case len(d.Styles) == 0:
+		for i, name := range d.Strategies {
+			lk := d.look(SweepLine{Strategy: i})
+			items = append(items, legendItem{label: elide(name, c), color: StrategyColor(lk.color), kind: swatchLine,
+				dashes: lineDashes(lk.dashes), glyph: sweepGlyph{shape: lk.glyph}, key: name})
+		}
+	case d.StyleByColor:
+		for i, s := range d.Styles {
+			lk := d.look(SweepLine{Style: i})
+			items = append(items, legendItem{label: elide(s, c), color: StrategyColor(lk.color), kind: swatchLine,
+				dashes: lineDashes(lk.dashes), glyph: sweepGlyph{shape: lk.glyph}, key: s})
+		}
+	default:
+		for i, name := range d.Strategies {
+			items = append(items, legendItem{label: elide(name, c), color: StrategyColor(d.Colors[i]), kind: swatchLine, key: name})
+		}
+		for i, s := range d.Styles {
+			lk := d.look(SweepLine{Style: i})
+			items = append(items, legendItem{label: elide(s, c), color: mutedColor, kind: swatchLine,
+				dashes: lineDashes(lk.dashes), glyph: sweepGlyph{shape: lk.glyph}})
+		}
+	}
+	if d.anyUnstable() {
+		items = append(items, legendItem{label: unstableLabel, color: mutedColor, kind: swatchGlyph, glyph: sweepGlyph{hollow: true}})
+	}
+	return items
+}
+
+// anyUnstable reports whether a point of d is marked unstable.
+func (d *SweepPlot) anyUnstable() bool {
+	for _, p := range d.Panels {
+		for _, l := range p.Lines {
+			if slices.Contains(l.Unstable, true) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sweepRanges are the axes' ranges of a sweep figure, in the data's
+// units, shared by every panel.
+type sweepRanges struct{ xlo, xhi, ylo, yhi float64 }
+
+// sweepRange returns the range of d's axes: every point with its error
+// bar, padded, a linear y axis from zero, a logarithmic one from and to
+// the 1-2-5 values around the data when it spans more than a decade, so
+// that a labelled tick marks each end. It reports false when no point can
+// be drawn.
+func sweepRange(d *SweepPlot) (sweepRanges, bool) {
+	r := sweepRanges{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
+	for _, p := range d.Panels {
+		for _, l := range p.Lines {
+			for i := range l.X {
+				x, y, e := l.X[i], l.Y[i], sweepFinite(l.CI[i])
+				if !sweepKeep(d, x, y) {
+					continue
+				}
+				r.xlo, r.xhi = min(r.xlo, x), max(r.xhi, x)
+				r.ylo, r.yhi = min(r.ylo, y-sweepLow(d, y, e)), max(r.yhi, y+e)
+			}
+		}
+	}
+	if math.IsInf(r.xlo, 0) {
+		return r, false
+	}
+	if !d.LogY && r.ylo > 0 {
+		r.ylo = 0
+	}
+	if r.yhi <= r.ylo {
+		r.yhi = r.ylo + 1
+		if d.LogY {
+			r.yhi = r.ylo * 10
+		}
+	}
+	if r.xhi <= r.xlo { // one x: a range around it
+		if d.LogX {
+			r.xlo, r.xhi = r.xlo*0.5, r.xhi*2 // not ±0.5 first: below 0.5 that is below 0
+		} else {
+			r.xlo, r.xhi = r.xlo-0.5, r.xhi+0.5
+		}
+	}
+	if d.LogY {
+		r.ylo, r.yhi = logEnds(r.ylo, r.yhi)
+	} else {
+		r.yhi += (r.yhi - r.ylo) * 0.04
+	}
+	switch {
+	case d.XCategories != nil:
+		r.xlo, r.xhi = -0.5, float64(len(d.XCategories))-0.5
+	case d.LogX:
+		r.xlo, r.xhi = r.xlo/1.08, r.xhi*1.08
+	default:
+		pad := (r.xhi - r.xlo) * 0.03
+		r.xlo, r.xhi = r.xlo-pad, r.xhi+pad
+	}
+	return r, true
+}
+
+// logEnds returns the range of a logarithmic axis for data from lo to
+// hi: out to the nearest 1, 2 or 5 × 10ⁿ beyond when they span more than
+// a decade, and a little beyond them in any case, so that no marker sits
+// on the frame.
+func logEnds(lo, hi float64) (float64, float64) {
+	if hi/lo >= 10 {
+		lo, hi = round125(lo, false), round125(hi, true)
+	}
+	return lo / 1.05, hi * 1.05
+}
+
+// round125 returns the nearest 1, 2 or 5 × 10ⁿ below x (or above, with
+// up), x itself when it is one.
+func round125(x float64, up bool) float64 {
+	base := math.Pow(10, math.Floor(math.Log10(x)))
+	if up {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * base; v >= x*(1-1e-12) {
+				return v
+			}
+		}
+		return 10 * base
+	}
+	for _, m := range []float64{10, 5, 2} {
+		if v := m * base; v <= x*(1+1e-12) {
+			return v
+		}
+	}
+	return base
+}
+
+// sweepLow returns how far below y a point's error bar of half-width e
+// reaches: e, but on a logarithmic axis no further than a tenth of y (an
+// interval that reaches zero would reach down forever).
+func sweepLow(d *SweepPlot, y, e float64) float64 {
+	if d.LogY {
+		return min(e, 0.9*y)
+	}
+	return e
+}
+
+// smallestDataArea returns the width and height of the smallest data
+// area of cells' plots in their canvases.
+func smallestDataArea(cells [][]*plot.Plot, canvases [][]draw.Canvas) (w, h vg.Length) {
+	w, h = vg.Length(math.Inf(1)), vg.Length(math.Inf(1))
+	for r := range cells {
+		for col, p := range cells[r] {
+			if p != nil {
+				dc := p.DataCanvas(canvases[r][col])
+				w, h = min(w, dc.Max.X-dc.Min.X), min(h, dc.Max.Y-dc.Min.Y)
+			}
+		}
+	}
+	return w, h
 }
 
 // insideLabels returns the part of c that drawSharedLabels leaves: all
@@ -315,18 +476,6 @@ func sweepFinite(x float64) float64 {
 	return x
 }
 
-// sweepXs returns the distinct x values of the figure, sorted.
-func sweepXs(d *SweepPlot) []float64 {
-	var xs []float64
-	for _, p := range d.Panels {
-		for _, l := range p.Lines {
-			xs = append(xs, l.X...)
-		}
-	}
-	slices.Sort(xs)
-	return slices.Compact(xs)
-}
-
 // sweepScale returns the factor that turns an axis's values into the unit
 // shown and the unit's label suffix (" (ms)"). Logarithmic and categorical
 // time axes keep seconds, and fractions stay fractions: their tick labels
@@ -341,65 +490,6 @@ func sweepScale(u SweepUnit, logOrCategorical bool, top float64) (float64, strin
 		return f, " (" + name + ")"
 	}
 	return 1, ""
-}
-
-// sweepAxis sets an axis's scale and ticks. An axis with a few distinct
-// values (xs) is labelled at exactly those values.
-func sweepAxis(a *plot.Axis, u SweepUnit, log bool, factor float64, categories []string, xs []float64) {
-	switch {
-	case categories != nil:
-		ticks := make([]plot.Tick, len(categories))
-		for i, s := range categories {
-			ticks[i] = plot.Tick{Value: float64(i), Label: s}
-		}
-		a.Tick.Marker = plot.ConstantTicks(ticks)
-		return
-	case log:
-		a.Scale = plot.LogScale{}
-	}
-	if len(xs) > 0 && len(xs) <= 12 {
-		ticks := make([]plot.Tick, 0, len(xs))
-		for _, x := range xs {
-			if log && x <= 0 {
-				continue
-			}
-			ticks = append(ticks, plot.Tick{Value: x * factor, Label: sweepTickLabel(u, x, factor)})
-		}
-		if !sweepCrowded(ticks, log) {
-			a.Tick.Marker = plot.ConstantTicks(ticks)
-			return
-		}
-	}
-	switch {
-	case log:
-		a.Tick.Marker = sweepLogTicks{unit: u}
-	case u == SweepFraction:
-		a.Tick.Marker = niceTicks{suffix: "%", scale: 100}
-	default:
-		a.Tick.Marker = niceTicks{}
-	}
-}
-
-// sweepCrowded reports whether value ticks would be too close together
-// to read: the closest pair nearer than a fiftieth of the axis (in log
-// space on a logarithmic axis).
-func sweepCrowded(ticks []plot.Tick, log bool) bool {
-	if len(ticks) < 3 {
-		return false
-	}
-	pos := func(v float64) float64 {
-		if log {
-			return math.Log(v)
-		}
-		return v
-	}
-	span := pos(ticks[len(ticks)-1].Value) - pos(ticks[0].Value)
-	for i := 1; i < len(ticks); i++ {
-		if pos(ticks[i].Value)-pos(ticks[i-1].Value) < span/50 {
-			return true
-		}
-	}
-	return false
 }
 
 // sweepTickLabel formats an axis value (in the axis's unit after factor).
@@ -421,57 +511,29 @@ func sweepTickLabel(u SweepUnit, x, factor float64) string {
 	return strconv.FormatFloat(x, 'g', 6, 64)
 }
 
-// sweepLogTicks labels a logarithmic axis: at round linear steps when it
-// spans less than a decade, at 1, 2 and 5 × 10ⁿ up to a few decades, and
-// at powers of ten beyond, with minor ticks between.
-type sweepLogTicks struct{ unit SweepUnit }
-
-// Ticks implements plot.Ticker.
-func (t sweepLogTicks) Ticks(lo, hi float64) []plot.Tick {
-	if !(lo > 0) || !(hi > lo) {
-		return nil
-	}
-	var ticks []plot.Tick
-	if hi/lo < 10 {
-		for _, tk := range (niceTicks{}).Ticks(lo, hi) {
-			if tk.Value > 0 {
-				ticks = append(ticks, plot.Tick{Value: tk.Value, Label: sweepTickLabel(t.unit, tk.Value, 1)})
-			}
-		}
-		if len(ticks) >= 2 {
-			return ticks
-		}
-	}
-	decades := math.Log10(hi / lo)
-	return logTicks(lo, hi, func(v, m, _ float64) string {
-		if m == 1 || decades <= 2.5 && (m == 2 || m == 5) {
-			return sweepTickLabel(t.unit, v, 1)
-		}
-		return ""
-	})
-}
-
 // sweepErrs feeds plotter.NewYErrorBars.
 type sweepErrs struct {
 	plotter.XYs
 	plotter.YErrors
 }
 
-// sweepAddLine adds a line with its markers and error bars to p.
+// sweepAddLine adds a line with its markers and error bars to p: stable
+// points filled, unstable ones hollow.
 func sweepAddLine(p *plot.Plot, d *SweepPlot, l SweepLine, xf, yf float64) {
-	col := StrategyColor(d.Colors[l.Strategy])
-	style := 0
-	if len(d.Styles) > 0 {
-		style = l.Style
-		if d.StyleByColor {
-			col, style = StrategyColor(l.Style), 0
-		}
+	lk := d.look(l)
+	key := d.Strategies[l.Strategy]
+	if d.StyleByColor && len(d.Styles) > 0 {
+		key = d.Styles[l.Style]
 	}
-	type pt struct{ x, y, e float64 }
+	col := StrategyColor(lk.color)
+	type pt struct {
+		x, y, e  float64
+		unstable bool
+	}
 	var pts []pt
 	for i := range l.X {
 		if sweepKeep(d, l.X[i], l.Y[i]) {
-			pts = append(pts, pt{l.X[i], l.Y[i], sweepFinite(l.CI[i])})
+			pts = append(pts, pt{l.X[i], l.Y[i], sweepFinite(l.CI[i]), i < len(l.Unstable) && l.Unstable[i]})
 		}
 	}
 	if len(pts) == 0 {
@@ -480,37 +542,101 @@ func sweepAddLine(p *plot.Plot, d *SweepPlot, l SweepLine, xf, yf float64) {
 	slices.SortFunc(pts, func(a, b pt) int { return cmp.Compare(a.x, b.x) })
 	xys := make(plotter.XYs, len(pts))
 	errs := make(plotter.YErrors, len(pts))
+	var stable, unstable plotter.XYs
 	anyCI := false
 	for i, q := range pts {
 		xys[i] = plotter.XY{X: q.x * xf, Y: q.y * yf}
-		lo := q.e
-		if d.LogY {
-			lo = min(lo, 0.9*q.y)
-		}
-		errs[i].Low, errs[i].High = lo*yf, q.e*yf
+		errs[i].Low, errs[i].High = sweepLow(d, q.y, q.e)*yf, q.e*yf
 		anyCI = anyCI || q.e > 0
+		if q.unstable {
+			unstable = append(unstable, xys[i])
+		} else {
+			stable = append(stable, xys[i])
+		}
 	}
-	line, points, err := plotter.NewLinePoints(xys)
+	line, err := plotter.NewLine(xys)
 	if err != nil {
 		return
 	}
 	line.Color = col
-	line.Width = 1.6
-	line.Dashes = sweepDashes[style%len(sweepDashes)]
-	points.Color = col
-	points.Shape = sweepGlyphs[style%len(sweepGlyphs)]
-	points.Radius = 2.6
+	line.Width = vg.Length(1.6 + 1.4*lk.widen)
+	line.Dashes = lineDashes(lk.dashes)
+	radius := vg.Length(2.8 * (1 + 0.6*lk.grow))
 	if len(pts) > 40 {
-		points.Radius = 1.4
+		radius = vg.Length(1.6 * (1 + 0.6*lk.grow))
 	}
 	if anyCI {
 		if eb, err := plotter.NewYErrorBars(sweepErrs{xys, errs}); err == nil {
 			eb.LineStyle = draw.LineStyle{Color: sweepFade(col), Width: 1}
 			eb.CapWidth = 5
-			p.Add(eb)
+			p.Add(series{key, eb})
 		}
 	}
-	p.Add(line, points)
+	p.Add(series{key, line})
+	for k, set := range []plotter.XYs{stable, unstable} {
+		if len(set) == 0 {
+			continue
+		}
+		if sc, err := plotter.NewScatter(set); err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: radius, Shape: sweepGlyph{shape: lk.glyph, hollow: k == 1}}
+			p.Add(series{key, sc})
+		}
+	}
+}
+
+// sweepShapes is how many marker shapes sweepGlyph draws.
+const sweepShapes = 4
+
+// sweepGlyph draws a sweep line's marker: a circle, a triangle, a square
+// or a diamond (by shape modulo sweepShapes), filled, or hollow (white
+// inside, for an unstable point).
+type sweepGlyph struct {
+	shape  int
+	hollow bool
+}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (g sweepGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	r := sty.Radius
+	var path vg.Path
+	switch g.shape % sweepShapes {
+	case 0:
+		path.Move(vg.Point{X: pt.X + r, Y: pt.Y})
+		path.Arc(pt, r, 0, 2*math.Pi)
+	case 1:
+		r *= 1.25
+		for i := range 3 {
+			a := math.Pi/2 + float64(i)*2*math.Pi/3
+			q := vg.Point{X: pt.X + r*vg.Length(math.Cos(a)), Y: pt.Y + r*vg.Length(math.Sin(a))}
+			if i == 0 {
+				path.Move(q)
+			} else {
+				path.Line(q)
+			}
+		}
+	case 2:
+		r *= 0.9
+		path.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
+		path.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
+		path.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
+		path.Line(vg.Point{X: pt.X - r, Y: pt.Y + r})
+	default:
+		r *= 1.25
+		path.Move(vg.Point{X: pt.X, Y: pt.Y - r})
+		path.Line(vg.Point{X: pt.X + r, Y: pt.Y})
+		path.Line(vg.Point{X: pt.X, Y: pt.Y + r})
+		path.Line(vg.Point{X: pt.X - r, Y: pt.Y})
+	}
+	path.Close()
+	if !g.hollow {
+		c.SetColor(sty.Color)
+		c.Fill(path)
+		return
+	}
+	c.SetColor(color.White)
+	c.Fill(path)
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: 1.2})
+	c.Stroke(path)
 }
 
 // sweepFade returns col a little transparent, for error bars.

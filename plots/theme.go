@@ -393,6 +393,10 @@ func drawSwatch(c draw.Canvas, it legendItem, r vg.Rectangle) {
 		c.StrokeLines(draw.LineStyle{Color: mutedColor, Width: 0.6}, append(rectPoints(r), r.Min))
 	case swatchLine:
 		c.StrokeLine2(draw.LineStyle{Color: it.color, Width: 2.2, Dashes: it.dashes}, r.Min.X, mid, r.Max.X, mid)
+		if it.glyph != nil { // a line with its marker
+			c.DrawGlyphNoClip(draw.GlyphStyle{Color: it.color, Radius: 3, Shape: it.glyph},
+				vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: mid})
+		}
 	case swatchGlyph:
 		c.DrawGlyphNoClip(draw.GlyphStyle{Color: it.color, Radius: 3.5, Shape: it.glyph},
 			vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: mid})

@@ -23,6 +23,13 @@
 // workloads.Error naming the file, line and column, the point and the
 // path, with a suggestion for a misspelt name.
 //
+// Each figure draws one metric against the plot's x parameter, or against
+// the arrival rate a varied interarrival or per_second sets (plot.x: rate,
+// see ArrivalPath and RateValue); a parameter whose value each x value
+// determines (the other paths of a zipped sweep) goes along with x rather
+// than making lines or panels. Titles and axes are named in words unless
+// plot.title, plot.x_label and plot.y_label say otherwise.
+//
 // Run executes the points (or one shard of them: the points whose index
 // mod N is K) in parallel, appending each finished point's rows to a
 // journal in the output folder and flushing them at once, so that a killed

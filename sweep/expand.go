@@ -172,6 +172,8 @@ func (s *Sweep) check(p *parser, raw *rawSweep, lineOff int) ([][]*yaml.Node, in
 	switch {
 	case s.Plot.X == "":
 		s.Plot.X = paths[0]
+	case s.Plot.X == RateX:
+		checkRate(p, raw, s.Vary)
 	case !slices.Contains(paths, s.Plot.X):
 		p.Errorf(raw.xNode, "plot.x %q is not a varied path%s (the varied paths: %s)", s.Plot.X, schema.Suggestion(s.Plot.X, paths), strings.Join(paths, ", "))
 	}

@@ -112,94 +112,128 @@ func (d *distinct) add(v string) int {
 	return len(d.values) - 1
 }
 
+// stableColumn is the column that says whether a row's run was stable:
+// "false" draws its point hollow.
+const stableColumn = "stable"
+
+// xParam returns the index of the parameter on the figures' x axis, and
+// whether they draw the arrival rate it sets (rate), from an
+// interarrival or a rate per second.
+func (t *table) xParam() (xi int, rate, interarrival bool) {
+	if t.hdr.Plot.X == RateX {
+		if i, ia := ArrivalPath(t.paths); i >= 0 {
+			return i, true, ia
+		}
+	}
+	return max(0, slices.Index(t.paths, t.hdr.Plot.X)), false, false
+}
+
 // plotData gathers the data of metric's figure: metric against the plot's
 // x parameter, a line per strategy and per value of the next parameter,
-// and a panel per combination of the others.
+// and a panel per combination of the others. A parameter with one value
+// is fixed, and one whose value each x value determines (the other paths
+// of a zipped sweep) goes along with x: neither is a dimension of the
+// figure.
 func (t *table) plotData(metric string) *plots.SweepPlot {
 	mi := slices.Index(t.cols, metric)
 	if mi < 0 {
 		return nil
 	}
 	ci := slices.Index(t.cols, metric+"_ci95")
+	si := slices.Index(t.cols, stableColumn)
 	nv := len(t.paths)
-	xi := max(0, slices.Index(t.paths, t.hdr.Plot.X))
-	var others []int
-	for i := range nv {
-		if i != xi {
-			others = append(others, i)
-		}
-	}
-
+	xi, rate, interarrival := t.xParam()
 	short := shortNames(t.paths)
 	var strategies, xs distinct
-	otherVals := make([]distinct, nv)
+	vals := make([]distinct, nv)
 	for _, g := range t.groups {
 		for _, r := range g.rows {
 			strategies.add(r[nv])
 			xs.add(r[xi])
-			for _, o := range others {
-				otherVals[o].add(r[o])
+			for o := range nv {
+				vals[o].add(r[o])
 			}
 		}
 	}
 
+	// The x values, numbers unless one is not.
+	xOf := make([]float64, len(xs.values))
+	numeric, seconds := true, false
+	for i, v := range xs.values {
+		x, ok := AxisValue(v)
+		if rate {
+			x, ok = RateValue(v, interarrival)
+		} else if _, err := strconv.ParseFloat(v, 64); err != nil {
+			seconds = true
+		}
+		if !ok {
+			numeric = false
+			break
+		}
+		xOf[i] = x
+	}
+
+	var fixed, tied, others []int
+	for o := range nv {
+		switch {
+		case o == xi:
+		case len(vals[o].values) == 1:
+			fixed = append(fixed, o)
+		case t.determines(xi, o):
+			tied = append(tied, o)
+		default:
+			others = append(others, o)
+		}
+	}
+	valueName := func(o int, v string) string { return humanize(short[o]) + ": " + valueLabel(v) }
+
 	d := &plots.SweepPlot{
 		Name:       plots.SweepPrefix + metric,
-		XLabel:     t.paths[xi],
-		YLabel:     metric,
+		XLabel:     t.hdr.Plot.XLabel,
+		YLabel:     t.hdr.Plot.YLabel[metric],
 		YUnit:      metricUnit(metric),
 		LogX:       t.hdr.Plot.LogX,
 		LogY:       t.hdr.Plot.LogY,
 		Strategies: strategies.values,
 	}
+	if d.XLabel == "" {
+		d.XLabel = pathLabel(t.paths[xi])
+		if rate {
+			d.XLabel = rateLabel(t.paths[xi])
+		}
+	}
+	if d.YLabel == "" {
+		d.YLabel = metricLabel(metric)
+	}
 	for i := range strategies.values {
 		d.Colors = append(d.Colors, i)
 	}
-	numeric, seconds := true, false
-	for _, v := range xs.values {
-		if _, ok := AxisValue(v); !ok {
-			numeric = false
-			break
-		}
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			seconds = true
-		}
-	}
 	switch {
 	case !numeric:
-		d.XCategories = xs.values
+		d.XCategories = make([]string, len(xs.values))
+		for i, v := range xs.values {
+			d.XCategories[i] = valueLabel(v)
+		}
 		d.LogX = false
-	case seconds:
+	case seconds && !rate:
 		d.XUnit = plots.SweepSeconds
 	}
-
-	// Parameters with a single value are fixed: they get neither line
-	// styles nor panels.
-	var fixed []string
-	others = slices.DeleteFunc(others, func(o int) bool {
-		if len(otherVals[o].values) == 1 {
-			fixed = append(fixed, short[o]+"="+otherVals[o].values[0])
-			return true
-		}
-		return false
-	})
 
 	// The line-style parameter, then the panels' ones.
 	styleParam := -1
 	if len(others) > 0 {
 		o := others[0]
-		k := len(otherVals[o].values)
+		k := len(vals[o].values)
 		if len(strategies.values) == 1 && k <= 10 || k <= 6 {
 			styleParam = o
 			d.StyleByColor = len(strategies.values) == 1
-			for _, v := range otherVals[o].values {
-				d.Styles = append(d.Styles, short[o]+"="+v)
+			for _, v := range vals[o].values {
+				d.Styles = append(d.Styles, valueName(o, v))
 			}
 			others = others[1:]
 		}
 	}
 	var panelKeys distinct
-	var panelTitles []string
 	type lineKey struct{ panel, strategy, style int }
 	lines := map[lineKey]*plots.SweepLine{}
 	var order []lineKey
@@ -207,19 +241,15 @@ func (t *table) plotData(metric string) *plots.SweepPlot {
 		for _, r := range g.rows {
 			parts := make([]string, len(others))
 			for i, o := range others {
-				parts[i] = short[o] + "=" + r[o]
+				parts[i] = valueName(o, r[o])
 			}
-			title := strings.Join(parts, ", ")
-			pk := panelKeys.add(title)
-			if pk == len(panelTitles) {
-				panelTitles = append(panelTitles, title)
-			}
+			pk := panelKeys.add(strings.Join(parts, ", "))
 			if pk >= maxPanels {
 				continue
 			}
 			key := lineKey{panel: pk, strategy: strategies.index[r[nv]]}
 			if styleParam >= 0 {
-				key.style = otherVals[styleParam].index[r[styleParam]]
+				key.style = vals[styleParam].index[r[styleParam]]
 			}
 			l := lines[key]
 			if l == nil {
@@ -227,9 +257,9 @@ func (t *table) plotData(metric string) *plots.SweepPlot {
 				lines[key] = l
 				order = append(order, key)
 			}
-			x, _ := AxisValue(r[xi])
-			if !numeric {
-				x = float64(xs.index[r[xi]])
+			x := float64(xs.index[r[xi]])
+			if numeric {
+				x = xOf[xs.index[r[xi]]]
 			}
 			l.X = append(l.X, x)
 			l.Y = append(l.Y, number(r[mi]))
@@ -238,12 +268,16 @@ func (t *table) plotData(metric string) *plots.SweepPlot {
 				e = number(r[ci])
 			}
 			l.CI = append(l.CI, e)
+			if si >= 0 && r[si] == "false" {
+				l.Unstable = append(l.Unstable, make([]bool, len(l.X)-len(l.Unstable)-1)...)
+				l.Unstable = append(l.Unstable, true)
+			}
 		}
 	}
-	npanels := min(len(panelTitles), maxPanels)
+	npanels := min(len(panelKeys.values), maxPanels)
 	d.Panels = make([]plots.SweepPanel, npanels)
 	for i := range npanels {
-		d.Panels[i].Title = panelTitles[i]
+		d.Panels[i].Title = panelKeys.values[i]
 	}
 	slices.SortStableFunc(order, func(a, b lineKey) int {
 		if a.panel != b.panel {
@@ -258,29 +292,63 @@ func (t *table) plotData(metric string) *plots.SweepPlot {
 		d.Panels[k.panel].Lines = append(d.Panels[k.panel].Lines, *lines[k])
 	}
 
-	d.Title = fmt.Sprintf("%s: %s vs %s", t.hdr.Workload, metric, t.paths[xi])
+	d.Title = t.hdr.Plot.Title[metric]
+	if d.Title == "" {
+		// The axes' names without their units: "p99 latency vs api
+		// arrival rate".
+		name := func(label string) string {
+			before, _, _ := strings.Cut(label, " (")
+			return before
+		}
+		d.Title = fmt.Sprintf("%s: %s vs %s", t.hdr.Workload, name(d.YLabel), name(d.XLabel))
+	}
 	reps := "1 replication"
 	if t.hdr.Replications > 1 {
 		reps = fmt.Sprintf("mean of %d replications, error bars: 95%% confidence interval", t.hdr.Replications)
 	}
 	d.Subtitle = fmt.Sprintf("%d points · %s", t.hdr.Points, reps)
+	labels := func(ps []int) string {
+		names := make([]string, len(ps))
+		for i, o := range ps {
+			names[i] = pathLabel(t.paths[o])
+		}
+		return strings.Join(names, ", ")
+	}
+	if len(tied) > 0 {
+		d.Subtitle += " · paired with each x: " + labels(tied)
+	}
 	if styleParam >= 0 {
-		d.Subtitle += " · lines by " + t.paths[styleParam]
+		d.Subtitle += " · lines by " + labels([]int{styleParam})
 	}
 	if len(fixed) > 0 {
-		d.Subtitle += " · " + strings.Join(fixed, ", ")
+		parts := make([]string, len(fixed))
+		for i, o := range fixed {
+			parts[i] = valueName(o, vals[o].values[0])
+		}
+		d.Subtitle += " · " + strings.Join(parts, ", ")
 	}
 	if len(others) > 0 {
-		var ps []string
-		for _, o := range others {
-			ps = append(ps, t.paths[o])
-		}
-		d.Subtitle += " · panels by " + strings.Join(ps, ", ")
+		d.Subtitle += " · panels by " + labels(others)
 	}
-	if len(panelTitles) > maxPanels {
-		d.Note = fmt.Sprintf("the first %d of %d panels", maxPanels, len(panelTitles))
+	if len(panelKeys.values) > maxPanels {
+		d.Note = fmt.Sprintf("the first %d of %d panels", maxPanels, len(panelKeys.values))
 	}
 	return d
+}
+
+// determines reports whether each value of parameter xi comes with one
+// value of parameter o in every row, as in a zipped sweep.
+func (t *table) determines(xi, o int) bool {
+	with := map[string]string{}
+	for _, g := range t.groups {
+		for _, r := range g.rows {
+			if v, seen := with[r[xi]]; seen && v != r[o] {
+				return false
+			}
+			with[r[xi]] = r[o]
+		}
+	}
+	return true
 }
 
 // shortNames returns each path's shortest tail of segments that no other

@@ -23,7 +23,7 @@ const MaxPoints = 100_000
 var (
 	sweepKeys = []string{"workload", "description", "replications", "zip", "vary", "plot"}
 	varyKeys  = []string{"path", "values"}
-	plotKeys  = []string{"x", "y", "log_x", "log_y"}
+	plotKeys  = []string{"x", "y", "log_x", "log_y", "title", "x_label", "y_label"}
 )
 
 // DefaultY are the metrics plotted when a sweep file names none.
@@ -76,15 +76,28 @@ type Param struct {
 	Values []string
 }
 
+// RateX is the plot.x that draws the arrival rate of the first varied
+// arrival path (see ArrivalPath): the inverse of a mean interarrival, or
+// per_second itself.
+const RateX = "rate"
+
 // Plot says which figures to draw: each Y metric against the X parameter.
 type Plot struct {
-	// X is the path of the parameter on the x axis (default: the first).
+	// X is the path of the parameter on the x axis (default: the first),
+	// or RateX.
 	X string `json:"x"`
 	// Y are the metrics to plot, one figure each (default DefaultY).
 	Y []string `json:"y"`
 	// LogX and LogY make the axes logarithmic.
 	LogX bool `json:"log_x"`
 	LogY bool `json:"log_y"`
+	// Title and YLabel map metrics of Y to their figure's title and y
+	// axis label, and XLabel labels every figure's x axis; a figure
+	// without one gets a title and labels made from the names of its
+	// metric and parameters ("p99 latency vs api interarrival").
+	Title  map[string]string `json:"title,omitempty"`
+	XLabel string            `json:"x_label,omitempty"`
+	YLabel map[string]string `json:"y_label,omitempty"`
 }
 
 // Point is one grid point of a sweep.
@@ -371,6 +384,48 @@ func (p *parser) plot(s *rawSweep, n *yaml.Node) {
 	if pr, ok := f.Get("log_y"); ok {
 		s.plot.LogY = p.boolean(pr.Val, "plot.log_y")
 	}
+	y := s.plot.Y
+	if _, ok := f.Get("y"); !ok {
+		y = DefaultY
+	}
+	if pr, ok := f.Get("title"); ok {
+		s.plot.Title = p.perMetric(pr.Val, "plot.title", y)
+	}
+	if pr, ok := f.Get("y_label"); ok {
+		s.plot.YLabel = p.perMetric(pr.Val, "plot.y_label", y)
+	}
+	if pr, ok := f.Get("x_label"); ok {
+		s.plot.XLabel, _ = p.str(pr.Val, "plot.x_label")
+	}
+}
+
+// perMetric parses a text of the figures of the metrics y (a title or a
+// y axis label): one string for all of them, or a mapping from some of
+// them to their own. what names the key in messages.
+func (p *parser) perMetric(n *yaml.Node, what string, y []string) map[string]string {
+	v := p.Deref(n)
+	if v.Kind != yaml.MappingNode {
+		text, ok := p.str(n, what)
+		if !ok {
+			return nil
+		}
+		m := make(map[string]string, len(y))
+		for _, metric := range y {
+			m[metric] = text
+		}
+		return m
+	}
+	m := map[string]string{}
+	f := p.Mapping(v, what, y)
+	for _, pr := range f.Pairs {
+		if text, ok := p.str(pr.Val, what+"."+pr.Name); ok {
+			m[pr.Name] = text
+		}
+	}
+	if f.Bad && len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // workload loads the base workload named by n: a file relative to the

@@ -107,7 +107,7 @@ func (t *table) writeJSON(w io.Writer) error {
 		{"points", t.hdr.Points},
 		{"hash", t.hdr.Hash},
 		{"vary", t.paths},
-		{"plot", object{{"x", pl.X}, {"y", pl.Y}, {"log_x", pl.LogX}, {"log_y", pl.LogY}}},
+		{"plot", plotObject(pl)},
 	}
 	for _, m := range top {
 		b.WriteString("  ")
@@ -153,6 +153,30 @@ func (t *table) writeJSON(w io.Writer) error {
 	b.WriteString("\n  ]\n}\n")
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// plotObject returns the plot member of sweep.json: x, y, log_x and
+// log_y, then the titles and labels that are set, those of metrics in
+// the order of y.
+func plotObject(pl Plot) object {
+	o := object{{"x", pl.X}, {"y", pl.Y}, {"log_x", pl.LogX}, {"log_y", pl.LogY}}
+	byMetric := func(key string, m map[string]string) {
+		var texts object
+		for _, metric := range pl.Y {
+			if text, ok := m[metric]; ok {
+				texts = append(texts, member{metric, text})
+			}
+		}
+		if len(texts) > 0 {
+			o = append(o, member{key, texts})
+		}
+	}
+	byMetric("title", pl.Title)
+	if pl.XLabel != "" {
+		o = append(o, member{"x_label", pl.XLabel})
+	}
+	byMetric("y_label", pl.YLabel)
+	return o
 }
 
 // cellValue returns the JSON value of cell j of a row whose first nv

@@ -70,6 +70,10 @@ type choice struct {
 // Constant returns the distribution that is always d.
 func Constant(d sim.Time) *Dist { return &Dist{kind: distConst, d1: d} }
 
+// MeanOf returns the mean of the distribution d describes, in
+// nanoseconds, as Dist.Mean does.
+func MeanOf(d schema.Dist) float64 { return newDist(d).Mean() }
+
 // newDist returns the distribution d describes.
 func newDist(d schema.Dist) *Dist {
 	switch d.Family {

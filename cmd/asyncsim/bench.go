@@ -66,7 +66,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 	tasks := fs.Int64("tasks", 0, "simulate `N` tasks per workload instead of each one's million")
 	asJSON := fs.Bool("json", false, "print the measurements as JSON")
 	scale := fs.String("scale", "", "run each workload at each of these comma-separated task `COUNTS` (e.g. 1e4,1e5,1e6,1e7)")
-	out := fs.String("out", "", "write bench.csv and bench.png (speed against run size) into `DIR`")
+	out := fs.String("out", "", "write bench.csv and bench.png (speed per workload; against run size with --scale) into `DIR`")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to `FILE` (for go tool pprof, or as default.pgo)")
 	repeat := fs.Int("repeat", 1, "run each measurement `N` times and report the run of median speed (on a noisy machine, 5 or more)")
 	pos, err := fs.parse(args)
@@ -155,7 +155,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *out != "" {
-		if err := writeBenchFiles(*out, results); err != nil {
+		if err := writeBenchFiles(*out, results, len(sizes) > 1); err != nil {
 			return err
 		}
 	}
@@ -273,9 +273,10 @@ func parseCounts(list string) ([]int64, error) {
 	return counts, nil
 }
 
-// writeBenchFiles writes the measurements as bench.csv and their speed
-// against run size as bench.png.
-func writeBenchFiles(dir string, results []benchResult) error {
+// writeBenchFiles writes the measurements as bench.csv and bench.png:
+// their speed against run size when there are several sizes (scale), or
+// else a bar per workload, the yardstick's beside bench-loop's.
+func writeBenchFiles(dir string, results []benchResult, scale bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -293,6 +294,47 @@ func writeBenchFiles(dir string, results []benchResult) error {
 	if err != nil {
 		return err
 	}
+	png, err := benchFigure(results, scale).Render(plots.PNG, plots.WidthPx, plots.HeightPx)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, "bench.png"), func(w io.Writer) error {
+		_, err := w.Write(png)
+		return err
+	})
+}
+
+// benchFigure returns the figure of the measurements: their speed
+// against run size (scale), or a bar per workload.
+func benchFigure(results []benchResult, scale bool) plots.Figure {
+	machine := fmt.Sprintf("%s, %d CPUs · one run at a time", runtime.GOARCH, runtime.NumCPU())
+	if !scale {
+		// The yardstick's row comes just before bench-loop's: its bar
+		// goes just after, beside it.
+		var bars []plots.BenchBar
+		for i := 0; i < len(results); i++ {
+			r := results[i]
+			if r.Workload == yardstickName && i+1 < len(results) {
+				next := results[i+1]
+				bars = append(bars, plots.BenchBar{Name: next.Workload, TasksPerSecond: next.TasksPerSecond,
+					Note: fmt.Sprintf("%.2f× the yardstick", next.VsYardstick)})
+				i++
+			}
+			bar := plots.BenchBar{Name: r.Workload, TasksPerSecond: r.TasksPerSecond}
+			if r.Workload == yardstickName {
+				bar = plots.BenchBar{Name: yardstickName + " yardstick", TasksPerSecond: r.TasksPerSecond, Yardstick: true}
+			}
+			bars = append(bars, bar)
+		}
+		size := fmt.Sprintf("%d tasks each", results[0].Tasks)
+		for _, r := range results {
+			if r.Tasks != results[0].Tasks {
+				size = "each at its own size"
+			}
+		}
+		sub := "Reference workloads of 'asyncsim bench', " + size + " · " + machine
+		return plots.BenchBarsFigure("asyncsim: simulation speed per reference workload", sub, bars)
+	}
 	// One series per workload, in order of first appearance: the
 	// yardstick's rows alternate with bench-loop's.
 	var series []plots.ScalingSeries
@@ -305,14 +347,5 @@ func writeBenchFiles(dir string, results []benchResult) error {
 		series[i].Tasks = append(series[i].Tasks, float64(r.Tasks))
 		series[i].TasksPerSecond = append(series[i].TasksPerSecond, r.TasksPerSecond)
 	}
-	fig := plots.ScalingFigure("asyncsim: simulation speed against run size",
-		fmt.Sprintf("Reference workloads of 'asyncsim bench' · %s, %d CPUs · one run at a time", runtime.GOARCH, runtime.NumCPU()), series)
-	png, err := fig.Render(plots.PNG, plots.WidthPx, plots.HeightPx)
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(dir, "bench.png"), func(w io.Writer) error {
-		_, err := w.Write(png)
-		return err
-	})
+	return plots.ScalingFigure("asyncsim: simulation speed against run size", "Reference workloads of 'asyncsim bench' · "+machine, series)
 }

@@ -2,11 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"image/color"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
+
+	"asyncsim/internal/drawcheck"
+	"asyncsim/plots"
 )
 
 func TestBench(t *testing.T) {
@@ -97,5 +103,67 @@ func TestMedianRun(t *testing.T) {
 		if got := medianRun(runs); got.TasksPerSecond != tc.want || got.Runs != len(tc.speeds) {
 			t.Errorf("medianRun(%v) = %v of %d runs; want %v of %d", tc.speeds, got.TasksPerSecond, got.Runs, tc.want, len(tc.speeds))
 		}
+	}
+}
+
+// TestBenchFigureOneSize checks the bench figure of a single run size:
+// issue 15 found a "speed against run size" plot of one point per line,
+// the yardstick's dot hidden behind bench-loop's. It is a bar per
+// workload, the yardstick's bar just below bench-loop's and apart from
+// it, each labelled with its speed; with several sizes it is the scale
+// plot.
+func TestBenchFigureOneSize(t *testing.T) {
+	results := []benchResult{
+		{Workload: "bench-blocking", TasksPerSecond: 3e6, Tasks: 1000},
+		{Workload: yardstickName, Strategy: yardstickModel + " model", TasksPerSecond: 4e6, Tasks: 1000},
+		{Workload: yardstickModel, TasksPerSecond: 2e6, Tasks: 1000, VsYardstick: 0.5},
+	}
+	c := benchFigure(results, false).Record(1200, 800)
+	for _, v := range c.Check(drawcheck.Options{}) {
+		t.Error(v)
+	}
+	var rows []string
+	bars := map[string]vg.Rectangle{}
+	for _, tx := range c.Texts() {
+		if tx.Note.Role == drawcheck.CategoryLabel {
+			rows = append(rows, tx.Text)
+		}
+		if strings.Contains(tx.Text, "M tasks/s") {
+			bars[tx.Text] = tx.Box
+		}
+	}
+	// Category labels are drawn bottom up.
+	if want := []string{"hand-written yardstick", "bench-loop", "bench-blocking"}; !slices.Equal(rows, want) {
+		t.Errorf("rows %q; want %q", rows, want)
+	}
+	// 2e6 tasks/s is 2.00 M; 0.5 of the yardstick's 4e6.
+	for _, label := range []string{"3.00 M tasks/s", "4.00 M tasks/s", "2.00 M tasks/s · 0.50× the yardstick"} {
+		if _, ok := bars[label]; !ok {
+			t.Errorf("no bar labelled %q (labels %v)", label, bars)
+		}
+	}
+	// The bars: the two workloads' colours and the yardstick's grey.
+	barColors := []color.Color{plots.StrategyColor(0), plots.StrategyColor(1), color.Gray{0x55}}
+	var fills []vg.Rectangle
+	for _, m := range c.Marks() {
+		if m.Op == "fill" && slices.Contains(barColors, m.Color) {
+			fills = append(fills, m.Box)
+		}
+	}
+	for i, a := range fills {
+		for _, b := range fills[i+1:] {
+			if a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y && a.Min.X < b.Max.X && b.Min.X < a.Max.X {
+				t.Errorf("bars %v and %v overlap", a, b)
+			}
+		}
+	}
+	if len(fills) != 3 {
+		t.Errorf("%d bars; want 3", len(fills))
+	}
+	scale := []benchResult{{Workload: "w", Tasks: 1000, TasksPerSecond: 1e6}, {Workload: "w", Tasks: 10000, TasksPerSecond: 2e6}}
+	// The scale plot, checked as any figure: its size axis, from 1,000
+	// to 10,000, with at least three labelled ticks.
+	for _, v := range benchFigure(scale, true).Record(1200, 800).Check(drawcheck.Options{}) {
+		t.Errorf("scale plot: %v", v)
 	}
 }
