@@ -67,7 +67,7 @@ type Stability struct {
 	Cause Cause
 	// Bottleneck is the group of the highest mean utilization, or "" where
 	// none was used at all (tasks of io alone on a loop); ties (within
-	// 1e-9) go to the larger offered demand, then to the later in Loads: a
+	// 1e-6) go to the larger offered demand, then to the later in Loads: a
 	// strategy's own contexts before the CPU they run on, a resource
 	// before the contexts that hold it.
 	Bottleneck string
@@ -77,8 +77,8 @@ type Stability struct {
 	// contexts', then the resources in the order they are declared.
 	Loads []Load
 	// Saturated is the index in Loads of the group whose offered demand
-	// reaches its capacity, the largest such (Cause OfferedDemand), and
-	// -1 otherwise.
+	// reaches its capacity, the largest such (of equals, the later, as for
+	// the bottleneck) for Cause OfferedDemand, and -1 otherwise.
 	Saturated int
 	// Growth is, for Cause InFlightGrowth, the growth of the tasks in
 	// flight over the second half of the run (sim.Trend.Growth; the mean
@@ -113,13 +113,16 @@ func Grows(t sim.Trend) bool {
 // run of spec.
 func Assess(spec *workloads.Spec, sr *StrategyResult) Stability {
 	st := Stability{Loads: Loads(spec, sr.Config, &sr.Aggregate), Saturated: -1}
+	// Utilizations that differ by less than this are a tie: a worker busy
+	// on the one core is as busy as the core, whatever the rounding.
+	const tie = 1e-6
 	best := -1
 	for i, l := range st.Loads {
-		if best < 0 || l.Utilization > st.Loads[best].Utilization+1e-9 ||
-			l.Utilization >= st.Loads[best].Utilization-1e-9 && offered(l) >= offered(st.Loads[best]) {
+		if best < 0 || l.Utilization > st.Loads[best].Utilization+tie ||
+			l.Utilization >= st.Loads[best].Utilization-tie && offered(l) >= offered(st.Loads[best]) {
 			best = i
 		}
-		if offered(l) >= 1 && (st.Saturated < 0 || offered(l) > offered(st.Loads[st.Saturated])) {
+		if offered(l) >= 1 && (st.Saturated < 0 || offered(l) >= offered(st.Loads[st.Saturated])) {
 			st.Saturated = i
 		}
 	}

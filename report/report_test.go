@@ -185,6 +185,10 @@ func TestVerdictConfidence(t *testing.T) {
 		// 0.3 s apart (3%): outside a's ±0.05 s but inside b's ±0.4 s.
 		{"tied makespans, separated p99", [][2]float64{{10, 0.05}, {10.3, 0.4}}, [][2]float64{{0.2, 0.01}, {0.1, 0.01}},
 			"The makespans, 10.000 ±0.050 s to 10.300 ±0.400 s, are tied within the 95% confidence intervals; b had the lowest p99 latency, 100.0 ±10.0 ms, 2.00× lower than a (200.0 ±10.0 ms)."},
+		// b's ±250 ms holds a's 100 ms: tied with it, although its mean is
+		// the largest; c is separated from a, and is the one compared.
+		{"worst separated", [][2]float64{{5, 0}, {5, 0}, {5, 0}}, [][2]float64{{0.1, 0.01}, {0.3, 0.25}, {0.2, 0.02}},
+			"All strategies finished in 5.000 s; a and b had the lowest p99 latency, 100.0 ±10.0 ms, 2.00× lower than c (200.0 ±20.0 ms)."},
 		// c is separated from a, b is not: a and b tie for first.
 		{"two tied for first", [][2]float64{{1, 0.1}, {1.05, 0.1}, {3, 0.1}}, [][2]float64{{0.1, 0}, {0.1, 0}, {0.1, 0}},
 			"a and b tied for first: makespan 1.000 ±0.100 s, 3.00× shorter than c (3.000 ±0.100 s)."},

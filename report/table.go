@@ -345,6 +345,9 @@ func Verdict(res *experiment.Result) string {
 		return "No strategy ran."
 	case failures(ss):
 		return goodputVerdict(ss, undecidable(res))
+	case len(ss) == 1 && reachedHorizon(&ss[0]):
+		return fmt.Sprintf("%s ran until the horizon, %s after the first counted arrival, and left %s in flight.", ss[0].Config.Name,
+			estimate(ss, 0, sim.Makespan, timeFormat), estimate(ss, 0, sim.InFlightEnd, countFormat))
 	case len(ss) == 1:
 		return fmt.Sprintf("%s finished in %s.", ss[0].Config.Name, estimate(ss, 0, sim.Makespan, timeFormat))
 	}
@@ -363,6 +366,8 @@ func Verdict(res *experiment.Result) string {
 	}
 	span := "All strategies finished in " + Seconds(mean(ss, best, sim.Makespan))
 	switch {
+	case allReachedHorizon(ss):
+		span = "All strategies ran until the horizon, " + Seconds(mean(ss, best, sim.Makespan)) + " after the first counted arrival"
 	case !withinPercent(ss, best, worst, sim.Makespan):
 		span = fmt.Sprintf("The makespans, %s to %s, are tied within the 95%% confidence intervals",
 			estimate(ss, best, sim.Makespan, timeFormat), estimate(ss, worst, sim.Makespan, timeFormat))
@@ -382,6 +387,17 @@ func Verdict(res *experiment.Result) string {
 	return fmt.Sprintf("%s; %s had the lowest p99 latency, %s, %s lower than %s (%s).",
 		span, joinNames(tied), estimate(ss, best, sim.LatencyP99, timeFormat),
 		ratio(ss, best, worst, sim.LatencyP99), ss[worst].Config.Name, estimate(ss, worst, sim.LatencyP99, timeFormat))
+}
+
+// allReachedHorizon reports whether every strategy's runs ended at the
+// horizon with work left: their makespans are all the horizon's window.
+func allReachedHorizon(ss []experiment.StrategyResult) bool {
+	for i := range ss {
+		if !reachedHorizon(&ss[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // undecidable reports whether res cannot tell its strategies apart: one
@@ -493,21 +509,30 @@ func mean(ss []experiment.StrategyResult, i int, m sim.Metric) float64 {
 	return ss[i].Aggregate.Mean[m]
 }
 
-// rank returns the strategies with the smallest and largest mean of m, and
-// the names of all that the smallest is not separated from (itself
-// included).
+// rank returns the strategies with the smallest mean of m (best) and the
+// largest, of those separated from it if any are (worst), and the names
+// of all that the smallest is not separated from (itself included).
 func rank(ss []experiment.StrategyResult, m sim.Metric) (best, worst int, tied []string) {
 	for i := range ss {
 		if mean(ss, i, m) < mean(ss, best, m) {
 			best = i
 		}
-		if mean(ss, i, m) > mean(ss, worst, m) {
+	}
+	worst = -1
+	for i := range ss {
+		switch {
+		case !separated(ss, i, best, m):
+			tied = append(tied, ss[i].Config.Name)
+		case worst < 0 || mean(ss, i, m) > mean(ss, worst, m):
 			worst = i
 		}
 	}
-	for i := range ss {
-		if !separated(ss, i, best, m) {
-			tied = append(tied, ss[i].Config.Name)
+	if worst < 0 { // all tied: the largest of them
+		worst = best
+		for i := range ss {
+			if mean(ss, i, m) > mean(ss, worst, m) {
+				worst = i
+			}
 		}
 	}
 	return best, worst, tied
