@@ -6,8 +6,10 @@ import (
 )
 
 // Demand is what one task of a class asks of a server on average, from
-// the mean durations of its steps (repeats multiplied out): the input of
-// the test of overload (docs/model.md, "Overload and horizons").
+// the mean durations of its steps (repeats multiplied out, a gather's
+// branches all counted but for their io, of which only what makes the
+// longest branch last longer counts): the input of the test of overload
+// (docs/model.md, "Overload and horizons").
 type Demand struct {
 	// CPU, IO and BlockingIO are the mean total durations of the task's
 	// cpu, io and blocking_io steps, in nanoseconds.
@@ -39,6 +41,9 @@ func (d *Demand) add(steps []StepSpec, times float64, held []int) {
 		case st.Kind == sim.Acquire:
 			d.add(st.Steps, times, append(held[:len(held):len(held)], st.Resource))
 			continue
+		case st.Kind == sim.Gather:
+			d.addGather(st, times, held)
+			continue
 		}
 		mean := times * st.Dur.clampedMean()
 		switch st.Kind {
@@ -52,6 +57,37 @@ func (d *Demand) add(steps []StepSpec, times float64, held []int) {
 		for _, r := range held {
 			d.Hold[r] += mean
 		}
+	}
+}
+
+// addGather adds times the demand of gather block g, its steps run while
+// holding the resources of held. Its branches run at once: all their CPU,
+// blocking calls and holds are demand, but the block lasts as long as its
+// longest branch, at least, so what its io adds to the task's length is
+// what the longest branch lasts beyond all that (0 if nothing), and the
+// resources of held are held that long.
+func (d *Demand) addGather(g *StepSpec, times float64, held []int) {
+	branches, copies := g.Branches, 1.0
+	if g.Count > 0 {
+		branches, copies = g.Branches[:1], float64(g.Count)
+	}
+	var cpu, blocking, longest float64
+	for _, b := range branches {
+		// The branch's own holds; those of held last the whole block.
+		one := Demand{Hold: make([]float64, len(d.Hold))}
+		one.add(b, times, nil)
+		cpu += copies * one.CPU
+		blocking += copies * one.BlockingIO
+		longest = max(longest, one.CPU+one.IO+one.BlockingIO)
+		for r, h := range one.Hold {
+			d.Hold[r] += copies * h
+		}
+	}
+	d.CPU += cpu
+	d.BlockingIO += blocking
+	d.IO += max(0, longest-cpu-blocking)
+	for _, r := range held {
+		d.Hold[r] += longest
 	}
 }
 
