@@ -848,12 +848,8 @@ func (e *Engine) changeState(ctx int32, s State) {
 	if c.state == Waiting || c.state == Blocked || s == Waiting || s == Blocked {
 		e.integrateStates()
 	}
-	if g := c.group; g < numGroups && (c.state == Idle) != (s == Idle) {
-		if s == Idle {
-			e.occupy(g, -1)
-		} else {
-			e.occupy(g, 1)
-		}
+	if (c.state == Idle) != (s == Idle) && c.group < numGroups {
+		e.occupy(c.group, s)
 	}
 	e.stateCount[c.state]--
 	e.stateCount[s]++

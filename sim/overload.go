@@ -60,11 +60,14 @@ func (e *Engine) addContext(g uint8) {
 	e.grp.size[g]++
 }
 
-// occupy counts a context of group g becoming occupied (by +1) or idle
-// (by -1).
-func (e *Engine) occupy(g uint8, by int) {
+// occupy counts a context of group g going to or from Idle, to state s.
+func (e *Engine) occupy(g uint8, s State) {
 	e.integrateGroup(g)
-	e.grp.occupied[g] += by
+	if s == Idle {
+		e.grp.occupied[g]--
+	} else {
+		e.grp.occupied[g]++
+	}
 }
 
 // integrateGroup brings the integral of group g's occupied contexts up to
