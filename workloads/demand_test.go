@@ -1,8 +1,11 @@
 package workloads
 
 import (
+	"fmt"
 	"math"
 	"testing"
+
+	"asyncsim/sim"
 )
 
 // TestDemand checks a class's mean demand on a case derived by hand.
@@ -80,5 +83,29 @@ strategies: [{kind: threaded, threads: 2, gil: true}]
 	}
 	if det.Stochastic() {
 		t.Error("Stochastic = true for constant gaps and durations and the FIFO hand-over")
+	}
+}
+
+// TestWorkEndsAtHorizon: the work of a workload with a horizon counts only
+// the tasks arriving before it, as --until does.
+func TestWorkEndsAtHorizon(t *testing.T) {
+	yaml := `name: h
+%s
+tasks: [{name: a, count: 1000, arrival: {interarrival: 1ms}, steps: [{cpu: 1ms}]}]
+strategies: [{kind: blocking}]
+`
+	with, err := Parse("h.yaml", []byte(fmt.Sprintf(yaml, "horizon: 100ms")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := Parse("h.yaml", []byte(fmt.Sprintf(yaml, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tasks arriving at 0, 1, ..., 100 ms: 101 of 1000, a step each.
+	got := EstimateWork(with, with.Strategies, Limits{})
+	want := EstimateWork(without, without.Strategies, Limits{Until: 100 * sim.Millisecond})
+	if got != want || got.Steps != 101 {
+		t.Errorf("EstimateWork with a horizon of 100 ms = %+v; want %+v, 101 steps", got, want)
 	}
 }
