@@ -205,7 +205,9 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
-		if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 {
+		// (A run ended at its horizon may have no request ended yet, its
+		// first attempts rejected and their retries to come.)
+		if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 && !r.Horizon {
 			err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
 		}
 		if err != nil {

@@ -181,3 +181,27 @@ strategies: [{kind: blocking, workers: 1}]
 		t.Errorf("ρ 0.5: throughput %v/s, overloaded %v; want 50 ± 2.1/s, stable", tp, s.Stability.Overloaded)
 	}
 }
+
+// TestHorizonBeforeAnyRequestEnded: a run that reaches its horizon with a
+// rejected first attempt whose retry is still to come, and no request
+// ended, has measured what it did (an attempt rejected, one in flight),
+// not "every task arrived before the warm-up": two tasks at 0 on one
+// worker with no backlog, the second rejected at once and retried 50 ms
+// later, the first served for 10 ms; a horizon of 5 ms.
+func TestHorizonBeforeAnyRequestEnded(t *testing.T) {
+	spec := parse(t, `name: h
+horizon: 5ms
+tasks:
+  - {name: r, count: 2, retries: 1, backoff: 50ms, steps: [{cpu: 10ms}]}
+strategies: [{kind: blocking, workers: 1, backlog: 0}]
+`)
+	res, err := Run(spec, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Strategies[0]
+	if s.Aggregate.Tasks != 1 || s.Aggregate.Mean[sim.Rejected] != 1 || s.Aggregate.Mean[sim.InFlightEnd] != 1 || !s.Runs[0].Horizon {
+		t.Errorf("tasks %d, rejected %v, in flight at the end %v, horizon %v; want 1, 1, 1, true",
+			s.Aggregate.Tasks, s.Aggregate.Mean[sim.Rejected], s.Aggregate.Mean[sim.InFlightEnd], s.Runs[0].Horizon)
+	}
+}
