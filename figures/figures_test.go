@@ -135,19 +135,24 @@ func TestWriteIsWholeOrNothing(t *testing.T) {
 // set that it did not write, in its format or, with AllFormats, in any;
 // never another set's figures, other files or directories.
 func TestWriteRemovesStale(t *testing.T) {
-	before := []string{"latency.svg", "makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.pdf",
-		"timeline-b.png", "timeline-b.png.txt", "timeline-c.gif", "trace.json", "utilization.pdf"}
+	// utilization-2 is a page of the utilization figure; utilization-02
+	// and utilization-1 are no figure's names.
+	before := []string{"latency.svg", "latency_percentiles.pdf", "makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.pdf",
+		"timeline-b.png", "timeline-b.png.txt", "timeline-c.gif", "trace.json", "utilization.pdf", "utilization-02.png",
+		"utilization-1.png", "utilization-2.png"}
 	tests := []struct {
 		set        Set
 		allFormats bool
 		want       []string
 	}{
-		{RunSet, false, []string{"latency.svg", "makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.pdf",
-			"timeline-b.png.txt", "timeline-c.gif", "timeline-d.png", "trace.json", "utilization.pdf"}},
+		{RunSet, false, []string{"latency.svg", "latency_percentiles.pdf", "makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.pdf",
+			"timeline-b.png.txt", "timeline-c.gif", "timeline-d.png", "trace.json", "utilization-02.png", "utilization-1.png",
+			"utilization.pdf"}},
 		{RunSet, true, []string{"makespan.png", "sweep-x.png", "timeline-a.png", "timeline-b.png.txt", "timeline-c.gif",
-			"timeline-d.png", "trace.json"}},
-		{SweepSet, true, []string{"latency.svg", "makespan.png", "timeline-a.png", "timeline-b.pdf", "timeline-b.png",
-			"timeline-b.png.txt", "timeline-c.gif", "timeline-d.png", "trace.json", "utilization.pdf"}},
+			"timeline-d.png", "trace.json", "utilization-02.png", "utilization-1.png"}},
+		{SweepSet, true, []string{"latency.svg", "latency_percentiles.pdf", "makespan.png", "timeline-a.png", "timeline-b.pdf", "timeline-b.png",
+			"timeline-b.png.txt", "timeline-c.gif", "timeline-d.png", "trace.json", "utilization-02.png", "utilization-1.png",
+			"utilization-2.png", "utilization.pdf"}},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
@@ -156,7 +161,7 @@ func TestWriteRemovesStale(t *testing.T) {
 		}
 		os.Mkdir(filepath.Join(dir, "timeline-dir.png"), 0o755)
 		figs := []plots.Figure{blank("makespan"), blank("timeline-a"), blank("timeline-d")}
-		style := Style{Format: plots.PNG, Width: 100, Height: 100}
+		style := Style{Format: plots.PNG, Width: plots.MinWidth, Height: plots.MinHeight}
 		got, err := Write(dir, figs, Options{Style: style, Set: tt.set, AllFormats: tt.allFormats})
 		if err != nil {
 			t.Fatal(err)
@@ -179,7 +184,7 @@ func TestWriteRemovesStale(t *testing.T) {
 // folder then removes both, which would no longer match.
 func TestWriteRunByClass(t *testing.T) {
 	dir := t.TempDir()
-	style := Style{Format: plots.PNG, Width: 400, Height: 300}
+	style := Style{Format: plots.PNG, Width: plots.MinWidth, Height: plots.MinHeight}
 	for _, tt := range []struct {
 		example string
 		byClass bool

@@ -77,7 +77,7 @@ func (r *Recording) Attach(opts *experiment.Options) {
 func (r *Recording) Run(res *experiment.Result) *plots.Run {
 	spec := res.Spec
 	run := &plots.Run{Workload: spec.Name, Description: strings.Join(strings.Fields(spec.Description), " "),
-		Cores: spec.Cores, Replications: spec.Replications}
+		Cores: spec.Cores, Replications: spec.Replications, Open: open(spec)}
 	if len(spec.Classes) > 1 {
 		for _, c := range spec.Classes {
 			run.Classes = append(run.Classes, c.Name)
@@ -87,6 +87,8 @@ func (r *Recording) Run(res *experiment.Result) *plots.Run {
 		sr := &res.Strategies[i]
 		s := plots.Strategy{Name: sr.Config.Name, Kind: string(sr.Config.Kind), Tasks: sr.Aggregate.Tasks,
 			Makespan: sr.Aggregate.Mean[sim.Makespan], MakespanCI95: sr.Aggregate.CI95[sim.Makespan],
+			P50: sr.Aggregate.Mean[sim.LatencyP50], P50CI95: sr.Aggregate.CI95[sim.LatencyP50],
+			P99: sr.Aggregate.Mean[sim.LatencyP99], P99CI95: sr.Aggregate.CI95[sim.LatencyP99],
 			Timeline: r.recs[i].Timeline(sr.Contexts), Series: r.recs[i].Series()}
 		for j, c := range spec.Strategies {
 			if c.Name == sr.Config.Name {
@@ -174,4 +176,17 @@ func Latencies(sr *experiment.StrategyResult) (int64, []plots.CDFPoint) {
 		}
 	}
 	return merged.Count(), plots.SketchCDF(merged, plots.CDFPoints)
+}
+
+// open reports whether a workload has open arrivals spread over time: a
+// class without clients whose arrivals follow a rate, a trace or a gap of
+// positive mean (a Poisson stream, a fixed gap). Its makespan is set by
+// its last arrival, and so says little of a strategy.
+func open(spec *workloads.Spec) bool {
+	for _, c := range spec.Classes {
+		if c.Clients == nil && (c.Rate != nil || c.Trace != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
+			return true
+		}
+	}
+	return false
 }

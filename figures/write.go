@@ -42,15 +42,10 @@ type Set struct {
 
 // The sets of figures.
 var (
-	// RunSet is a run's figures: makespan, latency, latency_by_class,
+	// RunSet is a run's figures (plots.IsRunFigure): makespan or
+	// latency_percentiles, latency, latency_by_class, the pages of
 	// utilization and timeline-STRATEGY.
-	RunSet = Set{Name: "run", Member: func(name string) bool {
-		switch name {
-		case plots.MakespanName, plots.LatencyName, plots.LatencyByClassName, plots.UtilizationName:
-			return true
-		}
-		return strings.HasPrefix(name, plots.TimelinePrefix)
-	}}
+	RunSet = Set{Name: "run", Member: plots.IsRunFigure}
 	// SweepSet is a sweep's figures, sweep-METRIC.
 	SweepSet = Set{Name: "sweep", Member: func(name string) bool { return strings.HasPrefix(name, plots.SweepPrefix) }}
 )

@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 
@@ -22,6 +23,10 @@ type Run struct {
 	// Classes names the task classes of a workload with more than one,
 	// in its order, for the latency figure by class; nil otherwise.
 	Classes []string
+	// Open marks a workload of open arrivals spread over time (a
+	// Poisson stream, a rate or a fixed gap): its first figure compares
+	// latency percentiles, where a batch's compares makespans.
+	Open bool
 }
 
 // Strategy is one strategy's figure data.
@@ -37,6 +42,10 @@ type Strategy struct {
 	// Makespan is the mean makespan over the replications, in seconds,
 	// and MakespanCI95 the half-width of its 95% confidence interval.
 	Makespan, MakespanCI95 float64
+	// P50 and P99 are the means over the replications of the median and
+	// 99th percentile of request latency, in seconds, and P50CI95 and
+	// P99CI95 the half-widths of their 95% confidence intervals.
+	P50, P50CI95, P99, P99CI95 float64
 	// Latencies is the number of latencies behind CDF: the counted tasks
 	// of all replications.
 	Latencies int64
@@ -49,6 +58,26 @@ type Strategy struct {
 	Series *timeline.Series
 	// Timeline is the window of replication 0's timeline.
 	Timeline *timeline.Timeline
+}
+
+// CheckWindow reports an error when the timeline window starts at or
+// after the end of every strategy's run: every timeline would be blank.
+func (r *Run) CheckWindow() error {
+	var from, end sim.Time
+	for _, s := range r.Strategies {
+		if s.Timeline == nil {
+			return nil
+		}
+		if s.Timeline.From < s.Timeline.End {
+			return nil
+		}
+		from, end = s.Timeline.From, max(end, s.Timeline.End)
+	}
+	if len(r.Strategies) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the timeline window starts at %s, at or after the end of every strategy's run (the longest ends at %s): "+
+		"every timeline would be blank; choose a window that starts before %s", from, end, end)
 }
 
 // ClassLatencies are the latencies of one class's counted tasks under a

@@ -19,6 +19,8 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"asyncsim/internal/drawcheck"
 )
 
 // Format is a file format for figures.
@@ -44,22 +46,33 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", s)
 }
 
-// Bounds of a figure's size in pixels: each side from MinSide to MaxSide,
-// and at most MaxPixels in all. A PNG figure is drawn on an RGBA image of
-// four bytes a pixel, so MaxPixels bounds one figure's image to 100 MB.
+// Bounds of a figure's size in pixels: at least MinWidth×MinHeight,
+// each side at most MaxSide, and at most MaxPixels in all. A PNG figure
+// is drawn on an RGBA image of four bytes a pixel, so MaxPixels bounds
+// one figure's image to 100 MB.
+//
+// A figure is laid out on a canvas of at least 8×5⅓ inches, the default
+// size's, and drawn at the resolution its pixels give (see Scale), so
+// that its fonts and margins grow and shrink with it: at MinWidth×MinHeight
+// (half the default size) the smallest text, of 9 points, is 9 pixels
+// high; a smaller figure would not be legible.
 const (
-	MinSide   = 100
+	MinWidth  = WidthPx / 2
+	MinHeight = HeightPx / 2
 	MaxSide   = 8000
 	MaxPixels = 25_000_000
 )
 
 // CheckSize reports an error unless widthPx×heightPx is within the
-// bounds MinSide, MaxSide and MaxPixels.
+// bounds MinWidth, MinHeight, MaxSide and MaxPixels.
 func CheckSize(widthPx, heightPx int) error {
-	if widthPx < MinSide || heightPx < MinSide || widthPx > MaxSide || heightPx > MaxSide {
-		return fmt.Errorf("plots: figure size %dx%d out of range (%d to %d pixels a side)", widthPx, heightPx, MinSide, MaxSide)
-	}
-	if widthPx*heightPx > MaxPixels {
+	switch {
+	case widthPx < MinWidth || heightPx < MinHeight:
+		return fmt.Errorf("plots: figure size %dx%d is too small for a legible figure (the smallest is %dx%d)",
+			widthPx, heightPx, MinWidth, MinHeight)
+	case widthPx > MaxSide || heightPx > MaxSide:
+		return fmt.Errorf("plots: figure size %dx%d is too large (at most %d pixels a side)", widthPx, heightPx, MaxSide)
+	case widthPx*heightPx > MaxPixels:
 		return fmt.Errorf("plots: figure size %dx%d is %d pixels, more than %d", widthPx, heightPx, widthPx*heightPx, MaxPixels)
 	}
 	return nil
@@ -69,6 +82,24 @@ func CheckSize(widthPx, heightPx int) error {
 // size: WidthPx×HeightPx pixels are 8×5⅓ inches, with fonts sized for
 // print. SVG and PDF figures have the same physical size.
 const DPI = 150
+
+// Scale returns the resolution at which a widthPx×heightPx figure is
+// drawn, in dots per inch: DPI times the smaller of its width over
+// WidthPx and its height over HeightPx, rounded. The figure is laid out
+// on a canvas of widthPx×heightPx pixels at that resolution (in points,
+// 72 an inch), at least the default size's 576×384 points: a figure of
+// twice the default size is the default figure drawn twice as finely,
+// one twice as wide gets a canvas twice as wide, fonts of the same size.
+func Scale(widthPx, heightPx int) int {
+	return int(math.Round(DPI * min(float64(widthPx)/WidthPx, float64(heightPx)/HeightPx)))
+}
+
+// LayoutSize returns the size of the canvas a widthPx×heightPx figure is
+// laid out on (see Scale).
+func LayoutSize(widthPx, heightPx int) (w, h vg.Length) {
+	dpi := vg.Length(Scale(widthPx, heightPx))
+	return vg.Length(widthPx) * vg.Inch / dpi, vg.Length(heightPx) * vg.Inch / dpi
+}
 
 // fixedDate is the creation and modification date of every PDF, so that
 // the same figure always gives the same bytes.
@@ -107,11 +138,14 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 	}()
 	w := vg.Length(widthPx) * vg.Inch / DPI
 	h := vg.Length(heightPx) * vg.Inch / DPI
+	// Vector figures keep their physical size at DPI and draw the layout
+	// scaled to it.
+	k := float64(Scale(widthPx, heightPx)) / DPI
 	var buf bytes.Buffer
 	switch format {
 	case PNG:
 		img := image.NewRGBA(image.Rect(0, 0, widthPx, heightPx))
-		cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(DPI))
+		cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(Scale(widthPx, heightPx)))
 		fill(cv, color.White)
 		f.Draw(draw.New(finiteCanvas{cv}))
 		// Fast compression: PNG encoding is the serial tail of a sweep's
@@ -121,12 +155,12 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 	case SVG:
 		cv := svgCanvas{vgsvg.NewWith(vgsvg.UseWH(w, h), vgsvg.EmbedFonts(true))}
 		fill(cv, color.White)
-		f.Draw(draw.New(finiteCanvas{cv}))
+		f.Draw(draw.New(finiteCanvas{scaled(cv, k)}))
 		_, err = cv.WriteTo(&buf)
 	case PDF:
 		cv := pdfCanvas{vgpdf.New(w, h)}
 		fill(cv, color.White)
-		f.Draw(draw.New(finiteCanvas{cv}))
+		f.Draw(draw.New(finiteCanvas{scaled(cv, k)}))
 		_, err = cv.WriteTo(&buf)
 	default:
 		return nil, fmt.Errorf("plots: unknown figure format %q (want png, svg or pdf)", format)
@@ -135,6 +169,36 @@ func (f Figure) Render(format Format, widthPx, heightPx int) (out []byte, err er
 		return nil, fmt.Errorf("plots: rendering %s: %w", f.Name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Record draws the figure on a drawcheck.Canvas of the size that a
+// widthPx×heightPx figure is laid out on (LayoutSize), for drawcheck's
+// Check.
+func (f Figure) Record(widthPx, heightPx int) *drawcheck.Canvas {
+	w, h := LayoutSize(widthPx, heightPx)
+	return drawcheck.Record(w, h, f.Draw)
+}
+
+// scaledCanvas is a canvas drawn k times larger, and so k times smaller
+// in its own units.
+type scaledCanvas struct {
+	vg.CanvasSizer
+	k vg.Length
+}
+
+// scaled returns c drawn k times larger.
+func scaled(c vg.CanvasSizer, k float64) vg.CanvasSizer {
+	if k == 1 {
+		return c
+	}
+	c.Scale(k, k)
+	return scaledCanvas{c, vg.Length(k)}
+}
+
+// Size implements vg.CanvasSizer.
+func (c scaledCanvas) Size() (w, h vg.Length) {
+	w, h = c.CanvasSizer.Size()
+	return w / c.k, h / c.k
 }
 
 // errNotFinite is the panic of a finiteCanvas, which Render recovers.

@@ -66,6 +66,7 @@ type figuresFile struct {
 	Replications int            `json:"replications"`
 	Strategies   []figuresEntry `json:"strategies"`
 	Classes      []string       `json:"classes,omitempty"`
+	Open         bool           `json:"open,omitempty"`
 }
 
 type figuresEntry struct {
@@ -96,10 +97,11 @@ type figuresWindow struct {
 // replication 0's run, utilization bin width, timeline window (from_s,
 // to_s and why it ends there: cut), number of contexts and number of
 // tasks overlapping the window; and, for a run with a latency figure by
-// class, the classes' names. Times are in seconds.
+// class, the classes' names; for a workload of open arrivals, open: true.
+// Times are in seconds.
 func WriteFiguresJSON(w io.Writer, r *Run) error {
 	f := figuresFile{Workload: r.Workload, Description: r.Description, Cores: r.Cores,
-		Replications: r.Replications, Strategies: []figuresEntry{}}
+		Replications: r.Replications, Strategies: []figuresEntry{}, Open: r.Open}
 	if byClass(r) {
 		f.Classes = r.Classes
 	}

@@ -75,7 +75,7 @@ func FuzzReadRun(f *testing.F) {
 		}
 		for _, fig := range RunFigures(r) {
 			start := time.Now()
-			if _, err := fig.Render(PNG, MinSide, MinSide); err != nil {
+			if _, err := fig.Render(PNG, MinWidth, MinHeight); err != nil {
 				t.Fatalf("ReadRun accepted data that %s cannot draw: %v", fig.Name, err)
 			}
 			if d := time.Since(start); d > 5*time.Second {

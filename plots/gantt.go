@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"asyncsim/internal/drawcheck"
 	"asyncsim/sim"
 	"asyncsim/timeline"
 )
@@ -83,15 +84,20 @@ func timelineFigure(r *Run, i int, name string) Figure {
 	return Figure{Name: name, Draw: func(c draw.Canvas) { drawTimeline(c, r, i) }}
 }
 
-// RunFigures returns every figure of a run: makespan, latency, latency
-// by class (for a run of several classes), utilization and one timeline
+// RunFigures returns every figure of a run: makespan (latency
+// percentiles for a run of open arrivals), latency, latency by class (for
+// a run of several classes), the pages of utilization and one timeline
 // per strategy, named by TimelineNames.
 func RunFigures(r *Run) []Figure {
-	figs := []Figure{MakespanFigure(r), LatencyFigure(r)}
+	first := MakespanFigure(r)
+	if r.Open {
+		first = PercentilesFigure(r)
+	}
+	figs := []Figure{first, LatencyFigure(r)}
 	if byClass(r) {
 		figs = append(figs, LatencyByClassFigure(r))
 	}
-	figs = append(figs, UtilizationFigure(r))
+	figs = append(figs, UtilizationFigures(r)...)
 	for i, name := range TimelineNames(strategyNames(r)) {
 		figs = append(figs, timelineFigure(r, i, name))
 	}
@@ -122,6 +128,8 @@ type kindStyle struct {
 	hatch color.Color
 	// glyph, if not nil, makes the kind's spans instants, marked with it.
 	glyph draw.GlyphDrawer
+	// key is the kind's legend label (see series).
+	key string
 }
 
 type grow struct {
@@ -174,10 +182,12 @@ func (g *gantt) Plot(c draw.Canvas, p *plot.Plot) {
 				}
 				r := vg.Rectangle{Min: vg.Point{X: max(x0, c.Min.X), Y: y - half}, Max: vg.Point{X: min(x1, c.Max.X), Y: y + half}}
 				if r.Max.X > r.Min.X {
+					drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
 					c.FillPolygon(k.color, rectPoints(r))
 					if k.hatch != nil {
 						hatch(c, r, k.hatch)
 					}
+					drawcheck.End(c.Canvas)
 				}
 			}
 		}
@@ -194,7 +204,9 @@ func (g *gantt) plotInstants(c draw.Canvas, trX func(float64) vg.Length, spans [
 			continue
 		}
 		if x := trX(s.start); x >= c.Min.X && x <= c.Max.X {
+			drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: k.key})
 			c.DrawGlyphNoClip(draw.GlyphStyle{Color: k.color, Radius: r, Shape: k.glyph}, vg.Point{X: x, Y: y})
+			drawcheck.End(c.Canvas)
 		}
 	}
 }
@@ -219,7 +231,9 @@ func (g *gantt) plotDense(c draw.Canvas, trX func(float64) vg.Length, spans []gs
 		if cur >= 0 && end > start {
 			x0 := c.Min.X + vg.Length(start)*0.5
 			x1 := min(c.Min.X+vg.Length(end)*0.5, c.Max.X)
+			drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: g.kinds[cur].key})
 			c.FillPolygon(g.kinds[cur].color, rectPoints(vg.Rectangle{Min: vg.Point{X: x0, Y: y - half}, Max: vg.Point{X: x1, Y: y + half}}))
+			drawcheck.End(c.Canvas)
 		}
 	}
 	for col := range cols {
@@ -286,13 +300,16 @@ var taskKinds = map[string]int{timeline.TaskQueued: kindQueued, timeline.TaskSer
 func timelineKinds() []kindStyle {
 	kinds := make([]kindStyle, numKinds)
 	for _, st := range sim.States() {
-		kinds[st].color = StateColor(st)
+		kinds[st] = kindStyle{color: StateColor(st), key: stateLabels[st]}
 	}
 	kinds[kindQueued].color = queuedColor
 	kinds[kindService].color = serviceColor
 	kinds[kindLate] = kindStyle{color: lateColor, hatch: serviceColor}
 	kinds[kindRejected] = kindStyle{color: failColor, glyph: rejectedGlyph}
 	kinds[kindAbandoned] = kindStyle{color: failColor, glyph: abandonedGlyph}
+	for _, l := range taskLegend {
+		kinds[l.kind].key = l.label
+	}
 	return kinds
 }
 
@@ -316,14 +333,12 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		tl = &timeline.Timeline{}
 	}
 	title := elide(r.Workload, c) + " · " + elide(s.Name, c) + " (" + s.Kind + "): what each context and task does over time"
-	c = header(c, title, windowText(tl)+"\n"+rowsText(tl))
 
 	span := tl.To - tl.From
 	factor, unit := timeUnit(max(tl.To, 1).Seconds())
 	x := func(t sim.Time) float64 { return t.Seconds() * factor }
 
 	kinds := timelineKinds()
-	present := map[int]bool{}
 	var ctxRows []grow
 	for _, ctx := range tl.Contexts {
 		if len(ctxRows) == MaxContextRows {
@@ -338,57 +353,18 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 				continue
 			}
 			row.spans = append(row.spans, gspan{x(iv.Start), x(iv.End), int(iv.State)})
-			present[int(iv.State)] = true
 		}
 		ctxRows = append(ctxRows, row)
 	}
-	var taskRows []grow
-	for _, sp := range groupTaskSpans(tl) {
-		if len(taskRows) == MaxTaskRows {
-			break
-		}
-		sp.name = elide(sp.name, c)
-		taskRows = append(taskRows, sp)
-		for _, b := range sp.spans {
-			present[b.kind] = true
-		}
-	}
+	taskRows := groupTaskSpans(tl)
+	taskRows = taskRows[:min(len(taskRows), MaxTaskRows)]
 	for i := range taskRows {
+		taskRows[i].name = elide(taskRows[i].name, c)
 		for j := range taskRows[i].spans {
 			b := &taskRows[i].spans[j]
 			b.start, b.end = b.start*factor, b.end*factor
 		}
 	}
-
-	var items []legendItem
-	for _, st := range sim.States() {
-		if st != sim.Idle && present[int(st)] {
-			items = append(items, legendItem{label: stateLabels[st], color: StateColor(st), kind: swatchBox})
-		}
-	}
-	items = append(items, legendItem{label: stateLabels[sim.Idle], kind: swatchOutline})
-	if len(taskRows) > 0 {
-		// Queued and in service always; the failures when there are some.
-		for _, l := range taskLegend {
-			k := kinds[l.kind]
-			it := legendItem{label: l.label, color: k.color, kind: swatchBox}
-			switch {
-			case k.glyph != nil:
-				it.kind, it.glyph = swatchGlyph, k.glyph
-			case k.hatch != nil:
-				it.kind, it.hatch = swatchHatch, k.hatch
-			}
-			if l.kind <= kindService || present[l.kind] {
-				items = append(items, it)
-			}
-		}
-	}
-	c = legendRow(c, items)
-	if len(ctxRows) == 0 && len(taskRows) == 0 || span <= 0 {
-		note(c, "nothing ran in this window")
-		return
-	}
-
 	lo, hi := x(tl.From), x(tl.To)
 	var panels []*ganttPanel
 	addPanel := func(rows []grow, label string, fill float64) {
@@ -403,27 +379,41 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 		p.Y.Label.Text = label
 		p.Y.Tick.Length = 0
 		p.Y.Width = 0
-		p.X.Tick.Marker = unlabeled{niceTicks{}}
-		panels = append(panels, &ganttPanel{rows: rows, p: p})
+		panels = append(panels, &ganttPanel{rows: rows, p: p, g: g})
 	}
 	if len(ctxRows) > 0 {
 		addPanel(ctxRows, "contexts", 0.78)
 	}
 	if len(taskRows) > 0 {
 		addPanel(taskRows, "tasks (by arrival)", 0.7)
+		panels[len(panels)-1].tasks = true
 	}
 	xLabel := "virtual time (" + unit + ")"
-	cs, ok := layoutGantt(c, panels, xLabel)
-	if !ok && len(panels) == 2 {
-		// No room for both panels: the contexts alone.
-		const why = "no room for the task rows at this size"
-		above := c
-		above.Min.Y += textStyle(sansFont, noteSize, mutedColor).Rectangle(why).Size().Y + 4
-		panels = panels[:1]
-		if cs, ok = layoutGantt(above, panels, xLabel); ok {
-			note(c, why)
+	// Every row is labelled: as many rows as there is room for labels,
+	// under the header and legend of every row.
+	below := legendSpace(headerSpace(c, title, windowText(tl)+"\n"+rowsText(tl, len(ctxRows), len(taskRows))),
+		timelineLegend(kinds, ctxRows, taskRows))
+	if len(panels) > 0 {
+		nCtx, nTask := fitRows(below, panels, xLabel)
+		ctxRows, taskRows = ctxRows[:nCtx], taskRows[:nTask]
+		var kept []*ganttPanel
+		for _, pn := range panels {
+			if len(pn.rows) > 0 {
+				pn.g.rows = pn.rows
+				pn.p.Y.Max = float64(len(pn.rows)) - 0.5
+				kept = append(kept, pn)
+			}
 		}
+		panels = kept
 	}
+
+	c = header(c, title, windowText(tl)+"\n"+rowsText(tl, len(ctxRows), len(taskRows)))
+	c = legendRow(c, timelineLegend(kinds, ctxRows, taskRows))
+	if len(panels) == 0 || span <= 0 {
+		note(c, "nothing ran in this window")
+		return
+	}
+	cs, ok := layoutGantt(c, panels, xLabel)
 	if !ok {
 		note(c, tooSmall)
 		return
@@ -433,31 +423,139 @@ func drawTimeline(c draw.Canvas, r *Run, i int) {
 	}
 }
 
+// timelineLegend returns the legend of a timeline figure of the given
+// rows: the states and task spans they show, and idle.
+func timelineLegend(kinds []kindStyle, ctxRows, taskRows []grow) []legendItem {
+	present := map[int]bool{}
+	for _, rows := range [][]grow{ctxRows, taskRows} {
+		for _, row := range rows {
+			for _, b := range row.spans {
+				present[b.kind] = true
+			}
+		}
+	}
+	var items []legendItem
+	for _, st := range sim.States() {
+		if st != sim.Idle && present[int(st)] {
+			items = append(items, legendItem{label: stateLabels[st], color: StateColor(st), kind: swatchBox, key: stateLabels[st]})
+		}
+	}
+	items = append(items, legendItem{label: stateLabels[sim.Idle], kind: swatchOutline})
+	for _, l := range taskLegend {
+		if !present[l.kind] {
+			continue
+		}
+		k := kinds[l.kind]
+		it := legendItem{label: l.label, color: k.color, kind: swatchBox, key: l.label}
+		switch {
+		case k.glyph != nil:
+			it.kind, it.glyph = swatchGlyph, k.glyph
+		case k.hatch != nil:
+			it.kind, it.hatch = swatchHatch, k.hatch
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// ganttGap is the gap between the panels of a timeline figure.
+const ganttGap = 10
+
+// rowHeight is the thinnest row of a Gantt panel: the height of its
+// label, so that every row is labelled and no two labels overlap (40 task
+// rows below the contexts at 900×600 were 0.3 points each, every third
+// one labelled).
+var rowHeight = textStyle(sansFont, tickSize, textColor).Rectangle("Mg").Size().Y + 0.6
+
+// fitRows cuts the rows of the panels stacked in c to those there is room
+// for at rowHeight or more, and returns how many of each panel's rows
+// (the contexts', then the tasks') are left: all if they fit, else the
+// task rows get half the room, or more when there are few contexts. A
+// panel keeps room for its axis label.
+func fitRows(c draw.Canvas, panels []*ganttPanel, xLabel string) (ctx, tasks int) {
+	stackAxes(c, panels, xLabel)
+	avail := c.Max.Y - c.Min.Y - ganttGap*vg.Length(len(panels)-1)
+	var nCtx, nTask int
+	var ctxMin, taskMin vg.Length
+	for _, pn := range panels {
+		avail -= pn.extra
+		if pn.tasks {
+			nTask, taskMin = len(pn.rows), pn.minH
+		} else {
+			nCtx, ctxMin = len(pn.rows), pn.minH
+		}
+	}
+	cut := func(room int) (int, int) {
+		if nCtx+nTask <= room {
+			return nCtx, nTask
+		}
+		tasks := min(nTask, max(room/2, room-nCtx))
+		return min(nCtx, room-tasks), tasks
+	}
+	// Rows too few for a panel's axis label leave it room: fewer rows.
+	room := max(0, int(avail/rowHeight))
+	ctx, tasks = cut(room)
+	short := max(0, ctxMin-rowHeight*vg.Length(ctx)) + max(0, taskMin-rowHeight*vg.Length(tasks))
+	if ctx == 0 {
+		short -= ctxMin
+	}
+	if tasks == 0 {
+		short -= taskMin
+	}
+	if short > 0 {
+		ctx, tasks = cut(max(0, room-int(math.Ceil(float64(short/rowHeight)))))
+	}
+	for _, pn := range panels {
+		if pn.tasks {
+			pn.rows = pn.rows[:tasks]
+		} else {
+			pn.rows = pn.rows[:ctx]
+		}
+	}
+	return ctx, tasks
+}
+
 // ganttPanel is one panel of a timeline figure: its rows and plot.
 type ganttPanel struct {
-	rows  []grow
-	p     *plot.Plot
+	rows []grow
+	p    *plot.Plot
+	g    *gantt
+	// tasks marks the panel of task rows.
+	tasks bool
 	rowH  vg.Length
-	extra vg.Length // height of the panel's axes
+	// extra is the height of the panel's axes, and minH the least
+	// height of its rows: that of its axis label.
+	extra, minH vg.Length
+}
+
+// stackAxes sets the axes of panels stacked in c: every panel's rows
+// labelled, the time axis labelled xLabel under the last one only; and
+// measures the height each panel's axes take.
+func stackAxes(c draw.Canvas, panels []*ganttPanel, xLabel string) {
+	for k, pn := range panels {
+		pn.p.X.Tick.Marker = unlabeled{niceTicks{}}
+		pn.p.X.Label.Text = ""
+		if k == len(panels)-1 {
+			pn.p.X.Tick.Marker = niceTicks{}
+			pn.p.X.Label.Text = xLabel
+		}
+		pn.p.Y.Tick.Marker = rowTicks(pn.rows)
+		categorical(&pn.p.Y)
+		dc := pn.p.DataCanvas(c)
+		pn.extra = (c.Max.Y - c.Min.Y) - (dc.Max.Y - dc.Min.Y)
+		pn.minH = pn.p.Y.Label.TextStyle.Width(pn.p.Y.Label.Text) + 4
+	}
 }
 
 // layoutGantt sizes the panels of a timeline figure, stacked in c, the
 // last with the time axis labelled xLabel, and returns their canvases,
-// or false when a panel has no room left for its rows (minRowHeight).
+// or false when a panel has no room left for its rows (rowHeight).
 func layoutGantt(c draw.Canvas, panels []*ganttPanel, xLabel string) ([]draw.Canvas, bool) {
-	for _, pn := range panels {
-		pn.extra = 6
-		pn.p.X.Tick.Marker = unlabeled{niceTicks{}}
-		pn.p.X.Label.Text = ""
-	}
-	last := panels[len(panels)-1]
-	last.p.X.Tick.Marker = niceTicks{}
-	last.p.X.Label.Text = xLabel
-	last.extra = 34
+	stackAxes(c, panels, xLabel)
 	// Row heights: a context row is 1.5 task rows, and at least 12 points
-	// when there is room, so that its label fits.
-	const gap = 10
-	avail := c.Max.Y - c.Min.Y - gap*vg.Length(len(panels)-1)
+	// when there is room, so that its label fits; the panel at least its
+	// axis label's length.
+	avail := c.Max.Y - c.Min.Y - ganttGap*vg.Length(len(panels)-1)
 	for _, pn := range panels {
 		avail -= pn.extra
 	}
@@ -467,7 +565,9 @@ func layoutGantt(c draw.Canvas, panels []*ganttPanel, xLabel string) ([]draw.Can
 	default:
 		nCtx, nTask := vg.Length(len(panels[0].rows)), vg.Length(len(panels[1].rows))
 		ctxH := avail * 1.5 / (1.5*nCtx + nTask)
-		ctxH = max(ctxH, min(12, avail*0.7/nCtx), min(48/nCtx, avail*0.4/nCtx))
+		ctxH = max(ctxH, min(12, avail*0.7/nCtx), min(48/nCtx, avail*0.4/nCtx), panels[0].minH/nCtx)
+		// The task rows keep room for their labels.
+		ctxH = max(min(ctxH, (avail-rowHeight*nTask)/nCtx), rowHeight)
 		panels[0].rowH, panels[1].rowH = ctxH, (avail-ctxH*nCtx)/nTask
 	}
 	top := c.Max.Y
@@ -477,36 +577,24 @@ func layoutGantt(c draw.Canvas, panels []*ganttPanel, xLabel string) ([]draw.Can
 		h := pn.rowH*vg.Length(len(pn.rows)) + pn.extra
 		cs[k] = c
 		cs[k].Max.Y, cs[k].Min.Y = top, top-h
-		top -= h + gap
+		top -= h + ganttGap
 		ps[k] = pn.p
-		pn.p.Y.Tick.Marker = rowTicks(pn.rows, pn.rowH)
 	}
 	alignX(ps, cs)
 	for k, p := range ps {
-		if panels[k].rowH < minRowHeight || !finiteRect(p.DataCanvas(cs[k]).Rectangle) {
+		if panels[k].rowH < rowHeight-1e-9 || !finiteRect(p.DataCanvas(cs[k]).Rectangle) {
 			return nil, false
 		}
 	}
 	return cs, true
 }
 
-// minRowHeight is the thinnest row a Gantt panel draws: below it the bars
-// are hairlines, and the panel too short for even two of its row labels,
-// which then overlap (40 task rows below the contexts at 900×600 were
-// 0.3 points each).
-const minRowHeight vg.Length = 2 // points
-
-// rowTicks labels the rows of a Gantt panel (the first at the top),
-// skipping rows when they are too thin for every label to fit.
-func rowTicks(rows []grow, rowH vg.Length) plot.ConstantTicks {
+// rowTicks labels every row of a Gantt panel, the first at the top.
+func rowTicks(rows []grow) plot.ConstantTicks {
 	n := len(rows)
-	step := 1
-	if need := vg.Length(tickSize * 1.15); rowH < need && rowH > 0 {
-		step = int(math.Ceil(float64(need / rowH)))
-	}
 	var ticks plot.ConstantTicks
-	for i := 0; i < n; i += step {
-		ticks = append(ticks, plot.Tick{Value: float64(n - 1 - i), Label: rows[i].name})
+	for i, r := range rows {
+		ticks = append(ticks, plot.Tick{Value: float64(n - 1 - i), Label: r.name})
 	}
 	return ticks
 }
@@ -551,33 +639,26 @@ func windowText(tl *timeline.Timeline) string {
 	return "From " + from + " to " + to + " of the " + run + " run"
 }
 
-// rowsText says which contexts and tasks a timeline figure shows.
-func rowsText(tl *timeline.Timeline) string {
-	shown := 0
-	for _, c := range tl.Contexts {
-		if len(c.Intervals) > 0 && shown < MaxContextRows {
-			shown++
-		}
-	}
-	var ctx string
+// rowsText says which contexts and tasks a timeline figure shows: the
+// first ctx contexts and the first tasks task attempts.
+func rowsText(tl *timeline.Timeline, ctx, tasks int) string {
+	var c string
 	switch {
-	case shown == 0:
-		ctx = "No context in the window"
-	case shown == tl.AllContexts:
-		ctx = "One row per context (" + itoa(shown) + ")"
+	case ctx == 0:
+		c = "No context in the window"
+	case ctx == tl.AllContexts:
+		c = "One row per context (" + itoa(ctx) + ")"
 	default:
-		ctx = "The first " + itoa(shown) + " of " + groupThousands(itoa(tl.AllContexts)) + " contexts"
+		c = "The first " + itoa(ctx) + " of " + groupThousands(itoa(tl.AllContexts)) + " contexts"
 	}
-	tasks := len(groupTaskSpans(tl))
-	shownTasks := min(tasks, MaxTaskRows)
 	var t string
 	switch {
 	case tl.AllTasks == 0:
 		t = "no task in the window"
-	case int64(shownTasks) == tl.AllTasks:
-		t = "one row per task (" + plural(int64(shownTasks), "task") + ")"
+	case int64(tasks) == tl.AllTasks:
+		t = "one row per task (" + plural(int64(tasks), "task") + ")"
 	default:
-		t = "the first " + itoa(shownTasks) + " of the " + groupThousands(strconv.FormatInt(tl.AllTasks, 10)) + " tasks in the window"
+		t = "the first " + itoa(tasks) + " of the " + groupThousands(strconv.FormatInt(tl.AllTasks, 10)) + " tasks in the window"
 	}
-	return ctx + " and " + t + "; idle time is blank"
+	return c + " and " + t + "; idle time is blank"
 }

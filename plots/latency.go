@@ -139,7 +139,8 @@ func drawLatencyByClass(c draw.Canvas, r *Run) {
 func latencyLegend(c draw.Canvas, r *Run) draw.Canvas {
 	var items []legendItem
 	for _, s := range r.Strategies {
-		items = append(items, legendItem{label: elide(s.Name, c), color: StrategyColor(s.Color), kind: swatchLine, dashes: lineDashes(s.Color)})
+		items = append(items, legendItem{label: elide(s.Name, c), color: StrategyColor(s.Color), kind: swatchLine,
+			dashes: lineDashes(s.Color), key: s.Name})
 	}
 	items = append(items,
 		legendItem{label: "p50", color: textColor, kind: swatchGlyph, glyph: p50Glyph},
@@ -215,14 +216,14 @@ func latencyPlot(ax latencyAxis, r *Run, cdfs [][]CDFPoint) *plot.Plot {
 		pts = append(pts, plotter.XY{X: ax.xmax, Y: 100 * cdf[len(cdf)-1].Fraction})
 		line := &plotter.Line{XYs: pts, StepStyle: plotter.PostStep,
 			LineStyle: draw.LineStyle{Color: col, Width: casedWidth(i, n), Dashes: lineDashes(s.Color)}}
-		p.Add(line)
+		p.Add(series{s.Name, line})
 		for _, m := range []struct {
 			q     float64
 			glyph draw.GlyphDrawer
 		}{{0.50, p50Glyph}, {0.99, p99Glyph}} {
 			if t, ok := Quantile(cdf, m.q); ok {
-				marks = append(marks, &mark{x: x(t.Seconds()), y: 100 * m.q, glyph: m.glyph, color: col,
-					radius: vg.Length(2.8 + 2.4*casedShare(i, n))})
+				marks = append(marks, series{s.Name, &mark{x: x(t.Seconds()), y: 100 * m.q, glyph: m.glyph, color: col,
+					radius: vg.Length(2.8 + 2.4*casedShare(i, n))}})
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package plots
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,8 +18,12 @@ const (
 	// LatencyByClassName is the latency figure by class's
 	// (LatencyByClassFigure).
 	LatencyByClassName = "latency_by_class"
-	// UtilizationName is the utilization figure's (UtilizationFigure).
+	// UtilizationName is the first utilization figure's
+	// (UtilizationFigures); the further pages add "-2", "-3", ….
 	UtilizationName = "utilization"
+	// PercentilesName is the latency percentiles figure's
+	// (PercentilesFigure).
+	PercentilesName = "latency_percentiles"
 	// TimelinePrefix begins the name of every timeline figure
 	// (TimelineNames).
 	TimelinePrefix = "timeline-"
@@ -26,6 +31,31 @@ const (
 	// metric plotted.
 	SweepPrefix = "sweep-"
 )
+
+// UtilizationNames returns the names of the pages of the utilization
+// figure: "utilization", then "utilization-2" to "utilization-N".
+func UtilizationNames(pages int) []string {
+	names := []string{UtilizationName}
+	for k := 2; k <= pages; k++ {
+		names = append(names, UtilizationName+"-"+strconv.Itoa(k))
+	}
+	return names
+}
+
+// IsRunFigure reports whether a figure name is that of a run figure:
+// makespan, latency_percentiles, latency, latency_by_class, utilization,
+// utilization-N (N from 2) or timeline-STRATEGY.
+func IsRunFigure(name string) bool {
+	switch name {
+	case MakespanName, PercentilesName, LatencyName, LatencyByClassName, UtilizationName:
+		return true
+	}
+	if page, ok := strings.CutPrefix(name, UtilizationName+"-"); ok {
+		n, err := strconv.Atoi(page)
+		return err == nil && n >= 2 && strconv.Itoa(n) == page
+	}
+	return strings.HasPrefix(name, TimelinePrefix)
+}
 
 // MaxNameBytes bounds a figure's name (its file name without the
 // extension), in bytes, so that the file name and the temporary name it

@@ -161,6 +161,18 @@ func sample() *Run {
 // services returns a timeline with issue 13's features: a thread waiting
 // for a pool's unit (acquiring), and attempts of every outcome, a retry
 // among them.
+// openSample is the sample as a workload of open arrivals, with latency
+// percentiles.
+func openSample() *Run {
+	r := sample()
+	r.Open = true
+	for i := range r.Strategies {
+		s := &r.Strategies[i]
+		s.P50, s.P50CI95, s.P99, s.P99CI95 = 0.021*float64(i+1), 0.002, 0.03*float64(i+1), 0.004
+	}
+	return r
+}
+
 func services() *timeline.Timeline {
 	ms := sim.Millisecond
 	task := func(index int64, attempt int, o sim.Outcome, arrival, start, completion sim.Time) timeline.Task {
@@ -232,7 +244,8 @@ func files(t testing.TB, r *Run) fstest.MapFS {
 		if i > 0 {
 			sum.WriteString(",")
 		}
-		fmt.Fprintf(&sum, `{"strategy": %q, "makespan_s": %v, "makespan_s_ci95": %v}`, s.Name, s.Makespan, s.MakespanCI95)
+		fmt.Fprintf(&sum, `{"strategy": %q, "makespan_s": %v, "makespan_s_ci95": %v, "latency_p50_s": %v, "latency_p50_s_ci95": %v, `+
+			`"latency_p99_s": %v, "latency_p99_s_ci95": %v}`, s.Name, s.Makespan, s.MakespanCI95, s.P50, s.P50CI95, s.P99, s.P99CI95)
 	}
 	sum.WriteString("]}")
 	fsys[SummaryJSON] = &fstest.MapFile{Data: []byte(sum.String())}
@@ -298,22 +311,27 @@ func TestRender(t *testing.T) {
 // TestReadRun checks that the data files read back into the same
 // figures, byte for byte.
 func TestReadRun(t *testing.T) {
-	r := sample()
-	back, err := ReadRun(files(t, r))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b := RunFigures(r), RunFigures(back)
-	if len(a) != len(b) {
-		t.Fatalf("%d figures read back; want %d", len(b), len(a))
-	}
-	for i := range a {
-		x, _ := a[i].Render(PNG, WidthPx, HeightPx)
-		y, _ := b[i].Render(PNG, WidthPx, HeightPx)
-		if a[i].Name != b[i].Name || !bytes.Equal(x, y) {
-			t.Errorf("%s: the figure drawn from the files differs", a[i].Name)
+	for _, r := range []*Run{sample(), openSample()} {
+		back, err := ReadRun(files(t, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := RunFigures(r), RunFigures(back)
+		if len(a) != len(b) {
+			t.Fatalf("%d figures read back; want %d", len(b), len(a))
+		}
+		for i := range a {
+			x, _ := a[i].Render(PNG, WidthPx, HeightPx)
+			y, _ := b[i].Render(PNG, WidthPx, HeightPx)
+			if a[i].Name != b[i].Name || !bytes.Equal(x, y) {
+				t.Errorf("open %v: %s: the figure drawn from the files differs", r.Open, a[i].Name)
+			}
+		}
+		if r.Open && a[0].Name != PercentilesName {
+			t.Errorf("open run: first figure %s; want %s", a[0].Name, PercentilesName)
 		}
 	}
+	r := sample()
 	// Broken files are errors that name the file.
 	for name, data := range map[string]string{
 		LatencyCSV:     "strategy,latency_s,count,fraction\nfirst,abc,1,1\n",
@@ -338,7 +356,7 @@ func TestEmptyRun(t *testing.T) {
 	}
 	for _, r := range runs {
 		for _, f := range RunFigures(r) {
-			if _, err := f.Render(PNG, 400, 300); err != nil {
+			if _, err := f.Render(PNG, MinWidth, MinHeight); err != nil {
 				t.Errorf("%s %s: %v", r.Workload, f.Name, err)
 			}
 		}
@@ -416,7 +434,7 @@ func TestLatencyByClass(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := LatencyByClassFigure(r), LatencyByClassFigure(back)
-	for _, size := range [][2]int{{WidthPx, HeightPx}, {640, 480}, {MinSide, MinSide}} {
+	for _, size := range [][2]int{{WidthPx, HeightPx}, {640, 480}, {MinWidth, MinHeight}} {
 		x, err := a.Render(PNG, size[0], size[1])
 		if err != nil {
 			t.Fatal(err)
@@ -478,15 +496,17 @@ func TestNiceTicks(t *testing.T) {
 	}
 }
 
-// TestNiceTicksAtLeastTwo checks that an axis asked for two parts still
-// gets two labelled ticks when the round step for two parts overshoots its
-// range: 0 to 4,113 (tasks in flight in retry-storm without retries) was
-// labelled 0 alone, with a step of 5,000.
-func TestNiceTicksAtLeastTwo(t *testing.T) {
+// TestNiceTicksAtLeastThree checks that an axis asked for two parts still
+// gets three labelled ticks, from which a reader can tell its step, when
+// the round step for two parts overshoots its range: 0 to 4,113 (tasks in
+// flight in retry-storm without retries) was labelled 0 alone, with a step
+// of 5,000; two parts of 0 to 99 are a step of 50, two ticks, and four
+// parts the same step, so eight parts give 0, 20, … 80.
+func TestNiceTicksAtLeastThree(t *testing.T) {
 	for _, hi := range []float64{4113.13, 1, 99, 0.0042, 7_400_000} {
 		ticks := niceTicks{parts: 2}.Ticks(0, hi)
-		if len(ticks) < 2 {
-			t.Errorf("0 to %v in two parts: ticks %v; want at least two", hi, ticks)
+		if len(ticks) < 3 {
+			t.Errorf("0 to %v in two parts: ticks %v; want at least three", hi, ticks)
 		}
 		for _, tk := range ticks {
 			if tk.Value < 0 || tk.Value > hi {
@@ -496,31 +516,111 @@ func TestNiceTicksAtLeastTwo(t *testing.T) {
 	}
 }
 
+// rows returns n Gantt rows named row-0 to row-(n-1), without spans.
+func rows(n int) []grow {
+	out := make([]grow, n)
+	for i := range out {
+		out[i] = grow{name: fmt.Sprint("row-", i)}
+	}
+	return out
+}
+
 // TestGanttRowsTooThin checks that layoutGantt refuses a panel whose rows
-// would be thinner than minRowHeight rather than drawing them as
+// would be thinner than rowHeight rather than drawing them as
 // hairlines under overlapping labels: 8 context rows and 40 task rows in
 // a 140-point stack left the task rows 0.3 points each (the retry-storm
-// timeline at 900×600); in 400 points both panels fit.
+// timeline at 900×600). The 48 rows need 48 × rowHeight (11.2) = 538
+// points and the axes 50: 560 points are too few, 600 enough.
 func TestGanttRowsTooThin(t *testing.T) {
-	rows := func(n int) []grow {
-		out := make([]grow, n)
-		for i := range out {
-			out[i] = grow{name: fmt.Sprint("row-", i)}
-		}
-		return out
-	}
 	for _, tt := range []struct {
 		height vg.Length
 		fits   bool
-	}{{140, false}, {400, true}} {
+	}{{140, false}, {560, false}, {600, true}} {
 		panels := []*ganttPanel{{rows: rows(8), p: newPlot()}, {rows: rows(40), p: newPlot()}}
 		c := draw.Canvas{Canvas: &recorder.Canvas{}, Rectangle: vg.Rectangle{Max: vg.Point{X: 600, Y: tt.height}}}
 		_, ok := layoutGantt(c, panels, "virtual time (s)")
 		if ok != tt.fits {
 			t.Errorf("%v points: fits %v; want %v (task rows %.2f points)", tt.height, ok, tt.fits, panels[1].rowH)
 		}
-		if ok && panels[1].rowH < minRowHeight {
-			t.Errorf("%v points: task rows %v points, thinner than %v", tt.height, panels[1].rowH, minRowHeight)
+		if ok && panels[1].rowH < rowHeight {
+			t.Errorf("%v points: task rows %v points, thinner than %v", tt.height, panels[1].rowH, rowHeight)
+		}
+	}
+}
+
+// TestFitRows checks how the rows of a timeline figure share a height
+// too small for all of them at rowHeight: under the panels' axes and the
+// gap between them, the task rows get half the rows that fit, or all the
+// rows the contexts leave.
+func TestFitRows(t *testing.T) {
+	panels := func(nCtx, nTask int) []*ganttPanel {
+		var ps []*ganttPanel
+		if nCtx > 0 {
+			ps = append(ps, &ganttPanel{rows: rows(nCtx), p: newPlot()})
+			ps[len(ps)-1].p.Y.Label.Text = "contexts"
+		}
+		ps = append(ps, &ganttPanel{rows: rows(nTask), p: newPlot(), tasks: true})
+		ps[len(ps)-1].p.Y.Label.Text = "tasks (by arrival)"
+		return ps
+	}
+	// axes returns the height of the panels' axes and the gap between them.
+	axes := func(nCtx, nTask int) vg.Length {
+		ps := panels(nCtx, nTask)
+		c := draw.Canvas{Canvas: &recorder.Canvas{}, Rectangle: vg.Rectangle{Max: vg.Point{X: 600, Y: 1000}}}
+		stackAxes(c, ps, "virtual time (s)")
+		h := vg.Length(ganttGap * (len(ps) - 1))
+		for _, pn := range ps {
+			h += pn.extra
+		}
+		return h
+	}
+	for _, tt := range []struct {
+		rows             float64
+		nCtx, nTask      int
+		wantCtx, wantTsk int
+	}{
+		{48.5, 8, 40, 8, 40},   // room for every row
+		{20.5, 8, 40, 8, 12},   // 20 rows: 12 left by the 8 contexts, more than 10
+		{20.5, 24, 40, 10, 10}, // 20 rows: half each
+		{20.5, 0, 40, 0, 20},   // no contexts: the tasks take all 20
+		// 3 tasks: the contexts take the other rows, less those that make
+		// the task panel as tall as its label (see below).
+		{20.5, 24, 3, 17, 3},
+	} {
+		if tt.nTask == 3 {
+			label := newPlot().Y.Label.TextStyle.Width("tasks (by arrival)") + 4
+			tt.wantCtx -= int(math.Ceil(float64((label - 3*rowHeight) / rowHeight)))
+		}
+		h := axes(tt.nCtx, tt.nTask) + vg.Length(tt.rows)*rowHeight
+		c := draw.Canvas{Canvas: &recorder.Canvas{}, Rectangle: vg.Rectangle{Max: vg.Point{X: 600, Y: h}}}
+		ctx, tasks := fitRows(c, panels(tt.nCtx, tt.nTask), "virtual time (s)")
+		if ctx != tt.wantCtx || tasks != tt.wantTsk {
+			t.Errorf("room for %.1f rows, %d contexts, %d tasks: rows %d and %d; want %d and %d",
+				tt.rows, tt.nCtx, tt.nTask, ctx, tasks, tt.wantCtx, tt.wantTsk)
+		}
+	}
+}
+
+// TestScale checks the resolution and layout canvas of figure sizes: 150
+// dpi times the smaller of width/1200 and height/800, rounded, and the
+// pixels at that resolution in points (72 an inch).
+func TestScale(t *testing.T) {
+	for _, tt := range []struct {
+		w, h, dpi int
+		lw, lh    vg.Length
+	}{
+		{1200, 800, 150, 576, 384},
+		{2400, 1600, 300, 576, 384},
+		{600, 400, 75, 576, 384},
+		{2400, 800, 150, 1152, 384},  // twice as wide: a wider canvas
+		{600, 8000, 75, 576, 7680},   // tall: 8000 × 72 / 75
+		{1000, 700, 125, 576, 403.2}, // 150 × 1000/1200 = 125; 700 × 72 / 125
+	} {
+		if dpi := Scale(tt.w, tt.h); dpi != tt.dpi {
+			t.Errorf("Scale(%d, %d) = %d; want %d", tt.w, tt.h, dpi, tt.dpi)
+		}
+		if lw, lh := LayoutSize(tt.w, tt.h); math.Abs(float64(lw-tt.lw)) > 1e-9 || math.Abs(float64(lh-tt.lh)) > 1e-9 {
+			t.Errorf("LayoutSize(%d, %d) = %v×%v; want %v×%v", tt.w, tt.h, lw, lh, tt.lw, tt.lh)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func ReadRun(fsys fs.FS) (*Run, error) {
 	if err := checkName(f.Workload); err != nil {
 		return nil, fmt.Errorf("%s: workload %w", at("workload"), err)
 	}
-	r := &Run{Workload: f.Workload, Description: f.Description, Cores: f.Cores, Replications: f.Replications}
+	r := &Run{Workload: f.Workload, Description: f.Description, Cores: f.Cores, Replications: f.Replications, Open: f.Open}
 	byName := map[string]*Strategy{}
 	r.Strategies = make([]Strategy, len(f.Strategies))
 	for i, e := range f.Strategies {
@@ -470,11 +470,12 @@ func readSummary(fsys fs.FS, r *Run, byName map[string]*Strategy) error {
 			return fmt.Errorf("%s: strategy %q listed twice", at("results", i, "strategy"), name)
 		}
 		seen[name] = true
-		for _, key := range []string{"makespan_s", "makespan_s_ci95"} {
-			dst := &s.Makespan
-			if key == "makespan_s_ci95" {
-				dst = &s.MakespanCI95
-			}
+		for _, x := range []struct {
+			key string
+			dst *float64
+		}{{"makespan_s", &s.Makespan}, {"makespan_s_ci95", &s.MakespanCI95}, {"latency_p50_s", &s.P50},
+			{"latency_p50_s_ci95", &s.P50CI95}, {"latency_p99_s", &s.P99}, {"latency_p99_s_ci95", &s.P99CI95}} {
+			key, dst := x.key, x.dst
 			switch v := row[key].(type) {
 			case json.Number:
 				x, err := v.Float64()

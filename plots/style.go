@@ -62,7 +62,12 @@ const labelWidth = 14 * vg.Length(1)
 // elide shortens the name s to the characters that the width of c allows
 // (at least 8), keeping its start and end around an ellipsis.
 func elide(s string, c draw.Canvas) string {
-	n := max(8, int((c.Max.X-c.Min.X)/labelWidth))
+	return elideTo(s, max(8, int((c.Max.X-c.Min.X)/labelWidth)))
+}
+
+// elideTo shortens the name s to n characters, keeping its start and end
+// around an ellipsis.
+func elideTo(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

@@ -3,6 +3,7 @@ package plots
 import (
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,8 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"asyncsim/internal/drawcheck"
 )
 
 // The look shared by every figure: Liberation Sans (embedded in
@@ -64,7 +67,8 @@ func textStyle(f font.Font, size vg.Length, col color.Color) text.Style {
 func newPlot() *plot.Plot {
 	p := plot.New()
 	p.BackgroundColor = color.Transparent
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+	for k, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Tick.Label.Handler = &axisLabels{Handler: plot.DefaultTextHandler, axis: [2]string{"x", "y"}[k]}
 		a.Label.TextStyle.Font = font.From(sansFont, labelSize)
 		a.Label.TextStyle.Color = textColor
 		a.Label.Padding = 4
@@ -79,6 +83,69 @@ func newPlot() *plot.Plot {
 		a.Tick.Marker = niceTicks{}
 	}
 	return p
+}
+
+// axisLabels draws the tick labels of one axis, telling drawcheck which
+// axis they label (on any other canvas it only draws them).
+type axisLabels struct {
+	text.Handler
+	axis string
+	// categories marks the labels of a categorical axis.
+	categories bool
+}
+
+// Draw implements text.Handler.
+func (h *axisLabels) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	role := drawcheck.TickLabel
+	if h.categories {
+		role = drawcheck.CategoryLabel
+	}
+	drawcheck.Begin(c, drawcheck.Note{Role: role, Group: h, Axis: h.axis})
+	h.Handler.Draw(c, txt, sty, pt)
+	drawcheck.End(c)
+}
+
+// categorical makes a's tick labels those of a categorical axis
+// (strategy names, rows), which may have any number of them.
+func categorical(a *plot.Axis) {
+	if h, ok := a.Tick.Label.Handler.(*axisLabels); ok {
+		h.categories = true
+	}
+}
+
+// series wraps the plotter that draws the data of one strategy (or
+// state), telling drawcheck whose marks they are.
+type series struct {
+	key string
+	plot.Plotter
+}
+
+// Plot implements plot.Plotter.
+func (s series) Plot(c draw.Canvas, p *plot.Plot) {
+	drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: s.key})
+	s.Plotter.Plot(c, p)
+	drawcheck.End(c.Canvas)
+}
+
+// DataRange implements plot.DataRanger: that of the plotter, if it has
+// one, else one that widens no axis.
+func (s series) DataRange() (xmin, xmax, ymin, ymax float64) {
+	if r, ok := s.Plotter.(plot.DataRanger); ok {
+		return r.DataRange()
+	}
+	return math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+}
+
+// drawcheckSeries runs drawFn inside a drawcheck bracket of the series
+// key, or bare when key is empty.
+func drawcheckSeries(c draw.Canvas, key string, drawFn func()) {
+	if key == "" {
+		drawFn()
+		return
+	}
+	drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.Series, Key: key})
+	drawFn()
+	drawcheck.End(c.Canvas)
 }
 
 // grid returns light grid lines at the major ticks of the chosen axes.
@@ -125,6 +192,16 @@ func isLogMinor(a plot.Axis, t plot.Tick) bool {
 // header draws a figure's title and subtitle (either may be empty) in its
 // top left corner and returns the canvas below them.
 func header(c draw.Canvas, title, subtitle string) draw.Canvas {
+	return layoutHeader(c, title, subtitle, true)
+}
+
+// headerSpace returns the canvas that header would leave, drawing nothing.
+func headerSpace(c draw.Canvas, title, subtitle string) draw.Canvas {
+	return layoutHeader(c, title, subtitle, false)
+}
+
+// layoutHeader lays out a header, drawing it if paint is set.
+func layoutHeader(c draw.Canvas, title, subtitle string, paint bool) draw.Canvas {
 	c = draw.Crop(c, margin, -margin, margin, -margin)
 	y := c.Max.Y
 	width := c.Max.X - c.Min.X
@@ -132,7 +209,9 @@ func header(c draw.Canvas, title, subtitle string) draw.Canvas {
 		sty := textStyle(boldFont, titleSize, textColor)
 		sty.YAlign = draw.YTop
 		for _, line := range wrap(sty, title, width) {
-			c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+			if paint {
+				c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+			}
 			y -= sty.Rectangle(line).Size().Y + 1
 		}
 		y -= 2
@@ -142,7 +221,9 @@ func header(c draw.Canvas, title, subtitle string) draw.Canvas {
 		sty.YAlign = draw.YTop
 		for _, para := range strings.Split(subtitle, "\n") {
 			for _, line := range wrap(sty, para, width) {
-				c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+				if paint {
+					c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, line)
+				}
 				y -= sty.Rectangle(line).Size().Y + 1
 			}
 		}
@@ -172,9 +253,11 @@ func wrap(sty text.Style, s string, width vg.Length) []string {
 
 // lineDashes returns the dash pattern of the strategy with colour index
 // k in line figures: solid, dashed, dotted, dash-dotted, in turn, so that
-// strategies with identical curves stay distinguishable.
+// strategies with identical curves stay distinguishable. The turn moves
+// on by one with each round of the palette's ten colours, so that the
+// first 40 strategies each have a colour and pattern of their own.
 func lineDashes(k int) []vg.Length {
-	switch k % 4 {
+	switch (k + k/len(strategyPalette)) % 4 {
 	case 1:
 		return []vg.Length{7, 3}
 	case 2:
@@ -205,12 +288,23 @@ type legendItem struct {
 	dashes []vg.Length
 	// hatch is the colour of a swatchHatch's stripes.
 	hatch color.Color
+	// key, if set, names the series the entry stands for: its marks in
+	// the figure are drawn under the same key (see series).
+	key string
 }
 
-// legendRow draws the items left to right, wrapping onto further lines,
-// at the top of c, and returns the canvas below them. Items never cover
+// legendRow draws the items left to right at the top of c and returns
+// the canvas below them. Items that do not fit one line are set in a
+// grid of equal columns, wrapping onto further lines. Items never cover
 // data: the legend sits between the header and the plot.
-func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
+func legendRow(c draw.Canvas, items []legendItem) draw.Canvas { return layoutLegend(c, items, true) }
+
+// legendSpace returns the canvas that legendRow would leave, drawing
+// nothing.
+func legendSpace(c draw.Canvas, items []legendItem) draw.Canvas { return layoutLegend(c, items, false) }
+
+// layoutLegend lays out a legend, drawing it if paint is set.
+func layoutLegend(c draw.Canvas, items []legendItem, paint bool) draw.Canvas {
 	if len(items) == 0 {
 		return c
 	}
@@ -219,25 +313,75 @@ func legendRow(c draw.Canvas, items []legendItem) draw.Canvas {
 	const gap, itemGap = vg.Length(5), vg.Length(16)
 	sty.XAlign = draw.XLeft
 	lineH := sty.Rectangle("Mg").Size().Y + 4
-	x, y := c.Min.X, c.Max.Y-lineH/2
-	for _, it := range items {
-		sw := vg.Length(14)
-		switch it.kind {
-		case swatchLine:
-			sw = 22
-		case swatchGlyph:
-			sw = 9
+	widths := make([]vg.Length, len(items))
+	var total, widest vg.Length
+	for i, it := range items {
+		widths[i] = swatchWidth(it.kind) + gap + sty.Width(it.label)
+		total += widths[i] + itemGap
+		widest = max(widest, widths[i])
+	}
+	room := c.Max.X - c.Min.X
+	// One line if it fits, else columns as wide as the widest item; a
+	// legend of more than maxWholeLegend items in at least four columns,
+	// its labels elided to fit.
+	col := vg.Length(0)
+	if total-itemGap > room {
+		col = widest + itemGap
+		if cols := 4; len(items) > maxWholeLegend && int(room/col) < cols {
+			col = room / vg.Length(cols)
+			items = slices.Clone(items)
+			for i, it := range items {
+				fit := col - itemGap - swatchWidth(it.kind) - gap
+				n := int(fit / (legendSize * 0.55))
+				for n > 8 && sty.Width(elideTo(it.label, n)) > fit {
+					n--
+				}
+				items[i].label = elideTo(it.label, n)
+				widths[i] = swatchWidth(it.kind) + gap + sty.Width(items[i].label)
+			}
 		}
-		w := sw + gap + sty.Width(it.label)
+	}
+	x, y := c.Min.X, c.Max.Y-lineH/2
+	for i, it := range items {
+		w := widths[i]
 		if x > c.Min.X && x+w > c.Max.X {
 			x, y = c.Min.X, y-lineH
 		}
-		drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
-		c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
-		x += w + itemGap
+		if paint {
+			if it.key != "" {
+				drawcheck.Begin(c.Canvas, drawcheck.Note{Role: drawcheck.LegendEntry, Key: it.key})
+			}
+			sw := swatchWidth(it.kind)
+			drawSwatch(c, it, vg.Rectangle{Min: vg.Point{X: x, Y: y - 5}, Max: vg.Point{X: x + sw, Y: y + 5}})
+			c.FillText(sty, vg.Point{X: x + sw + gap, Y: y}, it.label)
+			if it.key != "" {
+				drawcheck.End(c.Canvas)
+			}
+		}
+		if col > 0 {
+			x += col
+		} else {
+			x += w + itemGap
+		}
 	}
 	c.Max.Y = y - lineH/2 - 6
 	return c
+}
+
+// maxWholeLegend is the most items a legend sets whole: the eleven of a
+// timeline's (every state and kind of task span); one of more, of many
+// strategies, has its labels elided to fit four columns.
+const maxWholeLegend = 12
+
+// swatchWidth is the width of a legend swatch of the given kind.
+func swatchWidth(k swatch) vg.Length {
+	switch k {
+	case swatchLine:
+		return 22
+	case swatchGlyph:
+		return 9
+	}
+	return 14
 }
 
 func drawSwatch(c draw.Canvas, it legendItem, r vg.Rectangle) {
@@ -316,19 +460,22 @@ type niceTicks struct {
 	scale float64
 	// parts is about how many steps to cut the axis into (default 6).
 	parts int
+	// step, if set, is the step, instead of one chosen by parts.
+	step float64
 }
 
-// Ticks implements plot.Ticker. An axis gets at least two labelled ticks
-// where its range allows: a round step too coarse for the range (0 to
-// 4,113 cut in two parts is a step of 5,000, which leaves the axis a lone
-// 0) is refined until two fit.
+// Ticks implements plot.Ticker. An axis gets at least three labelled
+// ticks where its range allows, so that a reader can tell its step: a
+// round step too coarse for the range (0 to 4,113 cut in two parts is a
+// step of 5,000, which leaves the axis a lone 0) is refined until three
+// fit.
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	parts := t.parts
 	if parts <= 0 {
 		parts = 6
 	}
 	ticks := t.ticks(lo, hi, parts)
-	for refined := 0; len(ticks) < 2 && hi > lo && refined < 4; refined++ {
+	for refined := 0; len(ticks) < 3 && hi > lo && refined < 4 && t.step == 0; refined++ {
 		parts *= 2
 		ticks = t.ticks(lo, hi, parts)
 	}
@@ -337,7 +484,10 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // ticks returns the ticks of a step that cuts [lo, hi] in about parts.
 func (t niceTicks) ticks(lo, hi float64, parts int) []plot.Tick {
-	step := niceStep(hi-lo, parts)
+	step := t.step
+	if step == 0 {
+		step = niceStep(hi-lo, parts)
+	}
 	scale := t.scale
 	if scale == 0 {
 		scale = 1
@@ -396,17 +546,33 @@ func niceStep(span float64, parts int) float64 {
 }
 
 // logTimeTicks labels a logarithmic axis in seconds at each power of ten,
-// with its unit ("100 µs", "1 ms", "10 s"), and marks 2…9 × 10ⁿ.
+// with its unit ("100 µs", "1 ms", "10 s"), and marks 2…9 × 10ⁿ; on an
+// axis of fewer than three powers of ten it labels 2 and 5 × 10ⁿ too,
+// and on one of fewer than three of those every mark, so that an axis
+// has three labelled ticks where its range allows.
 type logTimeTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (logTimeTicks) Ticks(lo, hi float64) []plot.Tick {
-	return logTicks(lo, hi, func(_, m, e float64) string {
-		if m == 1 {
-			return durationLabel(e)
+	var ticks []plot.Tick
+	for _, labelled := range [][]float64{{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}} {
+		ticks = logTicks(lo, hi, func(_, m, e float64) string {
+			if slices.Contains(labelled, m) {
+				return durationLabel(m, e)
+			}
+			return ""
+		})
+		n := 0
+		for _, t := range ticks {
+			if t.Label != "" {
+				n++
+			}
 		}
-		return ""
-	})
+		if n >= 3 {
+			break
+		}
+	}
+	return ticks
 }
 
 // logTicks returns a tick at each m × 10ᵉ (m = 1…9) from lo to hi, labelled
@@ -426,8 +592,9 @@ func logTicks(lo, hi float64, label func(v, m, e float64) string) []plot.Tick {
 	return ticks
 }
 
-// durationLabel formats 10^e seconds with a unit: "1 ns" … "100 s".
-func durationLabel(e float64) string {
+// durationLabel formats m × 10^e seconds (m from 1 to 9) with the unit
+// of 10^e: "1 ns" … "100 s", "20 ms", "500 µs".
+func durationLabel(m, e float64) string {
 	units := []struct {
 		exp  int
 		name string
@@ -435,10 +602,10 @@ func durationLabel(e float64) string {
 	n := int(e)
 	for _, u := range units {
 		if n >= u.exp && n < 15 {
-			return strconv.FormatFloat(math.Pow(10, float64(n-u.exp)), 'f', -1, 64) + " " + u.name
+			return strconv.FormatFloat(m*math.Pow(10, float64(n-u.exp)), 'f', -1, 64) + " " + u.name
 		}
 	}
-	return strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64) + " s"
+	return strconv.FormatFloat(m*math.Pow(10, e), 'g', -1, 64) + " s"
 }
 
 // timeUnit returns the unit to show times up to maxSeconds in, as the

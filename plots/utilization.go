@@ -13,20 +13,36 @@ import (
 	"asyncsim/timeline"
 )
 
-// UtilizationFigure returns the utilization figure: small multiples over
-// virtual time, one row per strategy, the CPU utilization (busy cores
-// over cores) on the left and the tasks in flight on the right, all on
-// shared axes so that rows compare at a glance; from replication 0's time
-// bins merged to a common width, at most MaxPlotBins of them.
-func UtilizationFigure(r *Run) Figure {
-	return Figure{Name: UtilizationName, Draw: func(c draw.Canvas) { drawUtilization(c, r) }}
+// UtilizationFigures returns the utilization figures: small multiples
+// over virtual time, one row per strategy, the CPU utilization (busy
+// cores over cores) on the left and the tasks in flight on the right, all
+// on shared axes so that rows compare at a glance; from replication 0's
+// time bins merged to a common width, at most MaxPlotBins of them. A run
+// of more than UtilizationRows strategies gets pages of as many rows each
+// (utilization, utilization-2, …, see UtilizationNames), all on the same
+// axes.
+func UtilizationFigures(r *Run) []Figure {
+	pages := max(1, (len(r.Strategies)+UtilizationRows-1)/UtilizationRows)
+	per := (len(r.Strategies) + pages - 1) / pages
+	var figs []Figure
+	for k, name := range UtilizationNames(pages) {
+		from, to := k*per, min((k+1)*per, len(r.Strategies))
+		figs = append(figs, Figure{Name: name, Draw: func(c draw.Canvas) { drawUtilization(c, r, from, to, k, pages) }})
+	}
+	return figs
 }
+
+// UtilizationRows is the most strategies a utilization figure shows: the
+// rows that the smallest figure (MinHeight) has room for, with three
+// labelled ticks on each panel's axes.
+const UtilizationRows = 6
 
 // MaxPlotBins is the most time bins a line of the utilization figure
 // has: enough for a smooth curve, few enough to draw fast.
 const MaxPlotBins = 300
 
-func drawUtilization(c draw.Canvas, r *Run) {
+// drawUtilization draws page k of pages, of strategies from to to.
+func drawUtilization(c draw.Canvas, r *Run, from, to, k, pages int) {
 	var end, width sim.Time
 	for _, s := range r.Strategies {
 		if s.Series == nil || len(s.Series.Bins) == 0 {
@@ -43,8 +59,13 @@ func drawUtilization(c draw.Canvas, r *Run) {
 	if r.Replications > 1 {
 		sub += " · the first of " + plural(int64(r.Replications), "replication")
 	}
+	if pages > 1 {
+		sub += " · page " + itoa(k+1) + " of " + itoa(pages) + ": strategies " + itoa(from+1) + "–" + itoa(to) +
+			" of " + itoa(len(r.Strategies)) + ", on the axes of every page"
+	}
 	c = header(c, r.Workload+": CPU utilization and tasks in flight over time", sub)
-	n := len(r.Strategies)
+	strategies := r.Strategies[from:to]
+	n := len(strategies)
 	if end <= 0 || n == 0 {
 		note(c, "nothing ran")
 		return
@@ -52,7 +73,7 @@ func drawUtilization(c draw.Canvas, r *Run) {
 	factor, unit := timeUnit(end.Seconds())
 
 	type row struct{ util, flight plotter.XYs }
-	rows := make([]row, n)
+	rows := make([]row, len(r.Strategies))
 	peak := 0.0
 	for i, s := range r.Strategies {
 		if s.Series == nil || len(s.Series.Bins) == 0 {
@@ -76,6 +97,8 @@ func drawUtilization(c draw.Canvas, r *Run) {
 	if peak <= 0 {
 		peak = 1
 	}
+	rows = rows[from:to]
+	flightTop, flightTicks := flightAxis(peak)
 
 	// Column headings, then a grid of panels.
 	headSty := textStyle(sansFont, labelSize, textColor)
@@ -83,14 +106,14 @@ func drawUtilization(c draw.Canvas, r *Run) {
 	heads := c
 	c.Max.Y -= headH
 	grid2 := make([][]*plot.Plot, n)
-	for i, s := range r.Strategies {
+	for i, s := range strategies {
 		col := StrategyColor(s.Color)
 		fillCol := tint(col, 0.22)
 		util, flight := newPlot(), newPlot()
 		util.Y.Min, util.Y.Max = 0, 100
 		util.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0%"}, {Value: 50, Label: "50%"}, {Value: 100, Label: "100%"}}
-		flight.Y.Min, flight.Y.Max = 0, peak*1.05
-		flight.Y.Tick.Marker = niceTicks{parts: 2}
+		flight.Y.Min, flight.Y.Max = 0, flightTop
+		flight.Y.Tick.Marker = flightTicks
 		for k, p := range []*plot.Plot{util, flight} {
 			p.X.Min, p.X.Max = 0, end.Seconds()*factor
 			pts := rows[i].util
@@ -117,7 +140,7 @@ func drawUtilization(c draw.Canvas, r *Run) {
 	tiles := draw.Tiles{Rows: n, Cols: 2, PadX: 22, PadY: nameH + 4, PadTop: nameH}
 	cs := plot.Align(grid2, tiles, c)
 	nameSty := textStyle(boldFont, legendSize, textColor)
-	for i, s := range r.Strategies {
+	for i, s := range strategies {
 		for k := range 2 {
 			grid2[i][k].Draw(cs[i][k])
 		}
@@ -144,6 +167,18 @@ func drawUtilization(c draw.Canvas, r *Run) {
 		}
 		heads.FillText(headSty, vg.Point{X: x, Y: heads.Max.Y - headH + 3}, text)
 	}
+}
+
+// flightAxis returns the top of the axis of tasks in flight up to peak
+// and its ticks: three or four at a round step (0, 10, 20 for a peak of
+// 14; 0, 2, 4, 6 for one of 4.2), which the shortest panel has room to
+// label.
+func flightAxis(peak float64) (top float64, ticks niceTicks) {
+	step := niceStep(peak, 2)
+	if step >= peak { // one step would hold it all: the next round step down
+		step = niceStep(step/2.5, 1)
+	}
+	return math.Ceil(peak/step-1e-9) * step, niceTicks{step: step}
 }
 
 // tint mixes a share of col into white, opaque: every backend draws it

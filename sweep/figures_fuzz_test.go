@@ -47,7 +47,7 @@ func FuzzFigures(f *testing.F) {
 		}
 		for _, fig := range figs {
 			start := time.Now()
-			if _, err := fig.Render(plots.PNG, plots.MinSide, plots.MinSide); err != nil {
+			if _, err := fig.Render(plots.PNG, plots.MinWidth, plots.MinHeight); err != nil {
 				t.Fatalf("Figures accepted a sweep.json that %s cannot draw: %v", fig.Name, err)
 			}
 			if d := time.Since(start); d > 5*time.Second {

@@ -118,19 +118,28 @@ func TestStaleSweepFigures(t *testing.T) {
 
 // TestFigureSizeBounds checks that figure sizes whose images would take
 // gigabytes are refused as usage errors before anything runs (issue 12,
-// point 12: 20000x20000 took 10 GB).
+// point 12: 20000x20000 took 10 GB), and so are sizes too small for a
+// legible figure, with the smallest that is (issue 15: 600x400 drew
+// overlapping titles under a minimum of 100).
 func TestFigureSizeBounds(t *testing.T) {
-	for _, size := range []string{"20000x20000", "8001x100", "100x8001", "6000x6000", "99x800"} {
+	for _, tt := range []struct{ size, want string }{
+		{"20000x20000", "is too large (at most 8000 pixels a side)"},
+		{"8001x400", "is too large (at most 8000 pixels a side)"},
+		{"6000x6000", "is 36000000 pixels, more than 25000000"},
+		{"99x800", "is too small for a legible figure (the smallest is 600x400)"},
+		{"599x400", "is too small for a legible figure (the smallest is 600x400)"},
+		{"800x399", "is too small for a legible figure (the smallest is 600x400)"},
+	} {
 		out := filepath.Join(t.TempDir(), "out")
-		code, stdout, stderr := asyncsim(t, "run", "--figure-size", size, "--out", out)
-		if code != 2 || stdout != "" || !strings.Contains(stderr, "each side from 100 to 8000 and 25000000 pixels at most") {
-			t.Errorf("--figure-size %s: exit %d, stdout %q, stderr %q; want exit 2 and the bounds", size, code, stdout, stderr)
+		code, stdout, stderr := asyncsim(t, "run", "--figure-size", tt.size, "--out", out)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "--figure-size "+tt.size+": figure size "+tt.size+" "+tt.want) {
+			t.Errorf("--figure-size %s: exit %d, stdout %q, stderr %q; want exit 2 and %q", tt.size, code, stdout, stderr, tt.want)
 		}
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
-			t.Errorf("--figure-size %s: wrote %s", size, out)
+			t.Errorf("--figure-size %s: wrote %s", tt.size, out)
 		}
 	}
-	for _, size := range [][2]int{{8000, 3125}, {5000, 5000}, {100, 100}} {
+	for _, size := range [][2]int{{8000, 3125}, {5000, 5000}, {600, 400}, {8000, 400}, {600, 8000}} {
 		if err := plots.CheckSize(size[0], size[1]); err != nil {
 			t.Errorf("CheckSize(%d, %d): %v", size[0], size[1], err)
 		}
@@ -146,7 +155,7 @@ func TestLongNames(t *testing.T) {
 	src := "name: " + strings.Repeat("w", 100) + "\nmachine: {cores: 1}\ntasks:\n  - {name: " + long + ", count: 3, steps: [{cpu: 1ms}]}\n" +
 		"strategies:\n  - {name: " + long + ", kind: threaded, threads: 2}\n  - {name: " + long[1:] + "2, kind: event_loop}\n"
 	file := writeWorkload(t, src)
-	for _, size := range []string{"1200x800", "100x100", "200x200", "8000x100"} {
+	for _, size := range []string{"1200x800", "600x400", "8000x400", "600x8000"} {
 		dir := filepath.Join(t.TempDir(), "out")
 		if code, _, stderr := asyncsim(t, "run", file, "--out", dir, "--figure-size", size); code != 0 {
 			t.Errorf("--figure-size %s: exit %d, stderr %s", size, code, stderr)

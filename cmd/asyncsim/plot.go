@@ -54,6 +54,9 @@ func runFigures(dir fs.FS) ([]plots.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.CheckWindow(); err != nil {
+		return nil, fmt.Errorf("%s: %w", plots.FiguresJSON, err)
+	}
 	return plots.RunFigures(r), nil
 }
 
@@ -122,8 +125,9 @@ func addFigureFlags(fs *flagSet) *figureFlags {
 	f := &figureFlags{}
 	fs.StringVar(&f.format, "figure-format", string(plots.PNG), "write figures as `FORMAT`: png, svg or pdf")
 	fs.StringVar(&f.size, "figure-size", strconv.Itoa(plots.WidthPx)+"x"+strconv.Itoa(plots.HeightPx),
-		"figure size `WxH` in pixels, each side from "+strconv.Itoa(plots.MinSide)+" to "+strconv.Itoa(plots.MaxSide)+
-			" and "+strconv.Itoa(plots.MaxPixels)+" pixels at most (SVG and PDF: the same size at "+strconv.Itoa(plots.DPI)+" dpi)")
+		"figure size `WxH` in pixels, at least "+strconv.Itoa(plots.MinWidth)+"x"+strconv.Itoa(plots.MinHeight)+", each side at most "+
+			strconv.Itoa(plots.MaxSide)+", "+strconv.Itoa(plots.MaxPixels)+" pixels in all (SVG and PDF: the same size at "+
+			strconv.Itoa(plots.DPI)+" dpi); fonts scale with the size")
 	return f
 }
 
@@ -149,9 +153,11 @@ func (f *figureFlags) check(cmd string) error {
 	ws, hs, ok := strings.Cut(f.size, "x")
 	w, errW := strconv.Atoi(ws)
 	h, errH := strconv.Atoi(hs)
-	if !ok || errW != nil || errH != nil || plots.CheckSize(w, h) != nil {
-		return usagef("%s: --figure-size wants WxH in pixels, each side from %d to %d and %d pixels at most, like 1200x800; got %q",
-			cmd, plots.MinSide, plots.MaxSide, plots.MaxPixels, f.size)
+	if !ok || errW != nil || errH != nil {
+		return usagef("%s: --figure-size wants WxH in pixels, like 1200x800; got %q", cmd, f.size)
+	}
+	if err := plots.CheckSize(w, h); err != nil {
+		return usagef("%s: --figure-size %s: %s", cmd, f.size, strings.TrimPrefix(err.Error(), "plots: "))
 	}
 	f.style = figures.Style{Format: format, Width: w, Height: h}
 	return nil

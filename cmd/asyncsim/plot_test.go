@@ -12,6 +12,7 @@ import (
 
 	"asyncsim/experiment"
 	"asyncsim/figures"
+	"asyncsim/internal/drawcheck"
 	"asyncsim/plots"
 	"asyncsim/timeline"
 	"asyncsim/workloads"
@@ -49,7 +50,17 @@ func TestRunFigures(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("run %s --out: exit %d, stderr %s", ex.Name, code, errOut)
 		}
-		want := []string{"latency.png", "makespan.png"}
+		// The first figure: latency percentiles for a workload of open
+		// arrivals spread over time (a rate, a trace, or a gap of positive
+		// mean), the makespan for a batch or closed clients (README,
+		// "Figures").
+		first := "makespan.png"
+		for _, c := range spec.Classes {
+			if c.Clients == nil && (c.Rate != nil || c.Trace != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
+				first = "latency_percentiles.png"
+			}
+		}
+		want := []string{"latency.png", first}
 		if len(spec.Classes) > 1 {
 			want = append(want, "latency_by_class.png")
 		}
@@ -86,6 +97,20 @@ func TestRunFigures(t *testing.T) {
 			data.Write(b)
 		}
 		golden(t, filepath.Join("figures", ex.Name+".txt"), data.String())
+
+		// What every figure draws, at the smallest size, the default and
+		// twice it (package drawcheck).
+		r, err := plots.ReadRun(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fig := range plots.RunFigures(r) {
+			for _, size := range [][2]int{{plots.MinWidth, plots.MinHeight}, {plots.WidthPx, plots.HeightPx}, {2 * plots.WidthPx, 2 * plots.HeightPx}} {
+				for _, v := range fig.Record(size[0], size[1]).Check(drawcheck.Options{}) {
+					t.Errorf("%s: %s at %dx%d: %v", ex.Name, fig.Name, size[0], size[1], v)
+				}
+			}
+		}
 
 		trace, err := os.ReadFile(filepath.Join(dir, "trace.json"))
 		if err != nil {
@@ -158,7 +183,8 @@ func TestFigureFlags(t *testing.T) {
 		{[]string{"run", "--timeline-window", "2s:1s"}, "must come after its start"},
 		{[]string{"run", "--timeline-window", "x:1s"}, "want a non-negative duration"},
 		{[]string{"run", "--figure-format", "svgg"}, `unknown --figure-format "svgg"; did you mean "svg"?`},
-		{[]string{"run", "--figure-size", "12x8"}, "--figure-size wants WxH"},
+		{[]string{"run", "--figure-size", "12-8"}, "--figure-size wants WxH"},
+		{[]string{"run", "--figure-size", "12x8"}, "too small for a legible figure (the smallest is 600x400)"},
 		{[]string{"plot"}, "name one directory"},
 		{[]string{"plot", filepath.Join(empty, "missing")}, "is not a directory"},
 		{[]string{"plot", empty}, "holds no figure data"},
@@ -287,5 +313,46 @@ func TestRunOutIsDeterministic(t *testing.T) {
 		if err != nil || !bytes.Equal(a, b) {
 			t.Errorf("%s differs between --jobs 1 and --jobs 4", e.Name())
 		}
+	}
+}
+
+// TestTimelineWindowOutside checks that a timeline window that starts
+// after the end of every strategy's run (the default example's longest
+// runs 10.020 s) is refused with exit 2 and nothing written, where it
+// drew blank timelines with exit 0 (issue 15); and that 'asyncsim plot'
+// refuses such a window in figures.json alike.
+func TestTimelineWindowOutside(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := asyncsim(t, "run", "--out", dir, "--timeline-window", "30s:40s")
+	want := "run: --timeline-window 30s:40s: the timeline window starts at 30s, at or after the end of every strategy's run (the longest ends at 10.02s)"
+	if code != 2 || stdout != "" || !strings.Contains(stderr, want) {
+		t.Errorf("run: exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, want)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("run wrote %s", dir)
+	}
+	if code, _, stderr := asyncsim(t, "run", "--out", dir, "--timeline-window", "5s:40s"); code != 0 {
+		t.Fatalf("run with a window inside the run: exit %d, stderr %s", code, stderr)
+	}
+	path := filepath.Join(dir, plots.FiguresJSON)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.ReplaceAll(string(data), `"from_s": 5,`, `"from_s": 30,`)
+	if moved == string(data) {
+		t.Fatalf("figures.json has no window from 5 s:\n%s", data)
+	}
+	os.WriteFile(path, []byte(moved), 0o644)
+	for _, name := range figureNames(t, dir, "png") {
+		os.Remove(filepath.Join(dir, name))
+	}
+	code, stdout, stderr = asyncsim(t, "plot", dir)
+	want = "figures.json: the timeline window starts at 30s, at or after the end of every strategy's run"
+	if code != 2 || stdout != "" || !strings.Contains(stderr, want) {
+		t.Errorf("plot: exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, want)
+	}
+	if figs := figureNames(t, dir, "png"); len(figs) != 0 {
+		t.Errorf("plot wrote %v", figs)
 	}
 }

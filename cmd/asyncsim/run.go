@@ -11,6 +11,7 @@ import (
 	"asyncsim/experiment"
 	"asyncsim/figures"
 	"asyncsim/internal/atomicfile"
+	"asyncsim/plots"
 	"asyncsim/report"
 	"asyncsim/sim"
 	"asyncsim/workloads"
@@ -31,8 +32,9 @@ in their "classes" object, so --format json refuses --by-class.
 
 With --out DIR it also writes, into DIR: summary.csv, summary.json,
 summary_by_class.csv and tasks.csv (one row per attempt, with its
-attempt number and outcome); the figures makespan.png, latency.png,
-utilization.png and timeline-NAME.png per strategy (NAME its name, each byte other than
+attempt number and outcome); the figures makespan.png (for open
+arrivals latency_percentiles.png), latency.png, utilization.png (and
+utilization-2.png ... past six strategies) and timeline-NAME.png per strategy (NAME its name, each byte other than
 letters, digits and ._+- written %XX); trace.json (Chrome trace events, for Perfetto or
 chrome://tracing); and the data behind the figures (figures.json,
 latency.csv, utilization.csv, timeline.csv), from which 'asyncsim plot
@@ -139,10 +141,14 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if outSet {
+		figs := rec.Run(res)
+		if err := figs.CheckWindow(); err != nil {
+			return usagef("run: --timeline-window %s: %v", &window, err)
+		}
 		if err := writeOutputs(*out, res, spool, in); err != nil {
 			return err
 		}
-		if err := in.write(func() error { return writeFigureOutputs(*out, res, rec, fig, *jobs) }); err != nil {
+		if err := in.write(func() error { return writeFigureOutputs(*out, figs, fig, *jobs) }); err != nil {
 			return err
 		}
 	}
@@ -243,8 +249,8 @@ func recordFigures(spec *workloads.Spec, n int, window windowFlag, opts *experim
 
 // writeFigureOutputs writes the figure data, trace.json and the figures
 // into dir, each file whole or not at all.
-func writeFigureOutputs(dir string, res *experiment.Result, rec *figures.Recording, fig *figureFlags, jobs int) error {
-	if _, err := figures.WriteRun(dir, rec.Run(res), fig.style, jobs); err != nil {
+func writeFigureOutputs(dir string, r *plots.Run, fig *figureFlags, jobs int) error {
+	if _, err := figures.WriteRun(dir, r, fig.style, jobs); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	return nil
