@@ -21,9 +21,11 @@ type Options struct {
 	Strategies []string
 	// Tasks keeps every completed task's record in the result.
 	Tasks bool
-	// MaxEvents and Until bound each run (see sim.Config).
+	// MaxEvents bounds each run (see sim.Config).
 	MaxEvents int64
-	Until     sim.Time
+	// Until is each run's horizon (sim.Config.Until); 0 leaves the
+	// workload's (Spec.Horizon).
+	Until sim.Time
 	// Recorder, if set, returns a recorder for the given strategy (index in
 	// the result) and replication, or nil to record nothing. A recorder
 	// with a method RecordBranch(sim.BranchRecord) gets the branches of
@@ -66,6 +68,8 @@ type StrategyResult struct {
 	Contexts []sim.ContextInfo
 	// Events counts the events of all replications.
 	Events int64
+	// Stability is the verdict on the strategy's overload (Assess).
+	Stability Stability
 }
 
 // Result is a workload's outcome: one StrategyResult per selected strategy,
@@ -77,7 +81,8 @@ type Result struct {
 
 // RunError is the error of one run of a Run: which strategy and
 // replication failed, and why (for a run stopped by its budget, a
-// *sim.EventBudgetError, *sim.HorizonError or *sim.InFlightError).
+// *sim.EventBudgetError or *sim.InFlightError; for a run whose horizon
+// came before anything was measured, a *sim.HorizonError).
 type RunError struct {
 	Strategy    string
 	Replication int
@@ -144,6 +149,10 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		return nil, err
 	}
 	reps := spec.Replications
+	until := spec.Horizon
+	if opts.Until > 0 {
+		until = opts.Until
+	}
 	res := &Result{Spec: spec, Strategies: make([]StrategyResult, len(cfgs))}
 	type outcome struct {
 		res   *sim.Result
@@ -164,7 +173,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			outcomes[i].err = err
 			return
 		}
-		cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: opts.Until,
+		cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: until,
 			ExpectedTasks: spec.Tasks(), Classes: len(spec.Classes), Resources: spec.Resources,
 			Clients: spec.Clients(rep)}
 		var hook func(sim.TaskRecord)
@@ -196,7 +205,9 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
-		if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 {
+		// (A run ended at its horizon may have no request ended yet, its
+		// first attempts rejected and their retries to come.)
+		if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 && !r.Horizon {
 			err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
 		}
 		if err != nil {
@@ -228,6 +239,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			}
 		}
 		sr.Aggregate = sim.Combine(sr.Runs)
+		sr.Stability = Assess(spec, &sr)
 		res.Strategies[si] = sr
 	}
 	return res, nil

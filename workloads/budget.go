@@ -41,9 +41,9 @@ type Work struct {
 func (w Work) Total() float64 { return w.Steps + w.Handovers }
 
 // Limits bound what EstimateWork counts of each run: only the tasks that
-// arrive before Until (when positive) and at most MaxEvents (when
-// positive) of its steps and hand-overs, as sim.Config's bounds of the
-// same names stop a run there.
+// arrive before Until (when positive; otherwise the workload's horizon,
+// if it has one) and at most MaxEvents (when positive) of its steps and
+// hand-overs, as sim.Config's bounds of the same names stop a run there.
 type Limits struct {
 	Until     sim.Time
 	MaxEvents int64
@@ -52,6 +52,9 @@ type Limits struct {
 // EstimateWork estimates the work of simulating every replication of s
 // under each of cfgs (normally s.Strategies, or a selection of them).
 func EstimateWork(s *Spec, cfgs []strategies.Config, lim Limits) Work {
+	if lim.Until <= 0 {
+		lim.Until = s.Horizon // a run ends there
+	}
 	steps, cpu := s.demand(lim.Until)
 	w := Work{Runs: len(cfgs) * s.Replications}
 	reps := float64(s.Replications)
