@@ -155,44 +155,28 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			return
 		}
 		si, rep := i/reps, i%reps
-		c := cfgs[si]
-		c.Seed, c.Replication = spec.Seed, rep // the strategy's own stream
-		strat, err := strategies.New(c)
-		if err != nil {
-			outcomes[i].err = err
-			return
-		}
-		cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: opts.Until,
-			ExpectedTasks: spec.Tasks(), Classes: len(spec.Classes), Resources: spec.Resources,
-			Clients: spec.Clients(rep)}
 		var hook func(sim.TaskRecord)
 		if opts.OnTask != nil {
 			hook = opts.OnTask(si, rep)
 		}
-		switch {
-		case opts.Tasks && hook != nil:
-			cfg.OnTask = func(r sim.TaskRecord) {
+		if opts.Tasks {
+			next := hook
+			hook = func(r sim.TaskRecord) {
 				outcomes[i].tasks = append(outcomes[i].tasks, r)
-				hook(r)
+				if next != nil {
+					next(r)
+				}
 			}
-		case opts.Tasks:
-			cfg.OnTask = func(r sim.TaskRecord) { outcomes[i].tasks = append(outcomes[i].tasks, r) }
-		case hook != nil:
-			cfg.OnTask = hook
 		}
+		var rec sim.Recorder
 		if opts.Recorder != nil {
-			cfg.Recorder = opts.Recorder(si, rep)
+			rec = opts.Recorder(si, rep)
 		}
-		r, err := sim.Run(spec.Source(rep), strat, cfg)
+		r, err := runReplication(spec, cfgs[si], rep, opts, hook, rec)
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
-		if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 {
-			err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
-		}
-		if err != nil {
-			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
-		} else if rep > 0 {
+		if err == nil && rep > 0 {
 			r.Contexts = nil // only replication 0's are kept: they may be millions
 		}
 		outcomes[i].res, outcomes[i].err = r, err
@@ -222,6 +206,36 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		res.Strategies[si] = sr
 	}
 	return res, nil
+}
+
+// RunReplication simulates replication rep of spec under the strategy c
+// (one of spec's), as Run does for each of its runs: with the
+// replication's own random streams, bounded by opts.MaxEvents and
+// opts.Until, calling onTask (if not nil) with every completed task's
+// record. The other fields of opts are not used. Searches that add
+// replications one point at a time use it to run only those they lack.
+func RunReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord)) (*sim.Result, error) {
+	return runReplication(spec, c, rep, opts, onTask, nil)
+}
+
+// runReplication is RunReplication with a recorder (nil for none).
+func runReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord), rec sim.Recorder) (*sim.Result, error) {
+	c.Seed, c.Replication = spec.Seed, rep // the strategy's own stream
+	strat, err := strategies.New(c)
+	if err != nil {
+		return nil, err
+	}
+	cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: opts.Until,
+		ExpectedTasks: spec.Tasks(), Classes: len(spec.Classes), Resources: spec.Resources,
+		Clients: spec.Clients(rep), OnTask: onTask, Recorder: rec}
+	r, err := sim.Run(spec.Source(rep), strat, cfg)
+	if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 {
+		err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
+	}
+	if err != nil {
+		return nil, &RunError{Strategy: c.Name, Replication: rep, Err: err}
+	}
+	return r, nil
 }
 
 // MaxContextsInFlight bounds the contexts of the runs Run has going on at
