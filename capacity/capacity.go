@@ -1,0 +1,271 @@
+package capacity
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"asyncsim/experiment"
+	"asyncsim/sim"
+	"asyncsim/workloads"
+)
+
+// Resolution is the relative width at which Capacity's bisection stops:
+// the last rate met and the first not met differ by at most 1% of the
+// latter.
+const Resolution = 0.01
+
+// maxDoublings bounds how many times Capacity doubles (or halves) the
+// rate looking for a rate not met (or met): 2^30 ≈ 10^9 times the
+// workload's.
+const maxDoublings = 30
+
+// NoOpenRateError is the error of a search that scales the load of a
+// workload with no open arrival rate: only closed-loop clients and
+// batches.
+type NoOpenRateError struct {
+	Workload string
+}
+
+func (e *NoOpenRateError) Error() string {
+	return fmt.Sprintf("workload %s has no open arrival rate to scale: its classes are closed-loop clients or batches that arrive at once (give a class an interarrival, per_second or rate)", e.Workload)
+}
+
+// Check is one criterion at a probe: "stable" (the growth of the tasks in
+// flight against GrowthLimit) or an objective.
+type Check struct {
+	// Name is "stable" or the objective as written.
+	Name string
+	Estimate
+	// Met is whether the mean meets the criterion.
+	Met bool
+}
+
+// Probe is one rate Capacity tried for a strategy.
+type Probe struct {
+	// Rate is the total open arrival rate, per second.
+	Rate         float64
+	Replications int
+	// P50 and P99 are the latency percentiles, in seconds.
+	P50, P99 Estimate
+	// Checks are "stable" and then each objective.
+	Checks []Check
+	// Met is whether every check is met.
+	Met bool
+}
+
+// Stable reports whether the probe's tasks in flight did not grow.
+func (p *Probe) Stable() bool { return p.Checks[0].Met }
+
+// Result is one strategy's capacity.
+type Result struct {
+	Strategy string
+	// Rate is the capacity, per second: the middle of the last bracket,
+	// between Low (the highest rate met) and High (the lowest not met).
+	Rate, Low, High float64
+	// CI95 is the half-width of the capacity's 95% confidence interval:
+	// half the bracket, plus the spread of the binding criterion at the
+	// boundary carried over to the rate by its slope (see Capacity).
+	CI95 float64
+	// Binding names the criterion that failed at High: "stable" or an
+	// objective as written.
+	Binding string
+	// Probes are the rates tried, in increasing order.
+	Probes []Probe
+	// Found is false when no bracket was found: every rate tried was met
+	// (up to High = +Inf, Low the highest tried) or none was (Low = 0).
+	Found bool
+}
+
+// Report is the outcome of Capacity.
+type Report struct {
+	// Workload is the workload's name.
+	Workload string
+	// Rate is the workload's total open arrival rate, per second.
+	Rate float64
+	// Scaled and Fixed name the classes whose rate is scaled and those
+	// left as written (closed-loop clients, batches).
+	Scaled, Fixed []string
+	Objectives    []Objective
+	Results       []Result
+	// Runs is the number of replications simulated.
+	Runs int
+}
+
+// Classes returns the names of the classes of spec whose rate ScaleOpen
+// scales, and of the others.
+func Classes(spec *workloads.Spec) (scaled, fixed []string) {
+	for i := range spec.Classes {
+		c := &spec.Classes[i]
+		if _, ok := c.OpenRate(); ok {
+			scaled = append(scaled, c.Name)
+		} else {
+			fixed = append(fixed, c.Name)
+		}
+	}
+	return scaled, fixed
+}
+
+// Capacity finds, for each selected strategy of spec, the largest total
+// open arrival rate at which its runs are stable and meet every
+// objective, on the mean over the probe's replications.
+//
+// It starts at the workload's rate, doubles it until a rate is not met
+// (or halves it until one is), then bisects until the bracket is within
+// Resolution. The capacity is the bracket's middle; its 95% confidence
+// half-width is half the bracket plus δ/|s|, where s is the slope of the
+// binding criterion's mean between the bracket's ends (its change per
+// unit of rate) and δ the mean of the half-widths of its 95% confidence
+// intervals there: how far the boundary can move within the replications'
+// spread. Where the slope has the wrong sign (the spread hides the
+// trend), the half-width is the whole bracket.
+func Capacity(spec *workloads.Spec, opts Options) (*Report, error) {
+	base := spec.OpenRate()
+	if base <= 0 {
+		return nil, &NoOpenRateError{Workload: spec.Name}
+	}
+	cfgs, err := experiment.Select(spec, opts.Strategies)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := bind(opts.Objectives, spec)
+	if err != nil {
+		return nil, err
+	}
+	reps := opts.Replications
+	if reps <= 0 {
+		reps = spec.Replications
+	}
+	rep := &Report{Workload: spec.Name, Rate: base, Objectives: opts.Objectives}
+	rep.Scaled, rep.Fixed = Classes(spec)
+	type state struct {
+		lo, hi float64 // 0 and +Inf until found
+		tries  int
+		done   bool
+		res    Result
+	}
+	states := make([]state, len(cfgs))
+	for i := range states {
+		states[i] = state{hi: math.Inf(1), res: Result{Strategy: cfgs[i].Name}}
+	}
+	run := newRunner(opts)
+	for {
+		var ps []probe
+		var who []int
+		for i := range states {
+			s := &states[i]
+			if s.done {
+				continue
+			}
+			var rate float64
+			switch {
+			case s.lo == 0 && math.IsInf(s.hi, 1):
+				rate = base
+			case math.IsInf(s.hi, 1):
+				rate = s.lo * 2
+			case s.lo == 0:
+				rate = s.hi / 2
+			default:
+				rate = (s.lo + s.hi) / 2
+			}
+			scaled := spec.ScaleOpen(rate / base)
+			ps = append(ps, probe{spec: scaled, cfg: cfgs[i], rate: rate, reps: reps})
+			who = append(who, i)
+		}
+		if len(ps) == 0 {
+			break
+		}
+		samples, err := run.run(ps)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range who {
+			s := &states[i]
+			p := evaluate(ps[k].rate, samples[k], objs)
+			s.res.Probes = append(s.res.Probes, p)
+			s.tries++
+			if p.Met {
+				s.lo = p.Rate
+			} else {
+				s.hi = p.Rate
+			}
+			bracketed := s.lo > 0 && !math.IsInf(s.hi, 1)
+			switch {
+			case bracketed && s.hi-s.lo <= Resolution*s.hi:
+				s.done, s.res.Found = true, true
+			case !bracketed && s.tries > maxDoublings:
+				s.done = true
+			}
+		}
+	}
+	for i := range states {
+		s := &states[i]
+		r := &s.res
+		slices.SortFunc(r.Probes, func(a, b Probe) int { return cmpFloat(a.Rate, b.Rate) })
+		r.Low, r.High = s.lo, s.hi
+		if r.Found {
+			r.Rate = (s.lo + s.hi) / 2
+			r.Binding, r.CI95 = boundary(r.Probes, s.lo, s.hi, objs)
+		} else {
+			r.Rate = s.lo
+		}
+		rep.Results = append(rep.Results, *r)
+	}
+	rep.Runs = run.runs
+	return rep, nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// evaluate returns the probe at rate of the samples.
+func evaluate(rate float64, samples []*sample, objs []bound) Probe {
+	p := Probe{Rate: rate, Replications: len(samples)}
+	p.P50 = estimate(samples, func(s *sample) float64 { return s.summary.Values[sim.LatencyP50] })
+	p.P99 = estimate(samples, func(s *sample) float64 { return s.summary.Values[sim.LatencyP99] })
+	g := estimate(samples, func(s *sample) float64 { return s.growth })
+	p.Checks = append(p.Checks, Check{Name: "stable", Estimate: g, Met: g.Mean < GrowthLimit})
+	for _, o := range objs {
+		e := estimate(samples, func(s *sample) float64 { return o.read(&s.summary) })
+		p.Checks = append(p.Checks, Check{Name: o.Text, Estimate: e, Met: o.Met(e.Mean)})
+	}
+	p.Met = true
+	for _, c := range p.Checks {
+		p.Met = p.Met && c.Met
+	}
+	return p
+}
+
+// boundary returns the criterion that binds at the bracket [lo, hi] of
+// probes (the first that failed at hi) and the capacity's 95% confidence
+// half-width (see Capacity).
+func boundary(probes []Probe, lo, hi float64, objs []bound) (string, float64) {
+	var pl, ph *Probe
+	for i := range probes {
+		switch probes[i].Rate {
+		case lo:
+			pl = &probes[i]
+		case hi:
+			ph = &probes[i]
+		}
+	}
+	k := slices.IndexFunc(ph.Checks, func(c Check) bool { return !c.Met })
+	cl, ch := pl.Checks[k], ph.Checks[k]
+	// The criterion's mean grows with the rate past its threshold for
+	// "stable" and an upper bound, falls for a lower bound.
+	rising := k == 0 || objs[k-1].Op.upper()
+	slope := (ch.Mean - cl.Mean) / (hi - lo)
+	half := (hi - lo) / 2
+	if slope == 0 || (slope > 0) != rising {
+		return ch.Name, hi - lo
+	}
+	spread := (cl.CI95 + ch.CI95) / 2
+	return ch.Name, half + spread/math.Abs(slope)
+}
