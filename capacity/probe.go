@@ -209,4 +209,3 @@ func valuesKey(paths, values []string) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
