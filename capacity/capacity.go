@@ -245,27 +245,29 @@ func evaluate(rate float64, samples []*sample, objs []bound) Probe {
 
 // boundary returns the criterion that binds at the bracket [lo, hi] of
 // probes (the first that failed at hi) and the capacity's 95% confidence
-// half-width (see Capacity).
+// half-width (see Capacity). The slope is taken across the probes
+// nearest 10% below lo and 10% above hi (or the farthest there are): a
+// bracket of 1% is too narrow to measure it through the replications'
+// spread.
 func boundary(probes []Probe, lo, hi float64, objs []bound) (string, float64) {
-	var pl, ph *Probe
-	for i := range probes {
-		switch probes[i].Rate {
-		case lo:
-			pl = &probes[i]
-		case hi:
-			ph = &probes[i]
-		}
+	il := slices.IndexFunc(probes, func(p Probe) bool { return p.Rate == lo })
+	ih := slices.IndexFunc(probes, func(p Probe) bool { return p.Rate == hi })
+	k := slices.IndexFunc(probes[ih].Checks, func(c Check) bool { return !c.Met })
+	name := probes[ih].Checks[k].Name
+	spread := (probes[il].Checks[k].CI95 + probes[ih].Checks[k].CI95) / 2
+	a, b := il, ih
+	for a > 0 && probes[a].Rate > 0.9*lo {
+		a--
 	}
-	k := slices.IndexFunc(ph.Checks, func(c Check) bool { return !c.Met })
-	cl, ch := pl.Checks[k], ph.Checks[k]
+	for b < len(probes)-1 && probes[b].Rate < 1.1*hi {
+		b++
+	}
 	// The criterion's mean grows with the rate past its threshold for
 	// "stable" and an upper bound, falls for a lower bound.
 	rising := k == 0 || objs[k-1].Op.upper()
-	slope := (ch.Mean - cl.Mean) / (hi - lo)
-	half := (hi - lo) / 2
+	slope := (probes[b].Checks[k].Mean - probes[a].Checks[k].Mean) / (probes[b].Rate - probes[a].Rate)
 	if slope == 0 || (slope > 0) != rising {
-		return ch.Name, hi - lo
+		return name, hi - lo
 	}
-	spread := (cl.CI95 + ch.CI95) / 2
-	return ch.Name, half + spread/math.Abs(slope)
+	return name, (hi-lo)/2 + spread/math.Abs(slope)
 }

@@ -1,7 +1,6 @@
 package capacity
 
 import (
-	"context"
 	"math"
 	"slices"
 	"strings"
@@ -62,8 +61,6 @@ type Options struct {
 	// MaxReplications bounds the replications Plan adds to a point to
 	// decide it (0: 32).
 	MaxReplications int
-	// Context, if set, stops the search once it is done.
-	Context context.Context
 }
 
 // DefaultMaxReplications is Options.MaxReplications's default.
@@ -125,10 +122,6 @@ func (r *runner) run(ps []probe) ([][]*sample, error) {
 	}
 	experiment.ForEach(len(jobs), r.opts.Jobs, func(i int) {
 		j := jobs[i]
-		if ctx := r.opts.Context; ctx != nil && ctx.Err() != nil {
-			j.err = ctx.Err()
-			return
-		}
 		var arrivals, ends []sim.Time
 		res, err := experiment.RunReplication(j.p.spec, j.p.cfg, j.rep, experiment.Options{MaxEvents: r.opts.MaxEvents},
 			func(t sim.TaskRecord) {

@@ -11,6 +11,9 @@
 //	asyncsim plot DIR                     redraw the figures of a run or a sweep
 //	asyncsim sweep FILE|EXAMPLE --out DIR run a parameter sweep
 //	asyncsim merge DIR                    join a sharded sweep's shards
+//	asyncsim capacity FILE [--slo ...]    the largest load each strategy sustains
+//	asyncsim plan FILE --slo ... --vary ...
+//	                                      the smallest configuration meeting objectives
 //	asyncsim selfcheck                    check the simulator against queueing theory
 //	asyncsim bench                        measure the simulator's speed
 //
@@ -68,6 +71,8 @@ func commands() []command {
 		{"plot", "redraw the figures from the data files an earlier run wrote", plotCommand},
 		{"sweep", "run a parameter sweep: a grid of workloads, in parallel, resumable, shardable", sweepCommand},
 		{"merge", "join the shard files of a sharded sweep into its sweep.csv and sweep.json", mergeCommand},
+		{"capacity", "find the largest arrival rate each strategy sustains, stable and meeting objectives", capacityCommand},
+		{"plan", "find the smallest workers, threads or pool meeting objectives at a load", planCommand},
 		{"selfcheck", "check the simulator against queueing theory and print the comparison", selfcheckCommand},
 		{"bench", "measure the simulator's speed on the reference workloads", benchCommand},
 	}
