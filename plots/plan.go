@@ -1,5 +1,7 @@
 package plots
 
+import "math"
+
 // PlanPlot is the data of a plan figure: one objective's statistic
 // against each varied parameter, per strategy, with the threshold and
 // each strategy's answer.
@@ -7,8 +9,9 @@ type PlanPlot struct {
 	// Name is the figure's file name without extension
 	// ("plan-latency_p99_s").
 	Name string
-	// Workload names the workload; Objective is the objective as written.
-	Workload, Objective string
+	// Workload names the workload; Objective is the objective as
+	// written, Statistic its statistic's output name.
+	Workload, Objective, Statistic string
 	// Threshold is the objective's threshold, in the statistic's unit;
 	// Unit says how that unit reads.
 	Threshold float64
@@ -40,13 +43,14 @@ type PlanLine struct {
 // PlanFigure returns the plan figure of d: the statistic (● with its 95%
 // confidence interval) against the parameter, a dashed line at the
 // threshold and a vertical dotted line at each strategy's answer, one
-// panel per parameter.
+// panel per parameter; the statistic's axis is logarithmic when it spans
+// more than two decades.
 func PlanFigure(d *PlanPlot) Figure {
 	sp := &SweepPlot{
 		Name:     d.Name,
 		Title:    d.Workload + ": " + d.Objective + " against the varied parameters",
 		Subtitle: "each point the mean over its replications with its 95% confidence interval; the threshold dashed, each strategy's answer (the smallest value met) dotted",
-		XLabel:   "parameter value", YLabel: d.Objective,
+		XLabel:   "parameter value", YLabel: d.Statistic,
 		XUnit: SweepPlain, YUnit: d.Unit,
 		Strategies: d.Strategies,
 		Styles:     []string{d.Objective, "threshold", "answer"},
@@ -54,9 +58,19 @@ func PlanFigure(d *PlanPlot) Figure {
 	for k := range d.Strategies {
 		sp.Colors = append(sp.Colors, k)
 	}
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range d.Panels {
 		sp.Panels = append(sp.Panels, planPanel(d, p))
+		for _, l := range p.Lines {
+			for _, y := range l.Y {
+				if y.Mean > 0 {
+					lo = min(lo, y.Mean)
+				}
+				hi = max(hi, y.Mean)
+			}
+		}
 	}
+	sp.LogY = hi > 100*lo // past the knee latency soars
 	return SweepFigure(sp)
 }
 

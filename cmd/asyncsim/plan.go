@@ -325,7 +325,7 @@ func planFigures(rep *capacity.PlanReport) []plots.Figure {
 		names = append(names, a.Strategy)
 	}
 	for oi, o := range rep.Objectives {
-		d := plots.PlanPlot{Name: "plan-" + o.Column, Workload: rep.Workload, Objective: o.Text, Threshold: o.Threshold,
+		d := plots.PlanPlot{Name: "plan-" + o.Column, Workload: rep.Workload, Objective: o.Text, Statistic: o.Column, Threshold: o.Threshold,
 			Strategies: names, Unit: plots.SweepPlain}
 		switch {
 		case strings.HasSuffix(o.Column, "_s") && !strings.HasSuffix(o.Column, "_per_s"):
