@@ -126,6 +126,9 @@ func ParseObjective(text string) (Objective, error) {
 	if full, ok := aliases[name]; ok {
 		o.Column = full
 	}
+	if err := knownStatistic(o.Column); err != nil {
+		return o, fmt.Errorf("objective %q: %w", text, err)
+	}
 	value := strings.TrimSpace(rest)
 	if value == "" {
 		return o, fmt.Errorf("objective %q has no threshold after %q", text, o.Op)
@@ -136,6 +139,29 @@ func ParseObjective(text string) (Objective, error) {
 	}
 	o.Threshold, o.Share = t, share && slices.Contains(counts, o.Column)
 	return o, nil
+}
+
+// Measured are the statistics other than sim's metrics and resources'
+// that an objective may name: those other parts of asyncsim measure.
+var Measured = []string{"memory_peak_mib"}
+
+// knownStatistic returns an error for a name that is no statistic: not a
+// metric, not a resource's ("resource.NAME.METRIC", checked against the
+// workload later) and not Measured.
+func knownStatistic(column string) error {
+	if _, ok := sim.MetricByName(column); ok || strings.HasPrefix(column, "resource.") || slices.Contains(Measured, column) {
+		return nil
+	}
+	known := slices.Clone(Measured)
+	for _, m := range sim.Metrics() {
+		known = append(known, m.String())
+	}
+	for a := range aliases {
+		known = append(known, a)
+	}
+	slices.Sort(known)
+	return fmt.Errorf("unknown statistic %q%s (name an output column such as latency_p99_s, or an alias: p50, p90, p95, p99, mean, max, wait, throughput, memory)",
+		column, schema.Suggestion(column, known))
 }
 
 // units maps each unit suffix of a dimension to its factor to the
@@ -217,13 +243,7 @@ func (o Objective) value(spec *workloads.Spec) (func(s *sim.Summary) float64, er
 		}
 		return func(s *sim.Summary) float64 { return s.Values[m] }, nil
 	}
-	known := slices.Collect(func(yield func(string) bool) {
-		for _, m := range sim.Metrics() {
-			if !yield(m.String()) {
-				return
-			}
-		}
-	})
+	var known []string
 	for ri, r := range spec.Resources {
 		for m := range sim.NumResourceMetrics {
 			col := m.Column(r.Name)
@@ -233,9 +253,8 @@ func (o Objective) value(spec *workloads.Spec) (func(s *sim.Summary) float64, er
 			known = append(known, col)
 		}
 	}
-	for a := range aliases {
-		known = append(known, a)
+	if strings.HasPrefix(o.Column, "resource.") {
+		return nil, fmt.Errorf("objective %q: workload %s has no statistic %q%s", o.Text, spec.Name, o.Column, schema.Suggestion(o.Column, known))
 	}
-	slices.Sort(known)
-	return nil, fmt.Errorf("objective %q: unknown statistic %q%s", o.Text, o.Column, schema.Suggestion(o.Column, known))
+	return nil, fmt.Errorf("objective %q: %s is not measured by this build of asyncsim", o.Text, o.Column)
 }

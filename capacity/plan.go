@@ -197,8 +197,12 @@ func checkParams(t *sweep.Template, params []Param, cfgs []strategies.Config) er
 				ks, _ := strategies.SchemaOf(c.Kind)
 				keys = append(keys, ks.Keys()...)
 			}
-			return &ParamError{p.Path, fmt.Sprintf("no strategy of this workload (kinds %s) has a parameter %q%s; a path such as resources.NAME.capacity or strategies.NAME.KEY varies a field of the workload",
-				strings.Join(kinds, ", "), p.Path, workloads.Suggestion(p.Path, keys))}
+			msg := fmt.Sprintf("no strategy of this workload (kinds %s) has a parameter %q (a path such as resources.NAME.capacity or strategies.NAME.KEY varies a field of the workload)",
+				strings.Join(kinds, ", "), p.Path)
+			if s := workloads.Suggestion(p.Path, keys); s != "" {
+				msg = fmt.Sprintf("no strategy of this workload has a parameter %q%s", p.Path, s)
+			}
+			return &ParamError{p.Path, msg}
 		}
 	}
 	return nil
