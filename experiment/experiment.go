@@ -21,9 +21,11 @@ type Options struct {
 	Strategies []string
 	// Tasks keeps every completed task's record in the result.
 	Tasks bool
-	// MaxEvents and Until bound each run (see sim.Config).
+	// MaxEvents bounds each run (see sim.Config).
 	MaxEvents int64
-	Until     sim.Time
+	// Until is each run's horizon (sim.Config.Until); 0 leaves the
+	// workload's (Spec.Horizon).
+	Until sim.Time
 	// Recorder, if set, returns a recorder for the given strategy (index in
 	// the result) and replication, or nil to record nothing.
 	Recorder func(strategy, replication int) sim.Recorder
@@ -64,6 +66,8 @@ type StrategyResult struct {
 	Contexts []sim.ContextInfo
 	// Events counts the events of all replications.
 	Events int64
+	// Stability is the verdict on the strategy's overload (Assess).
+	Stability Stability
 }
 
 // Result is a workload's outcome: one StrategyResult per selected strategy,
@@ -75,7 +79,8 @@ type Result struct {
 
 // RunError is the error of one run of a Run: which strategy and
 // replication failed, and why (for a run stopped by its budget, a
-// *sim.EventBudgetError, *sim.HorizonError or *sim.InFlightError).
+// *sim.EventBudgetError or *sim.InFlightError; for a run whose horizon
+// came before anything was measured, a *sim.HorizonError).
 type RunError struct {
 	Strategy    string
 	Replication int
@@ -203,6 +208,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			}
 		}
 		sr.Aggregate = sim.Combine(sr.Runs)
+		sr.Stability = Assess(spec, &sr)
 		res.Strategies[si] = sr
 	}
 	return res, nil
@@ -211,7 +217,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 // RunReplication simulates replication rep of spec under the strategy c
 // (one of spec's), as Run does for each of its runs: with the
 // replication's own random streams, bounded by opts.MaxEvents and
-// opts.Until, calling onTask (if not nil) with every completed task's
+// opts.Until (else the workload's horizon), calling onTask (if not nil) with every completed task's
 // record. The other fields of opts are not used. Searches that add
 // replications one point at a time use it to run only those they lack.
 func RunReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord)) (*sim.Result, error) {
@@ -225,7 +231,11 @@ func runReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: opts.Until,
+	until := spec.Horizon
+	if opts.Until > 0 {
+		until = opts.Until
+	}
+	cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: until,
 		ExpectedTasks: spec.Tasks(), Classes: len(spec.Classes), Resources: spec.Resources,
 		Clients: spec.Clients(rep), OnTask: onTask, Recorder: rec}
 	r, err := sim.Run(spec.Source(rep), strat, cfg)

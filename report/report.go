@@ -14,11 +14,24 @@ import (
 	"asyncsim/workloads"
 )
 
+// The columns of the verdict on overload (experiment.Stability), which
+// end a summary row: "stable" (true or false), "bottleneck" (the group of
+// the highest utilization: experiment.GroupCPU, ..., or "resource.NAME")
+// and "bottleneck_utilization" (its mean utilization, a number).
+const (
+	ColumnStable                = "stable"
+	ColumnBottleneck            = "bottleneck"
+	ColumnBottleneckUtilization = "bottleneck_utilization"
+)
+
+// StabilityColumns are the columns of the verdict on overload, in order.
+var StabilityColumns = []string{ColumnStable, ColumnBottleneck, ColumnBottleneckUtilization}
+
 // Columns returns the header of a summary row: strategy, kind, tasks,
 // then every metric, then the metrics of each resource named in resources
 // (in the order resources are declared: "resource.db.wait_mean_s", ...),
 // each figure followed by its _ci95 half-width when there is more than
-// one replication.
+// one replication, then StabilityColumns.
 func Columns(replications int, resources []string) []string {
 	cols := []string{"strategy", "kind", "tasks"}
 	add := func(name string) {
@@ -35,7 +48,7 @@ func Columns(replications int, resources []string) []string {
 			add(m.Column(r))
 		}
 	}
-	return cols
+	return append(cols, StabilityColumns...)
 }
 
 // ResourceNames returns the names of spec's resources, in the order they
@@ -68,7 +81,22 @@ func Values(s *experiment.StrategyResult) []string {
 			add(r.Mean[m], r.CI95[m])
 		}
 	}
-	return vals
+	st := &s.Stability
+	return append(vals, strconv.FormatBool(!st.Overloaded), st.Bottleneck, Number(st.BottleneckUtilization))
+}
+
+// CellJSON returns the JSON value of a summary row's cell of column col,
+// as Values formats it: the strategy, the kind and the bottleneck as
+// strings, stable as a boolean, a statistic as a number (null when it is
+// not finite).
+func CellJSON(col, v string) any {
+	switch col {
+	case "strategy", "kind", ColumnBottleneck:
+		return v
+	case ColumnStable:
+		return v == "true"
+	}
+	return jsonNumber(v)
 }
 
 // ClassColumns returns the names of a class's figures: those of
@@ -193,11 +221,7 @@ func JSON(w io.Writer, res *experiment.Result) error {
 		s := &res.Strategies[i]
 		var row object
 		for j, v := range Values(s) {
-			m := member{cols[j], v}
-			if j >= 2 {
-				m.value = jsonNumber(v)
-			}
-			row = append(row, m)
+			row = append(row, member{cols[j], CellJSON(cols[j], v)})
 		}
 		classes := object{}
 		for c := range s.Aggregate.Classes {

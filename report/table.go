@@ -124,6 +124,7 @@ var tableColumns = []column{
 	counted("SYN RETRIES", sim.SYNRetries, countFormat),
 	fixed("GOODPUT", sim.Goodput, rateFormat, requestsDiffer),
 	counted("WASTED CPU", sim.WastedCPU, timeFormat),
+	counted("LEFT IN FLIGHT", sim.InFlightEnd, countFormat),
 }
 
 // resourceTitles and resourceFormats give the table's columns of each
@@ -184,6 +185,9 @@ func Table(w io.Writer, res *experiment.Result) error {
 	if spec.Warmup > 0 {
 		fmt.Fprintf(w, " · warm-up %v", spec.Warmup)
 	}
+	if spec.Horizon > 0 {
+		fmt.Fprintf(w, " · horizon %v", spec.Horizon)
+	}
 	fmt.Fprint(w, "\n\n")
 
 	cols := columns(res)
@@ -191,19 +195,34 @@ func Table(w io.Writer, res *experiment.Result) error {
 	for _, c := range cols {
 		header = append(header, c.title)
 	}
-	rows := [][]string{header}
+	rows := [][]string{append(header, "BOTTLENECK")}
 	for _, s := range res.Strategies {
 		a := &s.Aggregate
-		row := []string{s.Config.Name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
+		name := s.Config.Name
+		if s.Stability.Overloaded {
+			name += UnstableMark
+		}
+		row := []string{name, string(s.Config.Kind), strconv.FormatInt(a.Tasks, 10)}
 		for _, c := range cols {
 			row = append(row, c.cell(a, a.Replications > 1))
 		}
-		rows = append(rows, row)
+		bottleneck := "-"
+		if st := &s.Stability; st.Bottleneck != "" {
+			bottleneck = st.Bottleneck + " " + percent(st.BottleneckUtilization)
+		}
+		rows = append(rows, append(row, bottleneck))
 	}
 	if err := WriteAligned(w, rows, 2); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s\n", Verdict(res))
+	var under strings.Builder
+	if notes := overloadNotes(res); len(notes) > 0 {
+		under.WriteString("\n" + UnstableMark + " overloaded (not stable):\n")
+		for _, n := range notes {
+			under.WriteString("  " + n + "\n")
+		}
+	}
+	_, err := fmt.Fprintf(w, "%s\n%s\n", under.String(), Verdict(res))
 	return err
 }
 
@@ -312,37 +331,88 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Where requests failed (rejected, or given up by their clients), finishing
 // first may only mean failing fast: the verdict then compares goodput, and
 // says what share of the requests failed.
+//
+// It names a winner only when the difference is real: with replications,
+// when each of the two means lies outside the other's 95% confidence
+// interval (otherwise they are "tied within the 95% confidence
+// intervals"); with one replication of a workload that draws at random
+// (workloads.Spec.Stochastic), never, since one replication cannot tell:
+// it then says so, and how to ask for replications.
 func Verdict(res *experiment.Result) string {
 	ss := res.Strategies
 	switch {
 	case len(ss) == 0:
 		return "No strategy ran."
 	case failures(ss):
-		return goodputVerdict(ss)
+		return goodputVerdict(ss, undecidable(res))
 	case len(ss) == 1:
-		return fmt.Sprintf("%s finished in %s.", ss[0].Config.Name, Seconds(ss[0].Aggregate.Mean[sim.Makespan]))
+		return fmt.Sprintf("%s finished in %s.", ss[0].Config.Name, estimate(ss, 0, sim.Makespan, timeFormat))
 	}
 	best, worst, tied := rank(ss, sim.Makespan)
 	if len(tied) < len(ss) && !withinPercent(ss, best, worst, sim.Makespan) {
+		if undecidable(res) {
+			return cannotTell(ss, sim.Makespan, "makespan", "", best, worst)
+		}
 		verb := " finished first"
 		if len(tied) > 1 {
 			verb = " tied for first"
 		}
 		return fmt.Sprintf("%s%s: makespan %s, %s shorter than %s (%s).",
-			joinNames(tied), verb, Seconds(mean(ss, best, sim.Makespan)), ratio(ss, best, worst, sim.Makespan),
-			ss[worst].Config.Name, Seconds(mean(ss, worst, sim.Makespan)))
+			joinNames(tied), verb, estimate(ss, best, sim.Makespan, timeFormat), ratio(ss, best, worst, sim.Makespan),
+			ss[worst].Config.Name, estimate(ss, worst, sim.Makespan, timeFormat))
 	}
 	span := "All strategies finished in " + Seconds(mean(ss, best, sim.Makespan))
-	if len(tied) < len(ss) {
+	switch {
+	case !withinPercent(ss, best, worst, sim.Makespan):
+		span = fmt.Sprintf("The makespans, %s to %s, are tied within the 95%% confidence intervals",
+			estimate(ss, best, sim.Makespan, timeFormat), estimate(ss, worst, sim.Makespan, timeFormat))
+	case !sameValue(mean(ss, best, sim.Makespan), mean(ss, worst, sim.Makespan)):
 		span = "All strategies finished within 1% of " + Seconds(mean(ss, best, sim.Makespan))
 	}
 	best, worst, tied = rank(ss, sim.LatencyP99)
-	if len(tied) == len(ss) {
+	switch {
+	case sameValue(mean(ss, best, sim.LatencyP99), mean(ss, worst, sim.LatencyP99)):
 		return span + ", with the same p99 latency, " + Seconds(mean(ss, best, sim.LatencyP99)) + "."
+	case undecidable(res):
+		return cannotTell(ss, sim.LatencyP99, "p99 latency", span+"; ", best, worst)
+	case len(tied) == len(ss):
+		return fmt.Sprintf("%s; their p99 latencies, %s to %s, are tied within the 95%% confidence intervals.", span,
+			estimate(ss, best, sim.LatencyP99, timeFormat), estimate(ss, worst, sim.LatencyP99, timeFormat))
 	}
 	return fmt.Sprintf("%s; %s had the lowest p99 latency, %s, %s lower than %s (%s).",
-		span, joinNames(tied), Seconds(mean(ss, best, sim.LatencyP99)),
-		ratio(ss, best, worst, sim.LatencyP99), ss[worst].Config.Name, Seconds(mean(ss, worst, sim.LatencyP99)))
+		span, joinNames(tied), estimate(ss, best, sim.LatencyP99, timeFormat),
+		ratio(ss, best, worst, sim.LatencyP99), ss[worst].Config.Name, estimate(ss, worst, sim.LatencyP99, timeFormat))
+}
+
+// undecidable reports whether res cannot tell its strategies apart: one
+// replication of a workload that draws at random.
+func undecidable(res *experiment.Result) bool {
+	return res.Spec.Replications == 1 && res.Spec.Stochastic()
+}
+
+// cannotTell words a comparison of metric m (named what) that one
+// replication cannot decide, after prefix.
+func cannotTell(ss []experiment.StrategyResult, m sim.Metric, what, prefix string, best, worst int) string {
+	f := timeFormat
+	if m == sim.Goodput {
+		f = rateFormat
+	}
+	low, high := "lowest", "highest"
+	if m == sim.Goodput {
+		low, high = high, low
+	}
+	return fmt.Sprintf("%s%s had the %s %s, %s, and %s the %s, %s, but one replication of a random workload cannot tell "+
+		"whether the difference is real: run replications (--replications N, or replications: N in the workload) "+
+		"to compare them within 95%% confidence intervals.",
+		prefix, ss[best].Config.Name, low, what, format(f).cell(mean(ss, best, m), 0, false),
+		ss[worst].Config.Name, high, format(f).cell(mean(ss, worst, m), 0, false))
+}
+
+// estimate formats strategy i's mean of m in format f, followed by ± its
+// 95% confidence half-width when it has replications.
+func estimate(ss []experiment.StrategyResult, i int, m sim.Metric, f format) string {
+	a := &ss[i].Aggregate
+	return format(f).cell(a.Mean[m], a.CI95[m], a.Replications > 1)
 }
 
 // failures reports whether some requests failed under some strategy.
@@ -367,7 +437,7 @@ func failedShare(ss []experiment.StrategyResult, i int) string {
 
 // goodputVerdict compares the strategies' goodput, the way Verdict
 // compares makespans, when some requests failed.
-func goodputVerdict(ss []experiment.StrategyResult) string {
+func goodputVerdict(ss []experiment.StrategyResult, undecided bool) string {
 	rate := func(i int) string { return format(rateFormat).cell(mean(ss, i, sim.Goodput), 0, false) }
 	if len(ss) == 1 {
 		return fmt.Sprintf("%s finished in %s with a goodput of %s: %s.", ss[0].Config.Name,
@@ -384,11 +454,17 @@ func goodputVerdict(ss []experiment.StrategyResult) string {
 	}
 	var tied []string
 	for i := range ss {
-		if sameValue(mean(ss, i, sim.Goodput), mean(ss, best, sim.Goodput)) {
+		if !separated(ss, i, best, sim.Goodput) {
 			tied = append(tied, ss[i].Config.Name)
 		}
 	}
-	if len(tied) == len(ss) {
+	switch {
+	case undecided && !sameValue(mean(ss, best, sim.Goodput), mean(ss, worst, sim.Goodput)):
+		return cannotTell(ss, sim.Goodput, "goodput", "", best, worst)
+	case len(tied) == len(ss) && !sameValue(mean(ss, best, sim.Goodput), mean(ss, worst, sim.Goodput)):
+		return fmt.Sprintf("The goodputs, %s to %s, are tied within the 95%% confidence intervals.",
+			estimate(ss, worst, sim.Goodput, rateFormat), estimate(ss, best, sim.Goodput, rateFormat))
+	case len(tied) == len(ss):
 		var shares []string
 		same := true
 		for i := range ss {
@@ -418,7 +494,8 @@ func mean(ss []experiment.StrategyResult, i int, m sim.Metric) float64 {
 }
 
 // rank returns the strategies with the smallest and largest mean of m, and
-// the names of all that share the smallest.
+// the names of all that the smallest is not separated from (itself
+// included).
 func rank(ss []experiment.StrategyResult, m sim.Metric) (best, worst int, tied []string) {
 	for i := range ss {
 		if mean(ss, i, m) < mean(ss, best, m) {
@@ -429,11 +506,21 @@ func rank(ss []experiment.StrategyResult, m sim.Metric) (best, worst int, tied [
 		}
 	}
 	for i := range ss {
-		if sameValue(mean(ss, i, m), mean(ss, best, m)) {
+		if !separated(ss, i, best, m) {
 			tied = append(tied, ss[i].Config.Name)
 		}
 	}
 	return best, worst, tied
+}
+
+// separated reports whether strategies i and j differ in m beyond the
+// statistical error: each mean lies outside the other's 95% confidence
+// interval (the difference exceeds both half-widths). Without
+// replications the half-widths are zero, and any difference separates.
+func separated(ss []experiment.StrategyResult, i, j int, m sim.Metric) bool {
+	a, b := &ss[i].Aggregate, &ss[j].Aggregate
+	d := math.Abs(a.Mean[m] - b.Mean[m])
+	return !sameValue(a.Mean[m], b.Mean[m]) && d > a.CI95[m] && d > b.CI95[m]
 }
 
 func withinPercent(ss []experiment.StrategyResult, best, worst int, m sim.Metric) bool {

@@ -115,8 +115,11 @@ type Config struct {
 	// MaxEvents stops the run with an *EventBudgetError after this many
 	// events; 0 is no limit.
 	MaxEvents int64
-	// Until stops the run with a *HorizonError when virtual time would
-	// pass it; 0 is no limit.
+	// Until is the run's horizon: the run ends there if it has not ended
+	// before, with what it completed by then (Summary.Horizon; the window
+	// of the time averages ends at Until, and InFlightEnd counts the
+	// attempts left). A run whose horizon comes before any counted
+	// attempt ended fails with a *HorizonError. 0 is no horizon.
 	Until Time
 	// OnTask, if set, is called for every completed task.
 	OnTask func(TaskRecord)
@@ -158,9 +161,10 @@ const DefaultMaxInFlight = 1_000_000
 const StepsPerTaskInFlight = 64
 
 // ErrBudget is what every budget error wraps: errors.Is(err, ErrBudget)
-// reports whether a run was stopped by Config.MaxEvents, Config.Until or
-// Config.MaxInFlight. The errors themselves are an *EventBudgetError, a
-// *HorizonError or an *InFlightError, carrying their numbers.
+// reports whether a run was stopped by Config.MaxEvents or
+// Config.MaxInFlight. The errors themselves are an *EventBudgetError or
+// an *InFlightError, carrying their numbers. A horizon (Config.Until) is
+// not a budget: it ends a run.
 var ErrBudget = errors.New("run stopped by its budget")
 
 // EventBudgetError is the error of a run that needed more than
@@ -180,22 +184,19 @@ func (e *EventBudgetError) Error() string {
 // Unwrap returns ErrBudget.
 func (e *EventBudgetError) Unwrap() error { return ErrBudget }
 
-// HorizonError is the error of a run whose virtual time would pass
-// Config.Until.
+// HorizonError is the error of a run that reached its horizon,
+// Config.Until, before any counted attempt ended: it measured nothing.
 type HorizonError struct {
 	// Until is Config.Until.
 	Until Time
 	// InFlight is the number of tasks in flight (arrived, not finished)
-	// when the run stopped.
+	// at the horizon.
 	InFlight int
 }
 
 func (e *HorizonError) Error() string {
-	return fmt.Sprintf("virtual time would pass %v with %d tasks in flight: %v", e.Until, e.InFlight, ErrBudget)
+	return fmt.Sprintf("the horizon %v came before any counted task ended (%d in flight): nothing was measured", e.Until, e.InFlight)
 }
-
-// Unwrap returns ErrBudget.
-func (e *HorizonError) Unwrap() error { return ErrBudget }
 
 // InFlightError is the error of a run that held more tasks, or more of
 // their steps, in flight at once than Config.MaxInFlight allows.
@@ -253,6 +254,7 @@ type taskSlot struct {
 // small.
 type context struct {
 	state   State
+	group   uint8 // its group of contexts (groupOf its role)
 	pending int64 // CPU work units given but not on the CPU
 }
 
@@ -264,6 +266,10 @@ type accumulators struct {
 	blocked  float64 // context-nanoseconds loop threads spent blocked
 	inFlight float64 // task-nanoseconds of counted tasks in flight
 	switches int64
+	// context-nanoseconds of each group's contexts not idle, and of
+	// threads running
+	occupied [numGroups]float64
+	running  float64
 }
 
 // Engine runs one simulation: a virtual clock, the event queue, processor
@@ -304,6 +310,7 @@ type Engine struct {
 	ctxs       []context
 	infos      []ContextInfo
 	stateCount [numStates]int
+	grp        groups
 
 	acc            accumulators
 	windowStart    accumulators
@@ -317,6 +324,9 @@ type Engine struct {
 	unserved       int64 // attempts rejected or abandoned
 	sumWait        float64
 	lat            latencyStore // of the succeeded requests
+	// reached is set when the run ends at its horizon with work left.
+	reached bool
+	trend   trend
 
 	// svc is the services model's state (resources, clients that give
 	// up).
@@ -346,7 +356,7 @@ func Run(src Source, s Strategy, cfg Config) (*Result, error) {
 	if e.maxInFlight <= math.MaxInt64/StepsPerTaskInFlight {
 		e.maxInFlightSteps = int64(e.maxInFlight) * StepsPerTaskInFlight
 	}
-	e.stopAt, e.maxEvents = never, math.MaxInt64
+	e.stopAt, e.maxEvents, e.trend.next = never, math.MaxInt64, never
 	if cfg.Until > 0 && cfg.Until < never {
 		e.stopAt = cfg.Until + 1
 	}
@@ -438,6 +448,9 @@ func (e *Engine) loop() error {
 			if err := e.arrive(ref); err != nil {
 				return err
 			}
+			if !ok {
+				e.endTrend() // the last open arrival
+			}
 		case fromQueue:
 			ev := e.queue.pop()
 			if kind := ev.kind(); kind <= MaxTimerKind {
@@ -454,7 +467,7 @@ func (e *Engine) loop() error {
 			e.strat.CPUDone(ctx)
 		}
 	}
-	if e.inFlight != 0 {
+	if e.inFlight != 0 && !e.reached {
 		if e.svc.waiting > 0 {
 			return e.deadlock()
 		}
@@ -469,9 +482,10 @@ func (e *Engine) loop() error {
 }
 
 // atHorizon handles a next event past Config.Until: it reports whether
-// the run is over (what lies past the horizon is a strategy's
-// housekeeping), nil and false to go on (what lay past it stood for
-// nothing and is gone), or the run's *HorizonError.
+// the run is over, because nothing is left to do (what lies past the
+// horizon is a strategy's housekeeping) or because the run ends at its
+// horizon with work left; nil and false to go on (what lay past it stood
+// for nothing and is gone); or the run's *HorizonError.
 func (e *Engine) atHorizon() (over bool, err error) {
 	switch {
 	// Only clients that give up leave events that stand for nothing: their
@@ -481,7 +495,27 @@ func (e *Engine) atHorizon() (over bool, err error) {
 	case e.over():
 		return true, nil
 	}
-	return false, &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
+	return true, e.endAtHorizon()
+}
+
+// endAtHorizon ends the run at its horizon with work left: the clock
+// moves to the horizon, and the window of the time averages and the
+// trend end there. It returns a *HorizonError if no counted attempt has
+// ended: then nothing was measured.
+func (e *Engine) endAtHorizon() error {
+	e.reached = true
+	e.now = e.cfg.Until
+	if e.counted+e.unserved == 0 {
+		return &HorizonError{Until: e.cfg.Until, InFlight: e.inFlight}
+	}
+	if e.firstCounted >= 0 {
+		e.snapshot(&e.windowEnd)
+		if e.svc.res != nil {
+			e.snapshotResources(e.svc.resEnd)
+		}
+		e.endTrend()
+	}
+	return nil
 }
 
 // engineEvent runs ev, an event of the engine's own kinds just taken from
@@ -554,8 +588,12 @@ func (e *Engine) integrateStates() {
 	e.statesSince = e.now
 }
 
-// integrateFlight brings the in-flight integral up to now.
+// integrateFlight brings the in-flight integral up to now, and the
+// trend's marks.
 func (e *Engine) integrateFlight() {
+	if e.now >= e.trend.next {
+		e.crossMarks()
+	}
 	e.acc.inFlight += float64(e.now-e.flightSince) * float64(e.countedFlight)
 	e.flightSince = e.now
 }
@@ -566,11 +604,13 @@ func (e *Engine) snapshot(a *accumulators) {
 	e.ps.advance(e.now)
 	e.integrateStates()
 	e.integrateFlight()
+	e.integrateGroups()
 	// Field by field: copied at once, the struct is read in 16-byte words,
 	// which wait for the 8-byte store integrateFlight has just made.
 	a.busy = e.ps.busy
 	a.waiting, a.blocked, a.inFlight = e.acc.waiting, e.acc.blocked, e.acc.inFlight
 	a.switches = e.acc.switches
+	a.occupied, a.running = e.acc.occupied, e.acc.running
 }
 
 // release frees a slot whose attempt has ended.
@@ -611,6 +651,7 @@ func (e *Engine) arrive(ref TaskRef) error {
 			if e.svc.res != nil {
 				e.snapshotResources(e.svc.resStart)
 			}
+			e.startTrend()
 		}
 		e.integrateFlight()
 		e.countedFlight++
@@ -764,7 +805,11 @@ func (e *Engine) At(at Time, stamp uint64, kind uint8, ctx, arg int32) {
 // from 0 in order of creation.
 func (e *Engine) NewContext(info ContextInfo) int32 {
 	id := int32(len(e.ctxs))
-	e.ctxs = append(e.ctxs, context{state: Idle})
+	g := groupOf(info.Role)
+	e.ctxs = append(e.ctxs, context{state: Idle, group: g})
+	if g < numGroups {
+		e.grp.size[g]++
+	}
 	e.infos = append(e.infos, info)
 	e.ps.addContext()
 	e.stateCount[Idle]++
@@ -794,6 +839,9 @@ func (e *Engine) changeState(ctx int32, s State) {
 	c := &e.ctxs[ctx]
 	if c.state == Waiting || c.state == Blocked || s == Waiting || s == Blocked {
 		e.integrateStates()
+	}
+	if c.group < numGroups {
+		e.groupChange(c.group, c.state, s)
 	}
 	e.stateCount[c.state]--
 	e.stateCount[s]++

@@ -39,6 +39,18 @@ const (
 	SYNRetries
 	Goodput
 	WastedCPU
+	// The figures of overload and horizons (docs/model.md, "Overload and
+	// horizons"): the attempts still in flight when the run ended (0
+	// unless it reached its horizon), and the occupied share of each
+	// group of contexts (0 for a strategy without that group), and the
+	// mean number of threads running (under a GIL, the share of time a
+	// thread holds it).
+	InFlightEnd
+	WorkersUtilization
+	ThreadsUtilization
+	LoopUtilization
+	ExecutorUtilization
+	ThreadsRunningMean
 	NumMetrics
 )
 
@@ -66,6 +78,13 @@ var metricNames = [NumMetrics]string{
 	SYNRetries:      "syn_retries",
 	Goodput:         "goodput_per_s",
 	WastedCPU:       "wasted_cpu_s",
+
+	InFlightEnd:         "in_flight_end",
+	WorkersUtilization:  "workers_utilization",
+	ThreadsUtilization:  "threads_utilization",
+	LoopUtilization:     "loop_utilization",
+	ExecutorUtilization: "executor_utilization",
+	ThreadsRunningMean:  "threads_running_mean",
 }
 
 // String returns the metric's name in CSV and JSON output ("makespan_s").
@@ -105,6 +124,12 @@ type Summary struct {
 	// Classes holds each task class's metrics, indexed by class and then
 	// by Metric: those ClassMetrics lists are set, the others zero.
 	Classes [][NumMetrics]float64
+	// Trend is the trend of the tasks in flight, for the test of
+	// overload.
+	Trend Trend
+	// Horizon reports whether the run ended at its horizon
+	// (Config.Until) with work left, rather than when all was done.
+	Horizon bool
 }
 
 // Result is the outcome of one run: its summary and the latencies behind
@@ -124,7 +149,8 @@ type Result struct {
 	// its one element shares Latencies and Sketch.
 	ClassLatencies []Latencies
 	// FirstArrival is the first counted arrival and LastCompletion the
-	// last counted completion: the window of the time averages.
+	// last counted completion: the window of the time averages, but for a
+	// run that reached its horizon, whose window ends at the horizon.
 	FirstArrival, LastCompletion Time
 	// Contexts names every context the strategy created, by id.
 	Contexts []ContextInfo
@@ -137,7 +163,9 @@ type Result struct {
 func (e *Engine) result() *Result {
 	r := &Result{Latencies: e.lat.exact, Sketch: e.lat.sketch, Contexts: e.Contexts(), Events: e.events}
 	r.Tasks = e.counted + e.unserved
+	r.Trend, r.Horizon = e.fitTrend(), e.reached
 	v := &r.Values
+	v[InFlightEnd] = float64(e.inFlight)
 	var all requestCounts
 	for _, c := range e.svc.classes {
 		all.add(&c)
@@ -162,11 +190,20 @@ func (e *Engine) result() *Result {
 // the maximum.
 var latencyQuantiles = []float64{0.50, 0.90, 0.95, 0.99, 1}
 
+// windowTo returns the end of the window of the time averages: the last
+// completion of a counted attempt, or the horizon if the run reached it.
+func (e *Engine) windowTo() Time {
+	if e.reached {
+		return e.cfg.Until
+	}
+	return e.lastCompletion
+}
+
 // timeAverages sets the figures of the window from the first counted
-// arrival to the last completion of a counted attempt.
+// arrival to windowTo.
 func (e *Engine) timeAverages(r *Result) {
 	r.FirstArrival, r.LastCompletion = e.firstCounted, e.lastCompletion
-	window := e.lastCompletion - e.firstCounted
+	window := e.windowTo() - e.firstCounted
 	w := window.Seconds()
 	a, b := e.windowStart, e.windowEnd
 	r.CPUWork = b.busy - a.busy
@@ -178,6 +215,7 @@ func (e *Engine) timeAverages(r *Result) {
 		v[CPUUtilization] = r.CPUWork.Seconds() / (float64(e.cfg.Cores) * w)
 		v[InFlightMean] = (b.inFlight - a.inFlight) / float64(window)
 		v[Goodput] = v[Succeeded] / w
+		e.groupFigures(v, float64(window))
 	}
 	v[WaitMean] = e.sumWait / n / float64(Second)
 	v[LoopBlocked] = (b.blocked - a.blocked) / float64(Second)
@@ -213,7 +251,7 @@ func (e *Engine) resourceFigures(r *Result) {
 		return
 	}
 	r.Resources = make([][NumResourceMetrics]float64, len(e.svc.res))
-	window := float64(e.lastCompletion - e.firstCounted)
+	window := float64(e.windowTo() - e.firstCounted)
 	for i := range e.svc.res {
 		rs, a, b := &e.svc.res[i], e.svc.resStart[i], e.svc.resEnd[i]
 		f := &r.Resources[i]

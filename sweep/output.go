@@ -131,14 +131,14 @@ func (t *table) writeJSON(w io.Writer) error {
 			first = false
 			row = append(row[:0], member{"point", g.point})
 			for j, v := range r[:flat] {
-				row = append(row, member{t.cols[j], cellValue(v, j, nv)})
+				row = append(row, member{t.cols[j], cellValue(v, t.cols[j], j, nv)})
 			}
 			if nc > 0 {
 				classes := make(object, len(t.hdr.Classes))
 				for c, name := range t.hdr.Classes {
 					figures := make(object, len(classCols))
 					for k, col := range classCols {
-						figures[k] = member{col, cellValue(r[flat+c*len(classCols)+k], flat, nv)}
+						figures[k] = member{col, cellValue(r[flat+c*len(classCols)+k], col, flat, nv)}
 					}
 					classes[c] = member{name, figures}
 				}
@@ -155,13 +155,12 @@ func (t *table) writeJSON(w io.Writer) error {
 	return err
 }
 
-// cellValue returns the JSON value of cell j of a row whose first nv
-// cells are varied values: a varied value that reads as a JSON number or
-// boolean as such and any other as a string; the strategy and kind as
-// strings; a statistic as a number, or null when it is not finite.
-func cellValue(v string, j, nv int) any {
-	switch {
-	case j < nv:
+// cellValue returns the JSON value of cell j, of column col, of a row
+// whose first nv cells are varied values: a varied value that reads as a
+// JSON number or boolean as such and any other as a string; the others as
+// a run's JSON has them (report.CellJSON).
+func cellValue(v, col string, j, nv int) any {
+	if j < nv {
 		switch {
 		case v == "true" || v == "false":
 			return v == "true"
@@ -169,12 +168,8 @@ func cellValue(v string, j, nv int) any {
 			return json.Number(v)
 		}
 		return v
-	case j < nv+2: // strategy, kind
-		return v
-	case v == "NaN" || v == "+Inf" || v == "-Inf":
-		return nil
 	}
-	return json.Number(v)
+	return report.CellJSON(col, v)
 }
 
 // member is one key of an object written with its keys in a fixed order.

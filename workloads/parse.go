@@ -18,7 +18,7 @@ import (
 // The keys valid at each place of a workload (distributions and
 // strategies declare their own).
 var (
-	workloadKeys = []string{"name", "description", "seed", "replications", "warmup", "machine", "runtime", "resources", "tasks", "strategies"}
+	workloadKeys = []string{"name", "description", "seed", "replications", "warmup", "horizon", "machine", "runtime", "resources", "tasks", "strategies"}
 	machineKeys  = []string{"cores"}
 	resourceKeys = []string{"name", "capacity", "scope"}
 	classKeys    = []string{"name", "count", "arrival", "clients", "timeout", "retries", "backoff", "steps"}
@@ -125,6 +125,14 @@ func (p *parser) workload(doc *yaml.Node) *Spec {
 	if pr, ok := f.Get("warmup"); ok {
 		s.Warmup, _ = p.Duration(pr.Val)
 		s.where.warmup = at(pr.Val)
+	}
+	if pr, ok := f.Get("horizon"); ok {
+		if h, ok := p.Duration(pr.Val); ok && h <= s.Warmup {
+			p.Errorf(p.Deref(pr.Val), "horizon %s must come after the warm-up (%s): a run must count something; leave it out for no horizon",
+				fmtTime(h), fmtTime(s.Warmup))
+		} else {
+			s.Horizon = h
+		}
 	}
 	if pr, ok := f.Get("machine"); ok {
 		if m, ok := p.AsMapping(pr.Val, "a mapping like {cores: 4}"); ok {

@@ -22,6 +22,9 @@ type Spec struct {
 	Replications int
 	// Warmup leaves tasks arriving before it out of statistics (default 0).
 	Warmup sim.Time
+	// Horizon ends each run at this virtual time (top-level horizon);
+	// 0, the default, lets every run go on until all its tasks are done.
+	Horizon sim.Time
 	// Cores is machine.cores (default 1).
 	Cores int
 	// Resources are the limited resources (top-level `resources`), in

@@ -134,8 +134,8 @@ func message(err error) string {
 	}
 	var he *sim.HorizonError
 	if errors.As(err, &he) {
-		msg = strings.Replace(msg, he.Error(), fmt.Sprintf("virtual time would pass --until %v with %d tasks in flight: %v",
-			he.Until, he.InFlight, sim.ErrBudget), 1)
+		msg = strings.Replace(msg, he.Error(), fmt.Sprintf("the horizon %v (--until, or horizon: in the workload) came before any counted task ended "+
+			"(%d in flight): nothing was measured; set a later horizon", he.Until, he.InFlight), 1)
 	}
 	var de *sim.DeadlockError
 	if errors.As(err, &de) {

@@ -53,7 +53,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	jobs := addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
 	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
 	var until sim.Time
-	fs.Var(durationFlag{&until}, "until", "stop a run whose virtual time passes `DURATION` (0: no limit)")
+	fs.Var(durationFlag{&until}, "until", "end each run at virtual time `DURATION` and report what it did by then: tasks completed, throughput and utilization over the window up to it, tasks left in flight (overrides the workload's horizon; 0: the workload's, or none)")
 	maxWork := addMaxWorkFlag(fs)
 	var window windowFlag
 	fs.Var(&window, "timeline-window", "draw timelines and write trace.json for the virtual time `FROM:TO` (e.g. 0s:2s; either may be left out; default: the start of the run, until 40 tasks completed)")
@@ -100,6 +100,12 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if *maxEvents < 0 {
 		return usagef("run: --max-events must not be negative")
 	}
+	if until > 0 {
+		if until <= spec.Warmup {
+			return usagef("run: --until %v must come after the warm-up (%v): a run must count something", until, spec.Warmup)
+		}
+		spec.Horizon = until
+	}
 	if err := fig.check("run"); err != nil {
 		return err
 	}
@@ -107,10 +113,10 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if err := workloads.CheckBudget(spec, cfgs, workloads.Limits{Until: until, MaxEvents: *maxEvents}, *maxWork); err != nil {
+	if err := workloads.CheckBudget(spec, cfgs, workloads.Limits{Until: spec.Horizon, MaxEvents: *maxEvents}, *maxWork); err != nil {
 		return err
 	}
-	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents, Until: until}
+	opts := experiment.Options{Jobs: *jobs, Strategies: only, MaxEvents: *maxEvents}
 	in := watchSignals("run", stderr)
 	defer in.release()
 	var rec *figures.Recording
