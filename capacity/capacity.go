@@ -31,14 +31,23 @@ func (e *NoOpenRateError) Error() string {
 	return fmt.Sprintf("workload %s has no open arrival rate to scale: its classes are closed-loop clients or batches that arrive at once (give a class an interarrival, per_second or rate)", e.Workload)
 }
 
-// Check is one criterion at a probe: "stable" (the growth of the tasks in
-// flight against GrowthLimit) or an objective.
+// Check is one criterion at a probe: "stable" (experiment.Assess's
+// verdict) or an objective.
 type Check struct {
 	// Name is "stable" or the objective as written.
 	Name string
+	// Estimate is the objective's statistic; for "stable", the growth of
+	// the tasks in flight as a share of significant growth (see
+	// stability).
 	Estimate
-	// Met is whether the mean meets the criterion.
+	// Met is whether the criterion is met: for an objective, by the mean.
 	Met bool
+	// Stability is the verdict behind "stable"; nil for an objective.
+	Stability *experiment.Stability
+	// Offered is, for "stable", the largest offered demand of a group of
+	// the strategy as a share of its capacity; NaN where none can be
+	// computed or for an objective.
+	Offered float64
 }
 
 // Probe is one rate Capacity tried for a strategy.
@@ -54,7 +63,7 @@ type Probe struct {
 	Met bool
 }
 
-// Stable reports whether the probe's tasks in flight did not grow.
+// Stable reports whether the probe was stable (experiment.Assess).
 func (p *Probe) Stable() bool { return p.Checks[0].Met }
 
 // Result is one strategy's capacity.
@@ -181,7 +190,7 @@ func Capacity(spec *workloads.Spec, opts Options) (*Report, error) {
 		}
 		for k, i := range who {
 			s := &states[i]
-			p := evaluate(ps[k].rate, samples[k], objs)
+			p := evaluate(ps[k], samples[k], objs)
 			s.res.Probes = append(s.res.Probes, p)
 			s.tries++
 			if p.Met {
@@ -225,16 +234,15 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-// evaluate returns the probe at rate of the samples.
-func evaluate(rate float64, samples []*sample, objs []bound) Probe {
-	p := Probe{Rate: rate, Replications: len(samples)}
+// evaluate returns the probe pr of the samples.
+func evaluate(pr probe, samples []*sample, objs []bound) Probe {
+	p := Probe{Rate: pr.rate, Replications: len(samples)}
 	p.P50 = estimate(samples, func(s *sample) float64 { return s.summary.Values[sim.LatencyP50] })
 	p.P99 = estimate(samples, func(s *sample) float64 { return s.summary.Values[sim.LatencyP99] })
-	g := estimate(samples, func(s *sample) float64 { return s.growth })
-	p.Checks = append(p.Checks, Check{Name: "stable", Estimate: g, Met: g.Mean < GrowthLimit})
+	p.Checks = append(p.Checks, stability(pr.spec, pr.cfg, samples))
 	for _, o := range objs {
 		e := estimate(samples, func(s *sample) float64 { return o.read(&s.summary) })
-		p.Checks = append(p.Checks, Check{Name: o.Text, Estimate: e, Met: o.Met(e.Mean)})
+		p.Checks = append(p.Checks, Check{Name: o.Text, Estimate: e, Met: o.Met(e.Mean), Offered: math.NaN()})
 	}
 	p.Met = true
 	for _, c := range p.Checks {
@@ -254,6 +262,9 @@ func boundary(probes []Probe, lo, hi float64, objs []bound) (string, float64) {
 	ih := slices.IndexFunc(probes, func(p Probe) bool { return p.Rate == hi })
 	k := slices.IndexFunc(probes[ih].Checks, func(c Check) bool { return !c.Met })
 	name := probes[ih].Checks[k].Name
+	if st := probes[ih].Checks[k].Stability; st != nil && st.Cause == experiment.OfferedDemand {
+		return name, (hi - lo) / 2 // the offered demand is computed, not measured
+	}
 	spread := (probes[il].Checks[k].CI95 + probes[ih].Checks[k].CI95) / 2
 	a, b := il, ih
 	for a > 0 && probes[a].Rate > 0.9*lo {

@@ -6,8 +6,9 @@
 // and search by bisection, running each probe's replications in parallel
 // and keeping them, keyed by strategy, parameter values, rate and
 // replication, so that a step that needs more replications of a point
-// runs only those it lacks. A probe is stable when the tasks in flight do
-// not grow over the second half of its arrivals (Growth); an objective
+// runs only those it lacks. A probe is stable as experiment.Assess
+// judges a run's strategy (its offered demand below capacity, its tasks in
+// flight not growing); an objective
 // (Objective, "p99<200ms") compares a statistic of the output contract
 // with a threshold.
 //

@@ -3,6 +3,7 @@ package capacity
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -331,7 +332,7 @@ func Plan(t *sweep.Template, params []Param, rate float64, opts Options) (*PlanR
 			return nil, err
 		}
 		for k, s := range who {
-			pt := judge(s, samples[k], objs)
+			pt := judge(s, ps[k], samples[k], objs)
 			if pt.Verdict == Undecided && s.reps < most {
 				s.reps = min(2*s.reps, most)
 				continue
@@ -352,11 +353,14 @@ func Plan(t *sweep.Template, params []Param, rate float64, opts Options) (*PlanR
 }
 
 // judge returns the point of s's current values from its samples.
-func judge(s *search, samples []*sample, objs []bound) Point {
+func judge(s *search, pr probe, samples []*sample, objs []bound) Point {
 	pt := Point{Strategy: s.cfg.Name, Paths: s.ans.Paths, Values: slices.Clone(s.vals), Replications: len(samples)}
-	g := estimate(samples, func(x *sample) float64 { return x.growth })
-	pt.Checks = append(pt.Checks, Check{Name: "stable", Estimate: g, Met: g.Mean < GrowthLimit})
-	pt.Verdicts = append(pt.Verdicts, map[bool]Verdict{true: Met, false: NotMet}[g.Mean < GrowthLimit])
+	st := stability(pr.spec, pr.cfg, samples)
+	pt.Checks = append(pt.Checks, st)
+	pt.Verdicts = append(pt.Verdicts, NotMet)
+	if st.Met {
+		pt.Verdicts[0] = Met
+	}
 	for _, o := range objs {
 		e := estimate(samples, func(x *sample) float64 { return o.read(&x.summary) })
 		near, far := e.Mean+e.CI95, e.Mean-e.CI95 // the interval's ends, the one nearer failing first
@@ -370,7 +374,7 @@ func judge(s *search, samples []*sample, objs []bound) Point {
 		case !o.Met(far):
 			v = NotMet
 		}
-		pt.Checks = append(pt.Checks, Check{Name: o.Text, Estimate: e, Met: o.Met(e.Mean)})
+		pt.Checks = append(pt.Checks, Check{Name: o.Text, Estimate: e, Met: o.Met(e.Mean), Offered: math.NaN()})
 		pt.Verdicts = append(pt.Verdicts, v)
 	}
 	pt.Verdict = Met

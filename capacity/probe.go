@@ -14,37 +14,6 @@ import (
 	"asyncsim/workloads"
 )
 
-// GrowthLimit is the growth of the tasks in flight (Growth) from which a
-// probe is unstable: 2% of the arrivals of the second half of the run
-// left in flight, on the mean over the replications. A stable queue's
-// tasks in flight fluctuate about their mean, so its growth is near zero;
-// an overloaded one keeps 1 − capacity/rate of its arrivals.
-const GrowthLimit = 0.02
-
-// Growth returns how the tasks in flight grew over the second half of the
-// arrivals of a run, as a share of those arrivals: (B(end) − B(mid)) / A,
-// where B(t) is the tasks arrived and not ended at t, mid is halfway
-// between the first and the last arrival, end the last, and A the
-// arrivals after mid. arrivals and ends are the times of the counted
-// attempts, each sorted; it is 0 when no attempt arrived after mid.
-func Growth(arrivals, ends []sim.Time) float64 {
-	if len(arrivals) == 0 {
-		return 0
-	}
-	first, last := arrivals[0], arrivals[len(arrivals)-1]
-	mid := first + (last-first)/2
-	upTo := func(ts []sim.Time, t sim.Time) int {
-		n, _ := slices.BinarySearch(ts, t+1)
-		return n
-	}
-	in := func(t sim.Time) int { return upTo(arrivals, t) - upTo(ends, t) }
-	a := len(arrivals) - upTo(arrivals, mid)
-	if a == 0 {
-		return 0
-	}
-	return float64(in(last)-in(mid)) / float64(a)
-}
-
 // Options tune Capacity and Plan.
 type Options struct {
 	// Objectives must all be met; none: stability alone.
@@ -69,7 +38,6 @@ const DefaultMaxReplications = 32
 // sample is one replication's outcome at a probe.
 type sample struct {
 	summary sim.Summary
-	growth  float64
 }
 
 // key identifies one replication of one probe.
@@ -122,21 +90,12 @@ func (r *runner) run(ps []probe) ([][]*sample, error) {
 	}
 	experiment.ForEach(len(jobs), r.opts.Jobs, func(i int) {
 		j := jobs[i]
-		var arrivals, ends []sim.Time
-		res, err := experiment.RunReplication(j.p.spec, j.p.cfg, j.rep, experiment.Options{MaxEvents: r.opts.MaxEvents},
-			func(t sim.TaskRecord) {
-				if t.Counted {
-					arrivals = append(arrivals, t.Arrival)
-					ends = append(ends, t.Completion)
-				}
-			})
+		res, err := experiment.RunReplication(j.p.spec, j.p.cfg, j.rep, experiment.Options{MaxEvents: r.opts.MaxEvents}, nil)
 		if err != nil {
 			j.err = err
 			return
 		}
-		slices.Sort(arrivals)
-		slices.Sort(ends)
-		j.out = &sample{summary: res.Summary, growth: Growth(arrivals, ends)}
+		j.out = &sample{summary: res.Summary}
 	})
 	for _, j := range jobs {
 		if j.err != nil {
@@ -173,6 +132,33 @@ func estimate(samples []*sample, f func(*sample) float64) Estimate {
 	}
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(xs) - 1)}.Quantile(0.975)
 	return Estimate{Mean: mean, CI95: t * std / math.Sqrt(float64(len(xs)))}
+}
+
+// stability returns the check "stable" of a probe of strategy cfg of spec
+// from its samples: experiment.Assess's verdict on their summaries, as
+// the table of a run gives it. Its estimate is the growth of the tasks in
+// flight over the second half of each run as a share of the growth that
+// counts as significant (experiment.Grows: above 1 is growth), and
+// Offered the largest offered demand of a group of the strategy, as a
+// share of its capacity (NaN where none can be computed).
+func stability(spec *workloads.Spec, cfg strategies.Config, samples []*sample) Check {
+	sr := experiment.StrategyResult{Config: cfg}
+	for _, s := range samples {
+		sr.Runs = append(sr.Runs, s.summary)
+	}
+	sr.Aggregate = sim.Combine(sr.Runs)
+	st := experiment.Assess(spec, &sr)
+	c := Check{Name: "stable", Met: !st.Overloaded, Stability: &st, Offered: math.NaN()}
+	c.Estimate = estimate(samples, func(s *sample) float64 {
+		t := s.summary.Trend
+		return t.Growth / (experiment.GrowthSigmas*math.Sqrt(max(t.Mean, 0)) + experiment.GrowthFloor)
+	})
+	for _, l := range st.Loads {
+		if !math.IsNaN(l.Offered) && (math.IsNaN(c.Offered) || l.Offered > c.Offered) {
+			c.Offered = l.Offered
+		}
+	}
+	return c
 }
 
 // bound is a checked objective: its statistic's reader.

@@ -184,6 +184,7 @@ type capacityResult struct {
 	High     *float64        `json:"high_per_s"`
 	Found    bool            `json:"found"`
 	Binding  string          `json:"binding"`
+	Why      string          `json:"why"`
 	P50      float64         `json:"latency_p50_s"`
 	P99      float64         `json:"latency_p99_s"`
 	Probes   []capacityProbe `json:"probes"`
@@ -207,6 +208,7 @@ func capacityJSON(rep *capacity.Report) capacityOut {
 		if r.Found {
 			h := r.High
 			cr.High = &h
+			cr.Why = bindingReason(&r, rep.Objectives)
 		}
 		for _, p := range r.Probes {
 			cp := capacityProbe{Rate: p.Rate, Replications: p.Replications, Stable: p.Stable(), Met: p.Met,
@@ -226,6 +228,30 @@ func capacityJSON(rep *capacity.Report) capacityOut {
 		out.Capacities = append(out.Capacities, cr)
 	}
 	return out
+}
+
+// bindingReason words why the rate above r's capacity failed: the
+// overload, or the objective's value there.
+func bindingReason(r *capacity.Result, objs []capacity.Objective) string {
+	for _, p := range r.Probes {
+		if p.Rate != r.High {
+			continue
+		}
+		for _, c := range p.Checks {
+			switch {
+			case c.Met:
+			case c.Stability != nil:
+				return "overloaded at " + rateText(p.Rate) + ": " + report.OverloadReason(c.Stability)
+			default:
+				for _, o := range objs {
+					if o.Text == c.Name {
+						return fmt.Sprintf("%s not met at %s: %s", c.Name, rateText(p.Rate), objectiveCell(o, c.Estimate))
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
 
 func nonNil(s []string) []string {
@@ -272,7 +298,9 @@ func capacityTable(w io.Writer, rep *capacity.Report) error {
 				row[4], row[5] = report.Seconds(p.P50.Mean), report.Seconds(p.P99.Mean)
 			}
 		}
-		if !r.Found {
+		if r.Found {
+			notes = append(notes, r.Strategy+": "+bindingReason(&r, rep.Objectives))
+		} else {
 			row[2], row[3] = "-", "-"
 			if r.Low == 0 {
 				row[1] = "none"
@@ -287,6 +315,7 @@ func capacityTable(w io.Writer, rep *capacity.Report) error {
 	if err := report.WriteAligned(w, rows, 1); err != nil {
 		return err
 	}
+	fmt.Fprintln(w)
 	for _, n := range notes {
 		fmt.Fprintln(w, n)
 	}
