@@ -163,6 +163,7 @@ func writeSearch(dir, name string, data any, f plots.Figure, fig *figureFlags) e
 func writeJSONTo(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // objectives are written with < and >
 	return enc.Encode(v)
 }
 
