@@ -65,7 +65,8 @@ type Stability struct {
 	Overloaded bool
 	// Cause is why it is overloaded.
 	Cause Cause
-	// Bottleneck is the group of the highest mean utilization; ties (within
+	// Bottleneck is the group of the highest mean utilization, or "" where
+	// none was used at all (tasks of io alone on a loop); ties (within
 	// 1e-9) go to the larger offered demand, then to the later in Loads: a
 	// strategy's own contexts before the CPU they run on, a resource
 	// before the contexts that hold it.
@@ -122,7 +123,9 @@ func Assess(spec *workloads.Spec, sr *StrategyResult) Stability {
 			st.Saturated = i
 		}
 	}
-	st.Bottleneck, st.BottleneckUtilization = st.Loads[best].Group, st.Loads[best].Utilization
+	if st.Loads[best].Utilization > 0 {
+		st.Bottleneck, st.BottleneckUtilization = st.Loads[best].Group, st.Loads[best].Utilization
+	}
 	if st.Saturated >= 0 {
 		st.Overloaded, st.Cause = true, OfferedDemand
 		return st

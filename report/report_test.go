@@ -153,3 +153,93 @@ func TestGoodputVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestVerdictConfidence: with replications the verdict names a winner
+// only when each mean lies outside the other's 95% confidence interval,
+// and with one replication of a random workload it names none.
+func TestVerdictConfidence(t *testing.T) {
+	// with returns a result of 5 replications with these makespans and
+	// p99 latencies, each a mean and a half-width.
+	with := func(makespan, p99 [][2]float64) *experiment.Result {
+		res := result(make([]float64, len(makespan)), make([]float64, len(makespan)))
+		res.Spec.Replications = 5
+		for i := range makespan {
+			a := &res.Strategies[i].Aggregate
+			a.Replications = 5
+			a.Mean[sim.Makespan], a.CI95[sim.Makespan] = makespan[i][0], makespan[i][1]
+			a.Mean[sim.LatencyP99], a.CI95[sim.LatencyP99] = p99[i][0], p99[i][1]
+		}
+		return res
+	}
+	tests := []struct {
+		name          string
+		makespan, p99 [][2]float64
+		want          string
+	}{
+		// 2 − 1 = 1 s is more than either half-width: separated.
+		{"separated makespans", [][2]float64{{1, 0.01}, {2, 0.02}}, [][2]float64{{0.1, 0}, {0.1, 0}},
+			"a finished first: makespan 1.000 ±0.010 s, 2.00× shorter than b (2.000 ±0.020 s)."},
+		// The case: 172.2 − 118.4 = 53.8 ms, less than b's ±146 ms.
+		{"tied p99", [][2]float64{{5, 0.01}, {5.01, 0.01}}, [][2]float64{{0.1184, 0.042}, {0.1722, 0.146}},
+			"All strategies finished within 1% of 5.000 s; their p99 latencies, 118.4 ±42.0 ms to 172.2 ±146.0 ms, are tied within the 95% confidence intervals."},
+		// 0.3 s apart (3%): outside a's ±0.05 s but inside b's ±0.4 s.
+		{"tied makespans, separated p99", [][2]float64{{10, 0.05}, {10.3, 0.4}}, [][2]float64{{0.2, 0.01}, {0.1, 0.01}},
+			"The makespans, 10.000 ±0.050 s to 10.300 ±0.400 s, are tied within the 95% confidence intervals; b had the lowest p99 latency, 100.0 ±10.0 ms, 2.00× lower than a (200.0 ±10.0 ms)."},
+		// c is separated from a, b is not: a and b tie for first.
+		{"two tied for first", [][2]float64{{1, 0.1}, {1.05, 0.1}, {3, 0.1}}, [][2]float64{{0.1, 0}, {0.1, 0}, {0.1, 0}},
+			"a and b tied for first: makespan 1.000 ±0.100 s, 3.00× shorter than c (3.000 ±0.100 s)."},
+	}
+	for _, tt := range tests {
+		if got := Verdict(with(tt.makespan, tt.p99)); got != tt.want {
+			t.Errorf("%s: Verdict =\n%q; want\n%q", tt.name, got, tt.want)
+		}
+	}
+
+	// One replication of Poisson arrivals: no winner, however far apart.
+	res := result([]float64{1, 2}, []float64{0.1, 0.1})
+	res.Spec.Classes = []workloads.Class{{Name: "r", Rate: []workloads.RateSegment{{For: sim.Second, PerSecond: 10}}}}
+	want := "a had the lowest makespan, 1.000 s, and b the highest, 2.000 s, but one replication of a random workload " +
+		"cannot tell whether the difference is real: run replications (--replications N, or replications: N in the workload) " +
+		"to compare them within 95% confidence intervals."
+	if got := Verdict(res); got != want {
+		t.Errorf("one replication of a random workload: Verdict =\n%q; want\n%q", got, want)
+	}
+	res = result([]float64{5, 5}, []float64{0.1, 0.2})
+	res.Spec.Classes = []workloads.Class{{Name: "r", Rate: []workloads.RateSegment{{For: sim.Second, PerSecond: 10}}}}
+	want = "All strategies finished in 5.000 s; a had the lowest p99 latency, 100.0 ms, and b the highest, 200.0 ms, " +
+		"but one replication of a random workload cannot tell whether the difference is real: run replications " +
+		"(--replications N, or replications: N in the workload) to compare them within 95% confidence intervals."
+	if got := Verdict(res); got != want {
+		t.Errorf("one replication of a random workload, same makespans: Verdict =\n%q; want\n%q", got, want)
+	}
+}
+
+// TestTableMarksOverload: an overloaded strategy's row is marked, and a
+// line under the table says why, in the words of its cause.
+func TestTableMarksOverload(t *testing.T) {
+	res := result([]float64{10, 12, 11}, []float64{0.1, 0.2, 0.15})
+	res.Strategies[1].Stability = experiment.Stability{Overloaded: true, Cause: experiment.OfferedDemand,
+		Bottleneck: "loop", BottleneckUtilization: 0.9996, Saturated: 1,
+		Loads: []experiment.Load{{Group: "cpu", Size: 2, Utilization: 0.5, Offered: 0.625}, {Group: "loop", Size: 1, Utilization: 0.9996, Offered: 1.25}}}
+	res.Strategies[2].Stability = experiment.Stability{Overloaded: true, Cause: experiment.InFlightGrowth,
+		Bottleneck: "resource.db", BottleneckUtilization: 0.999, Saturated: -1, Growth: 240.4, GrowthOver: 5,
+		Loads: []experiment.Load{{Group: "cpu", Size: 2, Utilization: 0.3}, {Group: "resource.db", Size: 10, Utilization: 0.999}}}
+	res.Strategies[0].Stability = experiment.Stability{Bottleneck: "workers", BottleneckUtilization: 0.5}
+	var b strings.Builder
+	if err := Table(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"BOTTLENECK",
+		"\na   ", "\nb!  ", "\nc!  ",
+		"workers 50.0%", "loop 100.0%", "resource.db 99.9%",
+		"\n! overloaded (not stable):\n" +
+			"  b: overloaded: the loop thread is offered 125.0% of its capacity and busy 100.0% of the time; latency grows with run length\n" +
+			"  c: overloaded: tasks in flight grew by 240 over the last 5.000 s, with the 10 units of db held 99.9% of the time; latency grows with run length\n",
+	}
+	for _, w := range want {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("table lacks %q:\n%s", w, b.String())
+		}
+	}
+}

@@ -104,6 +104,7 @@ func writeCSVLine(b *bytes.Buffer, fields []string) {
 //     header's resources, then the figures of the header's classes;
 //   - each row: valid UTF-8, one cell per column, a point of the sweep and
 //     of the file's shard, a known strategy kind, a whole number of tasks
+//     true or false for stable, anything for the bottleneck's name,
 //     and a finite number for every statistic (stored in the form Run
 //     writes, so outputs made from the rows are valid JSON);
 //   - each point's rows one after another, once each, with the same
@@ -224,6 +225,15 @@ func checkCells(row, cols []string, nv int) error {
 	}
 	row[nv+2] = strconv.FormatInt(tasks, 10)
 	for i := nv + 3; i < len(row); i++ {
+		switch cols[i] {
+		case report.ColumnStable:
+			if row[i] != "true" && row[i] != "false" {
+				return fmt.Errorf("strategy %q: %s %q is neither true nor false", row[nv], cols[i], row[i])
+			}
+			continue
+		case report.ColumnBottleneck:
+			continue // a group's name, or empty
+		}
 		x, err := strconv.ParseFloat(row[i], 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 			return fmt.Errorf("strategy %q: %s %q is not a finite number", row[nv], cols[i], row[i])

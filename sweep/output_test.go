@@ -30,7 +30,7 @@ func oddTable() *table {
 	row := func(values []string, name, kind string, seed int) []string {
 		r := append(append([]string{}, values...), name, kind, strconv.Itoa(10+seed))
 		for i := 3; i < len(summary); i++ {
-			r = append(r, report.Number(float64(seed*100+i)/7))
+			r = append(r, statCell(summary[i], report.Number(float64(seed*100+i)/7)))
 		}
 		return r
 	}

@@ -103,9 +103,11 @@ func TestRunOutputs(t *testing.T) {
 		t.Fatalf("sweep.csv has %d lines; want a header and 12 points × 3 strategies", len(lines))
 	}
 	header := "strategies.threads.threads,tasks.request.arrival.interarrival,strategy,kind,tasks,makespan_s,makespan_s_ci95,throughput_per_s"
-	// The last metric, with its half-width; base.yaml has no resources,
-	// and sweep.csv leaves the classes' figures out.
-	if !strings.HasPrefix(lines[0], header) || !strings.HasSuffix(lines[0], ",wasted_cpu_s,wasted_cpu_s_ci95") {
+	// The last metric, with its half-width, then the verdict on overload;
+	// base.yaml has no resources, and sweep.csv leaves the classes'
+	// figures out.
+	if !strings.HasPrefix(lines[0], header) ||
+		!strings.HasSuffix(lines[0], ",threads_running_mean,threads_running_mean_ci95,stable,bottleneck,bottleneck_utilization") {
 		t.Errorf("header = %s", lines[0])
 	}
 	for i, want := range []string{"1,{exp: 2ms},threads,threaded,23,", "1,{exp: 2ms},blocking,blocking,23,", `1,{exp: 2ms},asyncio.sleep,event_loop,23,`, "1,{exp: 5ms},threads,"} {
@@ -463,13 +465,25 @@ func indexOf(ss []string, s string) int {
 }
 
 // journalRow returns a valid journal row of strategy name: the varied
-// value v, then a run's summary with one replication.
+// value v, then a run's summary with one replication (stable, its
+// bottleneck the CPU).
 func journalRow(v, name, kind string) []string {
 	r := []string{v, name, kind, "7"}
-	for range len(report.Columns(1, nil)) - 3 {
-		r = append(r, "0.25")
+	for _, c := range report.Columns(1, nil)[3:] {
+		r = append(r, statCell(c, "0.25"))
 	}
 	return r
+}
+
+// statCell returns a valid cell of summary column c: x for a statistic.
+func statCell(c, x string) string {
+	switch c {
+	case report.ColumnStable:
+		return "true"
+	case report.ColumnBottleneck:
+		return "cpu"
+	}
+	return x
 }
 
 // testJournal is a journal of 3 points, 2 strategies each, varied path
@@ -530,15 +544,17 @@ func TestJournalRejects(t *testing.T) {
 	}{
 		{"hello", edit(3, ",0.25,", ",hello,"), 3, `point 2: strategy "s1": makespan_s "hello" is not a finite number`},
 		{"NaN", edit(4, ",0.25,", ",NaN,"), 4, `makespan_s "NaN" is not a finite number`},
-		{"Inf", edit(5, ",0.25\n", ",-Inf\n"), 5, `wasted_cpu_s "-Inf" is not a finite number`},
+		{"Inf", edit(5, ",0.25\n", ",-Inf\n"), 5, `bottleneck_utilization "-Inf" is not a finite number`},
+		{"stable", edit(5, ",true,", ",yes,"), 5, `stable "yes" is neither true nor false`},
 		{"tasks", edit(6, ",7,", ",7.5,"), 6, `tasks "7.5" is not a whole number of tasks`},
 		{"negative tasks", edit(6, ",7,", ",-1,"), 6, `tasks "-1" is not a whole number`},
 		{"kind", edit(3, "threaded", "thread"), 3, `kind "thread" is not one of`},
 		{"no name", edit(3, ",s1,", ",,"), 3, "no strategy name"},
 		{"invalid UTF-8", edit(4, "s2", "s\xff"), 4, "not valid UTF-8"},
-		// point, a, strategy, kind, tasks and the 23 metrics (one
-		// replication, no resources, no classes): 28 columns.
-		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "29 cells; the header has 28 columns"},
+		// point, a, strategy, kind, tasks, the 29 metrics (one
+		// replication, no resources, no classes) and the 3 of stability:
+		// 37 columns.
+		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "38 cells; the header has 37 columns"},
 		{"point index", edit(5, "0,", "00,"), 5, `point "00" is not a point index`},
 		{"point beyond", edit(5, "0,", "3,"), 5, "point 3 is beyond the sweep's 3 points"},
 		{"other shard", otherShard, 3, "point 2 is not one of shard 1 of 2"},
@@ -845,10 +861,11 @@ func TestResumeChecksJournal(t *testing.T) {
 	lines[3] = strings.Replace(lines[3], ",blocking,", ",blocking,x,", 1)
 	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines, "")), 0o644)
 	_, err := Run(context.Background(), s, Options{Dir: dir})
-	// point, the 2 paths, strategy, kind, tasks, the 23 metrics with
-	// their half-widths (3 replications) and the 8 figures of each of the
-	// 2 classes with theirs: 1 + 2 + 3 + 46 + 32 = 84 columns.
-	if want := "sweep.journal.csv:4: 85 cells; the header has 84 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
+	// point, the 2 paths, strategy, kind, tasks, the 29 metrics with
+	// their half-widths (3 replications), the 3 of stability and the 8
+	// figures of each of the 2 classes with theirs: 1 + 2 + 3 + 58 + 3 +
+	// 32 = 99 columns.
+	if want := "sweep.journal.csv:4: 100 cells; the header has 99 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("a rerun beside a bad journal = %v; want ...%s", err, want)
 	}
 

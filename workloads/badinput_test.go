@@ -17,7 +17,7 @@ var badInputs = []struct {
 	name, yaml, want string
 }{
 	{"unknown field with suggestion", "name: w\ntasks:\n  - name: a\n    count: 1\n    stpes: [{cpu: 1ms}]\nstrategies: [{kind: blocking}]\n", "w.yaml:5:5: unknown field \"stpes\" in task class; did you mean \"steps\"?"},
-	{"unknown field without suggestion", "name: w\ncolour: red\n" + okRest, "w.yaml:2:1: unknown field \"colour\" in workload (expected one of name, description, seed, replications, warmup, machine, runtime, resources, tasks, strategies)"},
+	{"unknown field without suggestion", "name: w\ncolour: red\n" + okRest, "w.yaml:2:1: unknown field \"colour\" in workload (expected one of name, description, seed, replications, warmup, horizon, machine, runtime, resources, tasks, strategies)"},
 	{"unknown top-level key case", "Name: w\n" + okRest, "w.yaml:1:1: unknown field \"Name\" in workload; did you mean \"name\"?"},
 	{"unknown strategy kind", "name: w\n" + okTasks + "strategies: [{kind: event-loop}]\n", "w.yaml:3:21: unknown strategy kind \"event-loop\"; did you mean \"event_loop\"?"},
 	{"unknown strategy kind far off", "name: w\n" + okTasks + "strategies: [{kind: greenlet}]\n", "w.yaml:3:21: unknown strategy kind \"greenlet\" (expected one of blocking, threaded, event_loop)"},
@@ -104,6 +104,12 @@ var badInputs = []struct {
 	{"await_blocking not a boolean", "name: w\n" + okTasks + "strategies: [{kind: event_loop, await_blocking: 1}]\n", "w.yaml:3:49: expected true or false, got the number 1"},
 	{"negative switch_cost", "name: w\n" + okTasks + "strategies: [{kind: blocking, switch_cost: -1us}]\n", "w.yaml:3:44: duration -1us must not be negative"},
 	{"warmup bare number", "name: w\nwarmup: 10\n" + okRest, "w.yaml:2:9: duration 10 needs a unit, like 10ms or 10s"},
+	{"horizon zero", "name: w\nhorizon: 0s\n" + okRest,
+		"w.yaml:2:10: horizon 0s must come after the warm-up (0s): a run must count something; leave it out for no horizon"},
+	{"horizon before the warm-up", "name: w\nwarmup: 2s\nhorizon: 1s\n" + okRest,
+		"w.yaml:3:10: horizon 1s must come after the warm-up (2s): a run must count something; leave it out for no horizon"},
+	{"horizon negative", "name: w\nhorizon: -1s\n" + okRest, "w.yaml:2:10: duration -1s must not be negative"},
+	{"horizon misspelt", "name: w\nhorizn: 1s\n" + okRest, "w.yaml:2:1: unknown field \"horizn\" in workload; did you mean \"horizon\"?"},
 	{"task list is a mapping", "name: w\ntasks: {name: a}\n" + okStrategies, "w.yaml:2:8: expected a list of task classes, got a mapping"},
 	{"unresolvable horizon", "name: w\ntasks: [{name: a, count: 1000000, steps: [{repeat: 1000, steps: [{cpu: 24h}]}]}]\n" + okStrategies, "w.yaml:2:8: the workload would span about 2739726 years of virtual time (estimated from mean durations); at most 10 years can be simulated"},
 	{"nested repeats too deep", "name: w\ntasks: [{name: a, count: 1, steps: &s [{repeat: 1, steps: *s}]}]\n" + okStrategies, "w.yaml:2:36: repeat blocks nested more than 64 deep"},

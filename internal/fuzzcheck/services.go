@@ -76,7 +76,7 @@ type ServiceCase struct {
 	// MaxEvents bounds each run; 0 means 1,000,000.
 	MaxEvents int64
 	// Until, if set, is a horizon for one more run of each strategy: it
-	// must stop with a *sim.HorizonError exactly when an attempt is sent
+	// must end there exactly when an attempt is sent
 	// or ends after it, and otherwise give the run without a horizon.
 	Until sim.Time
 }
@@ -515,25 +515,63 @@ func (c *ServiceCase) checkFree(cfg strategies.Config) error {
 }
 
 // checkHorizon runs cfg again with the horizon c.Until and compares with
-// r, its run without one: the run must stop at the horizon if an attempt
-// was sent or ended after it, and otherwise give the same result (but for
-// the count of events: those that stood for nothing, such as the time-outs
-// of attempts completed in time, are dropped at the horizon uncounted, and
-// a run over when a GIL's drop timer remains ends there).
+// r, its run without one. If an attempt was sent or ended after the
+// horizon, the run must end there: with the records of r's attempts that
+// ended by the horizon, in the same order; with their count as its
+// tasks, its in_flight_end the attempts sent by the horizon and ended
+// after it, and the window of its time averages (if it served a counted
+// attempt) ending at the horizon;
+// or, where no counted attempt ended by the horizon, with a
+// *sim.HorizonError giving that count in flight. Otherwise the run must
+// give the same result (but for the count of events: those that stood
+// for nothing, such as the time-outs of attempts completed in time, are
+// dropped at the horizon uncounted, and a run over when a GIL's drop
+// timer remains ends there).
 func (c *ServiceCase) checkHorizon(cfg strategies.Config, r *serviceRun) error {
 	var lastEvent sim.Time
+	var ended []sim.TaskRecord
+	inFlight, counted, servedBy := 0, int64(0), 0
 	for _, rec := range r.records {
 		lastEvent = max(lastEvent, rec.Arrival, rec.Completion)
+		switch {
+		case rec.Completion <= c.Until:
+			ended = append(ended, rec)
+			if rec.Counted {
+				counted++
+			}
+			if rec.Counted && served(rec) {
+				servedBy++
+			}
+		case rec.Arrival <= c.Until:
+			inFlight++
+		}
 	}
 	h, err := c.runUntil(cfg, c.Until)
 	var he *sim.HorizonError
 	switch {
-	case lastEvent > c.Until && !errors.As(err, &he):
-		return fmt.Errorf("an attempt ends at %v, past the horizon, but the run with it returned %v", lastEvent, err)
-	case lastEvent > c.Until:
+	case lastEvent > c.Until && counted == 0:
+		if !errors.As(err, &he) || *he != (sim.HorizonError{Until: c.Until, InFlight: inFlight}) {
+			return fmt.Errorf("no counted attempt ends by the horizon, %d are in flight there, but the run with it returned %v", inFlight, err)
+		}
 		return nil
 	case err != nil:
-		return fmt.Errorf("every attempt ends by %v, within the horizon, but the run with it failed: %w", lastEvent, err)
+		return fmt.Errorf("the run with the horizon failed: %w", err)
+	case lastEvent > c.Until:
+		res := h.res
+		switch {
+		case !res.Horizon:
+			return errors.New("an attempt is sent or ends past the horizon, but the run with it did not end there")
+		case !reflect.DeepEqual(h.records, ended):
+			return errors.New("the records of the run with the horizon are not those of the attempts that ended by then")
+		case res.Tasks != counted || res.Values[sim.InFlightEnd] != float64(inFlight):
+			return fmt.Errorf("tasks %d, in flight at the end %v; want %d and %d", res.Tasks, res.Values[sim.InFlightEnd], counted, inFlight)
+		// The time averages are of a window that has served attempts
+		// (as in a run without a horizon).
+		case servedBy > 0 && (res.FirstArrival != r.res.FirstArrival || res.Values[sim.Makespan] != (c.Until-res.FirstArrival).Seconds()):
+			return fmt.Errorf("window from %v, makespan %v s; want from %v to the horizon %v", res.FirstArrival, res.Values[sim.Makespan],
+				r.res.FirstArrival, c.Until)
+		}
+		return nil
 	}
 	a, b := *r.res, *h.res
 	a.Events, b.Events = 0, 0
