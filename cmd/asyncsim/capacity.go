@@ -43,36 +43,16 @@ the capacity marked.
 
 func capacityCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("capacity", capacityUsage, stdout)
-	format := fs.String("format", "table", "output `FORMAT`: table or json")
-	out := fs.String("out", "", "also write capacity.json and the capacity curve into `DIR`")
-	var slos, only stringList
-	fs.Var(&slos, "slo", "an `OBJECTIVE` every run must meet, such as p99<200ms (repeatable)")
-	fs.Var(&only, "strategy", "search only the strategy of this `NAME` (repeatable)")
-	reps := fs.Int("replications", 0, "run `N` replications a probe instead of the workload's number")
-	jobs := addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
-	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
-	fig := addFigureFlags(fs)
+	sf := addSearchFlags(fs, "also write capacity.json and the capacity curve into `DIR`",
+		"an `OBJECTIVE` every run must meet, such as p99<200ms (repeatable)",
+		"run `N` replications a probe instead of the workload's number")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("capacity: want one workload FILE or EXAMPLE, got %d", len(pos))
-	}
-	if *format != "table" && *format != "json" {
-		return usagef("capacity: unknown --format %q%s (want table or json)", *format, suggestion(*format, []string{"table", "json"}))
-	}
-	opts, err := searchOptions("capacity", slos, only, *reps, *jobs, *maxEvents)
+	opts, err := sf.check(fs, pos)
 	if err != nil {
 		return err
-	}
-	if flagGiven(fs, "out") {
-		if err := checkOutDir("capacity", *out); err != nil {
-			return err
-		}
-		if err := fig.check("capacity"); err != nil {
-			return err
-		}
 	}
 	spec, err := loadWorkload(pos)
 	if err != nil {
@@ -86,13 +66,13 @@ func capacityCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	if flagGiven(fs, "out") {
 		err := in.write(func() error {
-			return writeSearch(*out, "capacity.json", capacityJSON(rep), capacityFigure(rep), fig)
+			return writeSearch(sf.out, "capacity.json", capacityJSON(rep), capacityFigure(rep), sf.fig)
 		})
 		if err != nil {
 			return err
 		}
 	}
-	if *format == "json" {
+	if sf.format == "json" {
 		return writeJSONTo(stdout, capacityJSON(rep))
 	}
 	return capacityTable(stdout, rep)
@@ -105,21 +85,61 @@ func flagGiven(fs *flagSet, name string) bool {
 	return given
 }
 
-// searchOptions checks the flags capacity and plan share.
-func searchOptions(cmd string, slos, only []string, reps, jobs int, maxEvents int64) (capacity.Options, error) {
-	opts := capacity.Options{Strategies: only, Jobs: jobs, MaxEvents: maxEvents, Replications: reps}
-	for _, s := range slos {
+// searchFlags are the flags capacity and plan share.
+type searchFlags struct {
+	format, out string
+	slos, only  stringList
+	reps, jobs  *int
+	maxEvents   *int64
+	fig         *figureFlags
+}
+
+// addSearchFlags adds the flags capacity and plan share to fs, with the
+// usage of those whose meaning differs.
+func addSearchFlags(fs *flagSet, outUsage, sloUsage, repsUsage string) *searchFlags {
+	sf := &searchFlags{}
+	fs.StringVar(&sf.format, "format", "table", "output `FORMAT`: table or json")
+	fs.StringVar(&sf.out, "out", "", outUsage)
+	fs.Var(&sf.slos, "slo", sloUsage)
+	fs.Var(&sf.only, "strategy", "search only the strategy of this `NAME` (repeatable)")
+	sf.reps = fs.Int("replications", 0, repsUsage)
+	sf.jobs = addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
+	sf.maxEvents = fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
+	sf.fig = addFigureFlags(fs)
+	return sf
+}
+
+// check checks the shared flags of a command whose positional arguments
+// are pos, and returns the search's options.
+func (sf *searchFlags) check(fs *flagSet, pos []string) (capacity.Options, error) {
+	cmd := fs.Name()
+	opts := capacity.Options{Strategies: sf.only, Jobs: *sf.jobs, MaxEvents: *sf.maxEvents, Replications: *sf.reps}
+	if len(pos) != 1 {
+		return opts, usagef("%s: want one workload FILE or EXAMPLE, got %d", cmd, len(pos))
+	}
+	if sf.format != "table" && sf.format != "json" {
+		return opts, usagef("%s: unknown --format %q%s (want table or json)", cmd, sf.format, suggestion(sf.format, []string{"table", "json"}))
+	}
+	for _, s := range sf.slos {
 		o, err := capacity.ParseObjective(s)
 		if err != nil {
 			return opts, usagef("%s: --slo: %v", cmd, err)
 		}
 		opts.Objectives = append(opts.Objectives, o)
 	}
-	if reps < 0 {
-		return opts, usagef("%s: --replications must be at least 1, not %d", cmd, reps)
+	if *sf.reps < 0 {
+		return opts, usagef("%s: --replications must be at least 1, not %d", cmd, *sf.reps)
 	}
-	if maxEvents < 0 {
+	if *sf.maxEvents < 0 {
 		return opts, usagef("%s: --max-events must not be negative", cmd)
+	}
+	if flagGiven(fs, "out") {
+		if err := checkOutDir(cmd, sf.out); err != nil {
+			return opts, err
+		}
+		if err := sf.fig.check(cmd); err != nil {
+			return opts, err
+		}
 	}
 	return opts, nil
 }

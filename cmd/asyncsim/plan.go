@@ -44,37 +44,26 @@ the threshold and each strategy's answer marked.
 
 func planCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plan", planUsage, stdout)
-	format := fs.String("format", "table", "output `FORMAT`: table or json")
-	out := fs.String("out", "", "also write plan.json and the plan figures into `DIR`")
-	var slos, varies, only stringList
-	fs.Var(&slos, "slo", "an `OBJECTIVE` to meet, such as p99<200ms (repeatable; at least one)")
+	sf := addSearchFlags(fs, "also write plan.json and the plan figures into `DIR`",
+		"an `OBJECTIVE` to meet, such as p99<200ms (repeatable; at least one)",
+		"start each point with `N` replications (default: the workload's, at least 2)")
+	var varies stringList
 	fs.Var(&varies, "vary", "a parameter to size, `PATH=LO..HI` (repeatable; at least one)")
 	at := fs.String("at", "", "plan for a total open arrival rate of `RATE` per second, as 300/s (default: the workload's)")
-	fs.Var(&only, "strategy", "plan only the strategy of this `NAME` (repeatable)")
-	reps := fs.Int("replications", 0, "start each point with `N` replications (default: the workload's, at least 2)")
 	maxReps := fs.Int("max-replications", capacity.DefaultMaxReplications, "give up deciding a point after `N` replications")
-	jobs := addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
-	maxEvents := fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
-	fig := addFigureFlags(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("plan: want one workload FILE or EXAMPLE, got %d", len(pos))
+	opts, err := sf.check(fs, pos)
+	if err != nil {
+		return err
 	}
-	if *format != "table" && *format != "json" {
-		return usagef("plan: unknown --format %q%s (want table or json)", *format, suggestion(*format, []string{"table", "json"}))
-	}
-	if len(slos) == 0 {
+	if len(sf.slos) == 0 {
 		return usagef("plan: give at least one --slo objective, such as --slo 'p99<200ms'")
 	}
 	if len(varies) == 0 {
 		return usagef("plan: give at least one --vary PATH=LO..HI, such as --vary threads=1..64")
-	}
-	opts, err := searchOptions("plan", slos, only, *reps, *jobs, *maxEvents)
-	if err != nil {
-		return err
 	}
 	if *maxReps < 2 || *maxReps > workloads.MaxReplications {
 		return usagef("plan: --max-replications must be between 2 and %d, not %d", workloads.MaxReplications, *maxReps)
@@ -91,14 +80,6 @@ func planCommand(args []string, stdout, stderr io.Writer) error {
 	rate := 0.0
 	if flagGiven(fs, "at") {
 		if rate, err = parseRate(*at); err != nil {
-			return err
-		}
-	}
-	if flagGiven(fs, "out") {
-		if err := checkOutDir("plan", *out); err != nil {
-			return err
-		}
-		if err := fig.check("plan"); err != nil {
 			return err
 		}
 	}
@@ -125,7 +106,7 @@ func planCommand(args []string, stdout, stderr io.Writer) error {
 				if i == 0 {
 					name = "plan.json"
 				}
-				if err := writeSearch(*out, name, planJSON(rep), f, fig); err != nil {
+				if err := writeSearch(sf.out, name, planJSON(rep), f, sf.fig); err != nil {
 					return err
 				}
 			}
@@ -135,7 +116,7 @@ func planCommand(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if *format == "json" {
+	if sf.format == "json" {
 		return writeJSONTo(stdout, planJSON(rep))
 	}
 	return planTable(stdout, rep)
