@@ -106,7 +106,7 @@ type Report struct {
 func Classes(spec *workloads.Spec) (scaled, fixed []string) {
 	for i := range spec.Classes {
 		c := &spec.Classes[i]
-		if _, ok := c.OpenRate(); ok {
+		if _, ok := c.MeanRate(); ok {
 			scaled = append(scaled, c.Name)
 		} else {
 			fixed = append(fixed, c.Name)

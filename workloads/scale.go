@@ -7,40 +7,12 @@ import (
 	"asyncsim/sim"
 )
 
-// OpenRate returns the mean arrival rate of class c, per second, and
-// whether c is a class of open arrivals whose rate ScaleOpen scales: a
-// stream of interarrival gaps of positive mean (arrival.interarrival,
-// arrival.per_second), or of arrival.rate segments (their mean over the
-// segments' total length). Closed-loop clients and a batch that arrives
-// at once have no rate.
-func (c *Class) OpenRate() (float64, bool) {
-	switch {
-	case c.Clients != nil:
-		return 0, false
-	case c.Rate != nil:
-		var n, length float64
-		for _, seg := range c.Rate {
-			n += seg.expected()
-			length += seg.For.Seconds()
-		}
-		if n <= 0 || length <= 0 {
-			return 0, false
-		}
-		return n / length, true
-	case c.Interarrival != nil:
-		if gap := c.Interarrival.gap(); gap > 0 && !math.IsInf(gap, 1) {
-			return float64(sim.Second) / gap, true
-		}
-	}
-	return 0, false
-}
-
 // OpenRate returns the total mean arrival rate of the workload's open
-// classes (see Class.OpenRate), per second.
+// classes (see Class.MeanRate), per second.
 func (s *Spec) OpenRate() float64 {
 	var total float64
 	for i := range s.Classes {
-		if r, ok := s.Classes[i].OpenRate(); ok {
+		if r, ok := s.Classes[i].MeanRate(); ok {
 			total += r
 		}
 	}
@@ -48,7 +20,7 @@ func (s *Spec) OpenRate() float64 {
 }
 
 // ScaleOpen returns a copy of s in which every class that has an open
-// rate (Class.OpenRate) arrives f times as fast: its interarrival gaps are
+// rate (Class.MeanRate) arrives f times as fast: its interarrival gaps are
 // divided by f, or its arrival.rate segments' rates multiplied by f. A
 // class of interarrival gaps keeps its count (the same number of
 // requests arrives f times sooner); one of rate segments keeps their
@@ -59,7 +31,7 @@ func (s *Spec) ScaleOpen(f float64) *Spec {
 	out.Classes = slices.Clone(s.Classes)
 	for i := range out.Classes {
 		c := &out.Classes[i]
-		if _, ok := c.OpenRate(); !ok {
+		if _, ok := c.MeanRate(); !ok {
 			continue
 		}
 		if c.Rate != nil {
@@ -72,15 +44,6 @@ func (s *Spec) ScaleOpen(f float64) *Spec {
 		c.Interarrival = c.Interarrival.scaled(1 / f)
 	}
 	return &out
-}
-
-// gap returns d's mean in nanoseconds, for an exponential the inverse of
-// its rate (which scaled keeps exact).
-func (d *Dist) gap() float64 {
-	if d.kind == distExp {
-		return 1 / d.x
-	}
-	return d.Mean()
 }
 
 // scaled returns d with every duration multiplied by k, rounded to the
