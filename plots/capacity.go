@@ -36,8 +36,8 @@ type Estimate = struct{ Mean, CI95 float64 }
 func CapacityFigure(d *CapacityPlot) Figure {
 	sp := &SweepPlot{
 		Name:     "capacity",
-		Title:    d.Workload + ": latency against offered load",
-		Subtitle: "p50 and p99 latency of each probe, and each strategy's capacity (the knee) as a vertical line; probes past it are unstable or miss an objective",
+		Title:    d.Workload + ": latency against load",
+		Subtitle: "p50 and p99 of each probe; each strategy's capacity (the knee) a vertical line",
 		XLabel:   "offered rate (requests/s)", YLabel: "latency",
 		XUnit: SweepPlain, YUnit: SweepSeconds,
 		Styles: []string{"p50", "p99", "capacity"},

@@ -48,8 +48,8 @@ type PlanLine struct {
 func PlanFigure(d *PlanPlot) Figure {
 	sp := &SweepPlot{
 		Name:     d.Name,
-		Title:    d.Workload + ": " + d.Objective + " against the varied parameters",
-		Subtitle: "each point the mean over its replications with its 95% confidence interval; the threshold dashed, each strategy's answer (the smallest value met) dotted",
+		Title:    d.Workload + ": " + d.Objective,
+		Subtitle: "means over the replications, ±95% CI; the threshold dashed, each answer dotted",
 		XLabel:   "parameter value", YLabel: d.Statistic,
 		XUnit: SweepPlain, YUnit: d.Unit,
 		Strategies: d.Strategies,
@@ -86,7 +86,10 @@ func planPanel(d *PlanPlot, p PlanPanel) SweepPanel {
 				xlo, xhi, first = l.X[i], l.X[i], false
 			}
 			xlo, xhi = min(xlo, l.X[i]), max(xhi, l.X[i])
-			ylo, yhi = min(ylo, y.Mean-y.CI95), max(yhi, y.Mean+y.CI95)
+			if y.Mean > 0 { // the answer's line must stay on a log axis
+				ylo = min(ylo, y.Mean)
+			}
+			yhi = max(yhi, y.Mean+y.CI95)
 		}
 		out.Lines = append(out.Lines, line)
 	}
@@ -98,7 +101,7 @@ func planPanel(d *PlanPlot, p PlanPanel) SweepPanel {
 	for _, l := range p.Lines {
 		if l.Met {
 			out.Lines = append(out.Lines, SweepLine{Strategy: l.Strategy, Style: 2, X: []float64{l.Answer, l.Answer},
-				Y: []float64{max(ylo, 0), yhi}, CI: []float64{0, 0}})
+				Y: []float64{ylo, yhi}, CI: []float64{0, 0}})
 		}
 	}
 	return out
