@@ -46,11 +46,7 @@ func capacityCommand(args []string, stdout, stderr io.Writer) error {
 	sf := addSearchFlags(fs, "also write capacity.json and the capacity curve into `DIR`",
 		"an `OBJECTIVE` every run must meet, such as p99<200ms (repeatable)",
 		"run `N` replications a probe instead of the workload's number")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	opts, err := sf.check(fs, pos)
+	pos, opts, err := sf.parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -109,39 +105,43 @@ func addSearchFlags(fs *flagSet, outUsage, sloUsage, repsUsage string) *searchFl
 	return sf
 }
 
-// check checks the shared flags of a command whose positional arguments
-// are pos, and returns the search's options.
-func (sf *searchFlags) check(fs *flagSet, pos []string) (capacity.Options, error) {
+// parse parses the command line args of fs, checks the shared flags,
+// and returns the positional arguments and the search's options.
+func (sf *searchFlags) parse(fs *flagSet, args []string) ([]string, capacity.Options, error) {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return nil, capacity.Options{}, err
+	}
 	cmd := fs.Name()
 	opts := capacity.Options{Strategies: sf.only, Jobs: *sf.jobs, MaxEvents: *sf.maxEvents, Replications: *sf.reps}
 	if len(pos) != 1 {
-		return opts, usagef("%s: want one workload FILE or EXAMPLE, got %d", cmd, len(pos))
+		return pos, opts, usagef("%s: want one workload FILE or EXAMPLE, got %d", cmd, len(pos))
 	}
 	if sf.format != "table" && sf.format != "json" {
-		return opts, usagef("%s: unknown --format %q%s (want table or json)", cmd, sf.format, suggestion(sf.format, []string{"table", "json"}))
+		return pos, opts, usagef("%s: unknown --format %q%s (want table or json)", cmd, sf.format, suggestion(sf.format, []string{"table", "json"}))
 	}
 	for _, s := range sf.slos {
 		o, err := capacity.ParseObjective(s)
 		if err != nil {
-			return opts, usagef("%s: --slo: %v", cmd, err)
+			return pos, opts, usagef("%s: --slo: %v", cmd, err)
 		}
 		opts.Objectives = append(opts.Objectives, o)
 	}
 	if *sf.reps < 0 {
-		return opts, usagef("%s: --replications must be at least 1, not %d", cmd, *sf.reps)
+		return pos, opts, usagef("%s: --replications must be at least 1, not %d", cmd, *sf.reps)
 	}
 	if *sf.maxEvents < 0 {
-		return opts, usagef("%s: --max-events must not be negative", cmd)
+		return pos, opts, usagef("%s: --max-events must not be negative", cmd)
 	}
 	if flagGiven(fs, "out") {
 		if err := checkOutDir(cmd, sf.out); err != nil {
-			return opts, err
+			return pos, opts, err
 		}
 		if err := sf.fig.check(cmd); err != nil {
-			return opts, err
+			return pos, opts, err
 		}
 	}
-	return opts, nil
+	return pos, opts, nil
 }
 
 // searchError words the errors of a search that are bad input.

@@ -51,11 +51,7 @@ func planCommand(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&varies, "vary", "a parameter to size, `PATH=LO..HI` (repeatable; at least one)")
 	at := fs.String("at", "", "plan for a total open arrival rate of `RATE` per second, as 300/s (default: the workload's)")
 	maxReps := fs.Int("max-replications", capacity.DefaultMaxReplications, "give up deciding a point after `N` replications")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	opts, err := sf.check(fs, pos)
+	pos, opts, err := sf.parse(fs, args)
 	if err != nil {
 		return err
 	}
