@@ -12,9 +12,11 @@ import (
 	"strings"
 
 	"asyncsim/capacity"
+	"asyncsim/experiment"
 	"asyncsim/internal/atomicfile"
 	"asyncsim/plots"
 	"asyncsim/report"
+	"asyncsim/workloads"
 )
 
 const capacityUsage = `
@@ -54,6 +56,9 @@ func capacityCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := sf.checkBudget(spec, opts); err != nil {
+		return err
+	}
 	in := watchSignals("capacity", stderr)
 	defer in.release()
 	rep, err := capacity.Capacity(spec, opts)
@@ -87,6 +92,7 @@ type searchFlags struct {
 	slos, only  stringList
 	reps, jobs  *int
 	maxEvents   *int64
+	maxWork     *float64
 	fig         *figureFlags
 }
 
@@ -101,6 +107,7 @@ func addSearchFlags(fs *flagSet, outUsage, sloUsage, repsUsage string) *searchFl
 	sf.reps = fs.Int("replications", 0, repsUsage)
 	sf.jobs = addJobsFlag(fs, "run `N` simulations at once (default: one per CPU); results never depend on it")
 	sf.maxEvents = fs.Int64("max-events", 0, "stop a run that needs more than `N` events (0: no limit)")
+	sf.maxWork = addMaxWorkFlag(fs)
 	sf.fig = addFigureFlags(fs)
 	return sf
 }
@@ -142,6 +149,17 @@ func (sf *searchFlags) parse(fs *flagSet, args []string) ([]string, capacity.Opt
 		}
 	}
 	return pos, opts, nil
+}
+
+// checkBudget refuses a workload whose runs as written, under the
+// strategies of opts, would pass the work budget: each probe of a search
+// makes about as many (the same counts, at another rate).
+func (sf *searchFlags) checkBudget(spec *workloads.Spec, opts capacity.Options) error {
+	cfgs, err := experiment.Select(spec, opts.Strategies)
+	if err != nil {
+		return usageError{err}
+	}
+	return workloads.CheckBudget(spec, cfgs, workloads.Limits{MaxEvents: opts.MaxEvents}, *sf.maxWork)
 }
 
 // searchError words the errors of a search that are bad input.

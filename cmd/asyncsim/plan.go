@@ -88,6 +88,9 @@ func planCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := sf.checkBudget(tp.Spec, opts); err != nil {
+		return err
+	}
 	in := watchSignals("plan", stderr)
 	defer in.release()
 	rep, err := capacity.Plan(tp, params, rate, opts)

@@ -52,6 +52,7 @@ strategies: [{kind: blocking}]
 		{"varied twice", append(plan, "--slo", "p99<200ms", "--vary", "threads=1..8", "--vary", "threads=2..4")},
 		{"bad rate", []string{"plan", "plan-pool", "--at", "fast", "--slo", "p99<200ms", "--vary", "threads=1..8"}},
 		{"at on closed workload", []string{"plan", closed, "--at", "300/s", "--slo", "p99<200ms", "--vary", "workers=1..8"}},
+		{"work budget", []string{"capacity", "web-service", "--max-work", "1000"}},
 		{"max replications", append(plan, "--slo", "p99<200ms", "--vary", "threads=1..8", "--max-replications", "1")},
 	}
 	var b strings.Builder
