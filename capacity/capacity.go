@@ -16,9 +16,9 @@ import (
 const Resolution = 0.01
 
 // maxDoublings bounds how many times Capacity doubles (or halves) the
-// rate looking for a rate not met (or met): 2^30 ≈ 10^9 times the
-// workload's.
-const maxDoublings = 30
+// rate looking for a rate not met (or met): up to 2^20 ≈ 10^6 times the
+// workload's (or down to its millionth).
+const maxDoublings = 20
 
 // NoOpenRateError is the error of a search that scales the load of a
 // workload with no open arrival rate: only closed-loop clients and
