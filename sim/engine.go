@@ -266,10 +266,8 @@ type accumulators struct {
 	blocked  float64 // context-nanoseconds loop threads spent blocked
 	inFlight float64 // task-nanoseconds of counted tasks in flight
 	switches int64
-	// context-nanoseconds of each group's contexts not idle, and of
-	// threads running
+	// context-nanoseconds of each group's contexts not idle
 	occupied [numGroups]float64
-	running  float64
 }
 
 // Engine runs one simulation: a virtual clock, the event queue, processor
@@ -588,12 +586,9 @@ func (e *Engine) integrateStates() {
 	e.statesSince = e.now
 }
 
-// integrateFlight brings the in-flight integral up to now, and the
-// trend's marks.
+// integrateFlight brings the in-flight integral up to now. Where the
+// count changes next, passMarks must come first.
 func (e *Engine) integrateFlight() {
-	if e.now >= e.trend.next {
-		e.crossMarks()
-	}
 	e.acc.inFlight += float64(e.now-e.flightSince) * float64(e.countedFlight)
 	e.flightSince = e.now
 }
@@ -603,6 +598,7 @@ func (e *Engine) integrateFlight() {
 func (e *Engine) snapshot(a *accumulators) {
 	e.ps.advance(e.now)
 	e.integrateStates()
+	e.passMarks()
 	e.integrateFlight()
 	e.integrateGroups()
 	// Field by field: copied at once, the struct is read in 16-byte words,
@@ -610,7 +606,7 @@ func (e *Engine) snapshot(a *accumulators) {
 	a.busy = e.ps.busy
 	a.waiting, a.blocked, a.inFlight = e.acc.waiting, e.acc.blocked, e.acc.inFlight
 	a.switches = e.acc.switches
-	a.occupied, a.running = e.acc.occupied, e.acc.running
+	a.occupied = e.acc.occupied
 }
 
 // release frees a slot whose attempt has ended.
@@ -653,6 +649,7 @@ func (e *Engine) arrive(ref TaskRef) error {
 			}
 			e.startTrend()
 		}
+		e.passMarks()
 		e.integrateFlight()
 		e.countedFlight++
 	}
@@ -808,7 +805,7 @@ func (e *Engine) NewContext(info ContextInfo) int32 {
 	g := groupOf(info.Role)
 	e.ctxs = append(e.ctxs, context{state: Idle, group: g})
 	if g < numGroups {
-		e.grp.size[g]++
+		e.addContext(g)
 	}
 	e.infos = append(e.infos, info)
 	e.ps.addContext()
@@ -840,8 +837,12 @@ func (e *Engine) changeState(ctx int32, s State) {
 	if c.state == Waiting || c.state == Blocked || s == Waiting || s == Blocked {
 		e.integrateStates()
 	}
-	if c.group < numGroups {
-		e.groupChange(c.group, c.state, s)
+	if g := c.group; g < numGroups && (c.state == Idle) != (s == Idle) {
+		if s == Idle {
+			e.occupy(g, -1)
+		} else {
+			e.occupy(g, 1)
+		}
 	}
 	e.stateCount[c.state]--
 	e.stateCount[s]++

@@ -36,54 +36,55 @@ func groupOf(role string) uint8 {
 var groupMetrics = [numGroups]Metric{WorkersUtilization, ThreadsUtilization, LoopUtilization, ExecutorUtilization}
 
 // groups are the counts behind the groups' utilizations: the contexts of
-// each group, those not idle, and the threads running (holding the CPU
-// or, under a GIL, the GIL).
+// each group and those not idle, each with the instant its integral is up
+// to date until, so that a change integrates only the count it changes.
+// (Under a GIL the share of time it is held needs no count of its own:
+// one thread at a time runs, at the full rate of a core, so it is the CPU
+// work done over the window.)
 type groups struct {
 	size     [numGroups]int
 	occupied [numGroups]int
-	running  int
-	since    Time // the integrals are up to date until then
+	since    [numGroups]Time
+	// used lists the groups that have contexts, the first nUsed: a
+	// strategy has one or two, and a snapshot integrates only those.
+	used  [numGroups]uint8
+	nUsed int
 }
 
-// groupChange updates the counts of the groups for a context of group g
-// going from state from to state to.
-func (e *Engine) groupChange(g uint8, from, to State) {
-	busy := (from == Idle) != (to == Idle)
-	run := g == groupThread && (from == Running) != (to == Running)
-	if !busy && !run {
-		return
+// addContext counts a new context of group g.
+func (e *Engine) addContext(g uint8) {
+	if e.grp.size[g] == 0 {
+		e.grp.used[e.grp.nUsed] = g
+		e.grp.nUsed++
 	}
-	e.integrateGroups()
-	if busy {
-		if to == Idle {
-			e.grp.occupied[g]--
-		} else {
-			e.grp.occupied[g]++
-		}
-	}
-	if run {
-		if to == Running {
-			e.grp.running++
-		} else {
-			e.grp.running--
-		}
-	}
+	e.grp.size[g]++
 }
 
-// integrateGroups brings the integrals of the groups' counts up to now.
+// occupy counts a context of group g becoming occupied (by +1) or idle
+// (by -1).
+func (e *Engine) occupy(g uint8, by int) {
+	e.integrateGroup(g)
+	e.grp.occupied[g] += by
+}
+
+// integrateGroup brings the integral of group g's occupied contexts up to
+// now.
+func (e *Engine) integrateGroup(g uint8) {
+	e.acc.occupied[g] += float64(e.now-e.grp.since[g]) * float64(e.grp.occupied[g])
+	e.grp.since[g] = e.now
+}
+
+// integrateGroups brings the integrals of the counts of all the groups
+// that have contexts up to now.
 func (e *Engine) integrateGroups() {
-	dt := float64(e.now - e.grp.since)
-	for g := range numGroups {
-		e.acc.occupied[g] += dt * float64(e.grp.occupied[g])
+	for _, g := range e.grp.used[:e.grp.nUsed] {
+		e.integrateGroup(g)
 	}
-	e.acc.running += dt * float64(e.grp.running)
-	e.grp.since = e.now
 }
 
 // groupFigures sets the utilizations of the groups over the window of w
 // nanoseconds: the occupied share of each group's contexts (of those it
-// had at the end, for a pool that grows), and the mean number of threads
-// running.
+// had at the end, for a pool that grows).
 func (e *Engine) groupFigures(v *[NumMetrics]float64, w float64) {
 	a, b := &e.windowStart, &e.windowEnd
 	for g := range numGroups {
@@ -91,7 +92,6 @@ func (e *Engine) groupFigures(v *[NumMetrics]float64, w float64) {
 			v[groupMetrics[g]] = (b.occupied[g] - a.occupied[g]) / w / float64(n)
 		}
 	}
-	v[ThreadsRunningMean] = (b.running - a.running) / w
 }
 
 // trendMarks is the number of marks of the in-flight integral the trend
@@ -126,8 +126,22 @@ func (e *Engine) startTrend() {
 	t.marks[0], t.n = e.acc.inFlight, 1
 }
 
+// passMarks records the in-flight integral at the trend's marks passed
+// since it was last up to date: before each change of the count of
+// counted tasks in flight. It is small enough to be inlined where those
+// changes are, and calls crossMarks only once a mark is passed, a few
+// hundred times a run.
+func (e *Engine) passMarks() {
+	if e.now >= e.trend.next {
+		e.crossMarks()
+	}
+}
+
 // crossMarks records the integral at each mark up to now; the integral is
-// up to date until flightSince, and constant in slope since.
+// up to date until flightSince, and constant in slope since. It is kept
+// out of line, so that passMarks stays small.
+//
+//go:noinline
 func (e *Engine) crossMarks() {
 	t := &e.trend
 	for t.next <= e.now {
@@ -151,6 +165,7 @@ func (e *Engine) endTrend() {
 	if t.ended || e.firstCounted < 0 {
 		return
 	}
+	e.passMarks()
 	e.integrateFlight()
 	t.endAt, t.endInt, t.ended = e.now, e.acc.inFlight, true
 	t.next = never

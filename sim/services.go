@@ -376,6 +376,7 @@ func (e *Engine) endUnserved(t TaskRef, o Outcome) {
 	e.inFlight--
 	e.inFlightSteps -= int64(len(slot.Steps))
 	if slot.counted {
+		e.passMarks()
 		e.integrateFlight()
 		e.countedFlight--
 		e.unserved++

@@ -42,15 +42,12 @@ const (
 	// The figures of overload and horizons (docs/model.md, "Overload and
 	// horizons"): the attempts still in flight when the run ended (0
 	// unless it reached its horizon), and the occupied share of each
-	// group of contexts (0 for a strategy without that group), and the
-	// mean number of threads running (under a GIL, the share of time a
-	// thread holds it).
+	// group of contexts (0 for a strategy without that group).
 	InFlightEnd
 	WorkersUtilization
 	ThreadsUtilization
 	LoopUtilization
 	ExecutorUtilization
-	ThreadsRunningMean
 	NumMetrics
 )
 
@@ -84,7 +81,6 @@ var metricNames = [NumMetrics]string{
 	ThreadsUtilization:  "threads_utilization",
 	LoopUtilization:     "loop_utilization",
 	ExecutorUtilization: "executor_utilization",
-	ThreadsRunningMean:  "threads_running_mean",
 }
 
 // String returns the metric's name in CSV and JSON output ("makespan_s").

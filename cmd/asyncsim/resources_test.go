@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -39,7 +40,8 @@ func failsWith(t *testing.T, want string, args ...string) {
 
 // A billion tasks is the most a workload may ask for, and is accepted: it
 // runs in bounded memory (latencies beyond ten million go to a sketch),
-// and --until or --max-events stop it early with a message.
+// --max-events stops it early with a message, and --until ends it at a
+// horizon with what it did by then.
 const billion = `name: billion
 tasks:
   - name: request
@@ -56,8 +58,30 @@ func TestHugeWorkloadStopsAtBudget(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "1000000000 tasks per replication") {
 		t.Fatalf("validate: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	failsWith(t, "strategy sync, replication 0: virtual time would pass --until 10s with ", "run", path, "--until", "10s")
+	succeedsAtHorizon(t, "10s", "run", path, "--until", "10s")
 	failsWith(t, "strategy sync, replication 0: more than --max-events 100000 events, at virtual time ", "run", path, "--max-events", "100000")
+}
+
+// succeedsAtHorizon runs args and expects exit code 0 and a table of runs
+// ended at the horizon until, each of a makespan of at most until.
+func succeedsAtHorizon(t *testing.T, until string, args ...string) {
+	t.Helper()
+	code, stdout, stderr := asyncsim(t, append(args, "--format", "json")...)
+	var out struct {
+		Results []struct {
+			Makespan float64 `json:"makespan_s"`
+			Left     float64 `json:"in_flight_end"`
+		}
+	}
+	d, _ := time.ParseDuration(until)
+	if err := json.Unmarshal([]byte(stdout), &out); code != 0 || err != nil || len(out.Results) == 0 {
+		t.Fatalf("%v: exit %d, %v, stderr %q; want exit 0 and rows", args, code, err, stderr)
+	}
+	for _, r := range out.Results {
+		if r.Makespan <= 0 || r.Makespan > d.Seconds() {
+			t.Errorf("%v: makespan %v s; want a run ended at its horizon, %v", args, r.Makespan, until)
+		}
+	}
 }
 
 // TestBurstRefused: a million and one tasks arriving at once would hold
@@ -215,9 +239,10 @@ func TestMaxWork(t *testing.T) {
 	if code != 0 || out != "testdata/bad/too-much-work.yaml: ok: workload web, 1 task class, 100000000 tasks per replication, 1 strategy; about 1e+12 steps to simulate in 10000 runs (strategies × replications)\n" {
 		t.Errorf("validate --max-work 1e12: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	// Within the budget once each run stops after 100000 events, or 1 s.
+	// Within the budget once each run stops after 100000 events, or ends
+	// at 1 s.
 	failsWith(t, "more than --max-events 100000 events", "run", "testdata/bad/too-much-gil-work.yaml", "--max-events", "100000")
-	failsWith(t, "virtual time would pass --until 1s", "run", "testdata/bad/too-much-work.yaml", "--until", "1s", "--replications", "1")
+	succeedsAtHorizon(t, "1s", "run", "testdata/bad/too-much-work.yaml", "--until", "1s", "--replications", "1")
 	var cases []usageCase
 	for _, v := range []string{"0", "-1", "x", "Inf", "NaN"} {
 		cases = append(cases, usageCase{[]string{"run", "--max-work", v}, `invalid value "` + v + `" for flag --max-work: want a positive number of steps like 1e10`})
@@ -233,4 +258,19 @@ func TestValidateRateTasks(t *testing.T) {
 	if code != 0 || !strings.Contains(out, ", about 18000 tasks per replication,") {
 		t.Errorf("validate retry-storm: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
+}
+
+// TestHorizonBeforeAnythingEnds: a horizon that comes before any counted
+// task ends measures nothing, and says so: three tasks of 10 ms of CPU
+// arriving at 0 on one worker, the first ending at 10 ms, past a horizon
+// of 5 ms, when all three are in flight.
+func TestHorizonBeforeAnythingEnds(t *testing.T) {
+	path := writeWorkload(t, `name: early
+tasks:
+  - {name: request, count: 3, steps: [{cpu: 10ms}]}
+strategies:
+  - {name: sync, kind: blocking}
+`)
+	failsWith(t, "asyncsim: strategy sync, replication 0: the horizon 5ms (--until, or horizon: in the workload) came before any counted task ended "+
+		"(3 in flight): nothing was measured; set a later horizon\n", "run", path, "--until", "5ms")
 }
