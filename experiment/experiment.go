@@ -149,10 +149,6 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		return nil, err
 	}
 	reps := spec.Replications
-	until := spec.Horizon
-	if opts.Until > 0 {
-		until = opts.Until
-	}
 	res := &Result{Spec: spec, Strategies: make([]StrategyResult, len(cfgs))}
 	type outcome struct {
 		res   *sim.Result
@@ -166,53 +162,28 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			return
 		}
 		si, rep := i/reps, i%reps
-		c := cfgs[si]
-		c.Seed, c.Replication = spec.Seed, rep // the strategy's own stream
-		strat, err := strategies.New(c)
-		if err != nil {
-			outcomes[i].err = err
-			return
-		}
-		cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: until,
-			ExpectedTasks: spec.Tasks(), Classes: len(spec.Classes), Resources: spec.Resources,
-			Clients: spec.Clients(rep)}
 		var hook func(sim.TaskRecord)
 		if opts.OnTask != nil {
 			hook = opts.OnTask(si, rep)
 		}
-		switch {
-		case opts.Tasks && hook != nil:
-			cfg.OnTask = func(r sim.TaskRecord) {
+		if opts.Tasks {
+			next := hook
+			hook = func(r sim.TaskRecord) {
 				outcomes[i].tasks = append(outcomes[i].tasks, r)
-				hook(r)
+				if next != nil {
+					next(r)
+				}
 			}
-		case opts.Tasks:
-			cfg.OnTask = func(r sim.TaskRecord) { outcomes[i].tasks = append(outcomes[i].tasks, r) }
-		case hook != nil:
-			cfg.OnTask = hook
 		}
+		var rec sim.Recorder
 		if opts.Recorder != nil {
-			cfg.Recorder = opts.Recorder(si, rep)
-			if br, ok := cfg.Recorder.(branchRecorder); ok {
-				cfg.OnBranch = br.RecordBranch
-			}
+			rec = opts.Recorder(si, rep)
 		}
-		src := spec.Source(rep)
-		r, err := sim.Run(src, strat, cfg)
-		if err == nil {
-			err = workloads.SourceErr(src)
-		}
+		r, err := runReplication(spec, cfgs[si], rep, opts, hook, rec)
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
-		// (A run ended at its horizon may have no request ended yet, its
-		// first attempts rejected and their retries to come.)
-		if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 && !r.Horizon {
-			err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
-		}
-		if err != nil {
-			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
-		} else if rep > 0 {
+		if err == nil && rep > 0 {
 			r.Contexts = nil // only replication 0's are kept: they may be millions
 		}
 		outcomes[i].res, outcomes[i].err = r, err
@@ -249,6 +220,49 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 // too (timeline.Recorder), for traces.
 type branchRecorder interface {
 	RecordBranch(sim.BranchRecord)
+}
+
+// RunReplication simulates replication rep of spec under the strategy c
+// (one of spec's), as Run does for each of its runs: with the
+// replication's own random streams, bounded by opts.MaxEvents and
+// opts.Until (else the workload's horizon), calling onTask (if not nil) with every completed task's
+// record. The other fields of opts are not used. Searches that add
+// replications one point at a time use it to run only those they lack.
+func RunReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord)) (*sim.Result, error) {
+	return runReplication(spec, c, rep, opts, onTask, nil)
+}
+
+// runReplication is RunReplication with a recorder (nil for none).
+func runReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord), rec sim.Recorder) (*sim.Result, error) {
+	c.Seed, c.Replication = spec.Seed, rep // the strategy's own stream
+	strat, err := strategies.New(c)
+	if err != nil {
+		return nil, err
+	}
+	until := spec.Horizon
+	if opts.Until > 0 {
+		until = opts.Until
+	}
+	cfg := sim.Config{Cores: spec.Cores, Warmup: spec.Warmup, MaxEvents: opts.MaxEvents, Until: until,
+		ExpectedTasks: spec.Tasks(), Classes: len(spec.Classes), Resources: spec.Resources,
+		Clients: spec.Clients(rep), OnTask: onTask, Recorder: rec}
+	if br, ok := rec.(branchRecorder); ok {
+		cfg.OnBranch = br.RecordBranch
+	}
+	src := spec.Source(rep)
+	r, err := sim.Run(src, strat, cfg)
+	if err == nil {
+		err = workloads.SourceErr(src)
+	}
+	// (A run ended at its horizon may have no request ended yet, its
+	// first attempts rejected and their retries to come.)
+	if err == nil && r.Values[sim.Requests] == 0 && spec.Tasks() > 0 && !r.Horizon {
+		err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
+	}
+	if err != nil {
+		return nil, &RunError{Strategy: c.Name, Replication: rep, Err: err}
+	}
+	return r, nil
 }
 
 // MaxContextsInFlight bounds the contexts of the runs Run has going on at

@@ -7,11 +7,17 @@ import "asyncsim/internal/schema"
 // cannot only mean a file (see schema.IsFileName) is an embedded example
 // when no file of that name exists, named "example:NAME" in errors.
 func Load(path string) (*Spec, error) {
-	name, data, err := schema.ReadFileOrExample(path, exampleSet)
+	name, data, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(name, data)
+}
+
+// ReadFile reads the workload file at path as Load does, without parsing
+// it: its name in messages (path, or "example:NAME") and its bytes.
+func ReadFile(path string) (name string, data []byte, err error) {
+	return schema.ReadFileOrExample(path, exampleSet)
 }
 
 // exampleSet is the embedded examples, for schema.ReadFileOrExample.

@@ -12,6 +12,9 @@
 //	asyncsim sweep FILE|EXAMPLE --out DIR run a parameter sweep
 //	asyncsim merge DIR                    join a sharded sweep's shards
 //	asyncsim import-log FILE --out DIR    turn an access log into a workload
+//	asyncsim capacity FILE [--slo ...]    the largest load each strategy sustains
+//	asyncsim plan FILE --slo ... --vary ...
+//	                                      the smallest configuration meeting objectives
 //	asyncsim selfcheck                    check the simulator against queueing theory
 //	asyncsim bench                        measure the simulator's speed
 //
@@ -70,6 +73,8 @@ func commands() []command {
 		{"sweep", "run a parameter sweep: a grid of workloads, in parallel, resumable, shardable", sweepCommand},
 		{"merge", "join the shard files of a sharded sweep into its sweep.csv and sweep.json", mergeCommand},
 		{"import-log", "turn an access log (nginx, gunicorn, csv) into a workload that replays it", importLogCommand},
+		{"capacity", "find the largest arrival rate each strategy sustains, stable and meeting objectives", capacityCommand},
+		{"plan", "find the smallest workers, threads or pool meeting objectives at a load", planCommand},
 		{"selfcheck", "check the simulator against queueing theory and print the comparison", selfcheckCommand},
 		{"bench", "measure the simulator's speed on the reference workloads", benchCommand},
 	}
