@@ -93,7 +93,8 @@ func (d *Demand) addGather(g *StepSpec, times float64, held []int) {
 
 // MeanRate returns the long-run rate of class c's open arrivals per second:
 // the inverse of the mean gap between arrivals, or the mean rate of the
-// segments of arrival.rate weighted by their lengths. It reports false
+// segments of arrival.rate weighted by their lengths, or a trace's
+// arrivals over its span at its speed. It reports false
 // for closed-loop clients and for a burst (every task arriving at once),
 // which have no such rate.
 func (c *Class) MeanRate() (float64, bool) {
@@ -110,6 +111,14 @@ func (c *Class) MeanRate() (float64, bool) {
 			return 0, false
 		}
 		return n / span, true
+	case c.Trace != nil:
+		// The trace's arrivals over its span, replayed at its speed.
+		tr := c.Trace
+		span := (tr.Last - tr.First).Seconds() / tr.Speed
+		if tr.Arrivals < 2 || span <= 0 {
+			return 0, false
+		}
+		return float64(tr.Arrivals-1) / span, true
 	case c.Interarrival == nil:
 		return 0, false
 	}
@@ -150,6 +159,11 @@ func randomSteps(steps []StepSpec) bool {
 	for i := range steps {
 		if random(steps[i].Dur) || randomSteps(steps[i].Steps) {
 			return true
+		}
+		for _, b := range steps[i].Branches {
+			if randomSteps(b) {
+				return true
+			}
 		}
 	}
 	return false

@@ -21,7 +21,8 @@ func (s *Spec) OpenRate() float64 {
 
 // ScaleOpen returns a copy of s in which every class that has an open
 // rate (Class.MeanRate) arrives f times as fast: its interarrival gaps are
-// divided by f, or its arrival.rate segments' rates multiplied by f. A
+// divided by f, its arrival.rate segments' rates or its trace's speed
+// multiplied by f. A
 // class of interarrival gaps keeps its count (the same number of
 // requests arrives f times sooner); one of rate segments keeps their
 // lengths (f times as many requests, up to its count). Closed-loop
@@ -32,6 +33,12 @@ func (s *Spec) ScaleOpen(f float64) *Spec {
 	for i := range out.Classes {
 		c := &out.Classes[i]
 		if _, ok := c.MeanRate(); !ok {
+			continue
+		}
+		if c.Trace != nil {
+			tr := *c.Trace
+			tr.Speed *= f
+			c.Trace = &tr
 			continue
 		}
 		if c.Rate != nil {
@@ -55,6 +62,12 @@ func (d *Dist) scaled(k float64) *Dist {
 	out.d1, out.d2 = t(d.d1), t(d.d2)
 	if d.kind == distExp {
 		out.x = d.x / k
+	}
+	if d.values != nil {
+		out.values = make([]sim.Time, len(d.values))
+		for i, v := range d.values {
+			out.values[i] = t(v)
+		}
 	}
 	if d.choices != nil {
 		out.choices = slices.Clone(d.choices)

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"asyncsim/sim"
 )
 
 const scaleWorkload = `name: scale
@@ -77,5 +79,53 @@ func TestScaleOpenByOneIsIdentity(t *testing.T) {
 	a, b := arrivals(drain(spec.Source(0))), arrivals(drain(spec.ScaleOpen(1).Source(0)))
 	if !slices.Equal(a, b) {
 		t.Fatalf("arrivals %v, scaled by 1 %v", a, b)
+	}
+}
+
+// TestScaleOpenTraceAndEmpirical: a trace scales by its speed, an
+// empirical interarrival by its values.
+func TestScaleOpenTraceAndEmpirical(t *testing.T) {
+	spec, err := loadIn(t, map[string]string{
+		// Four arrivals over 2 s of trace, replayed twice as fast: three
+		// gaps over 1 s, 3/s.
+		"trace.txt": "0\n0.5\n1\n2\n",
+		"w.yaml": `name: scale
+tasks:
+  - name: replay
+    arrival: {trace: trace.txt, speed: 2}
+    steps: [{cpu: 1ms}]
+  - name: empirical
+    count: 4
+    arrival: {interarrival: {empirical: [10ms, 30ms]}}
+    steps: [{cpu: 1ms}]
+strategies: [{kind: blocking}]
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3/s, and 1/20ms = 50/s for the empirical gaps: 53/s.
+	if got := spec.OpenRate(); math.Abs(got-53) > 1e-9 {
+		t.Fatalf("OpenRate = %v, want 53", got)
+	}
+	scaled := spec.ScaleOpen(2.5)
+	// Speed 5: the trace's instants 0, 0.1, 0.2 and 0.4 s; the empirical
+	// gaps 4 and 12 ms, 125/s. In all 7.5 + 125 = 132.5/s.
+	if got := scaled.OpenRate(); math.Abs(got-132.5) > 1e-9 {
+		t.Errorf("OpenRate scaled by 2.5 = %v, want 132.5", got)
+	}
+	if sp := scaled.Classes[0].Trace.Speed; sp != 5 || spec.Classes[0].Trace.Speed != 2 {
+		t.Errorf("trace speed %v (the original's %v), want 5 (2)", sp, spec.Classes[0].Trace.Speed)
+	}
+	if v := scaled.Classes[1].Interarrival.values; !slices.Equal(v, []sim.Time{4 * sim.Millisecond, 12 * sim.Millisecond}) {
+		t.Errorf("empirical gaps %v, want [4ms 12ms]", v)
+	}
+	var replay []sim.Time
+	for _, tk := range drain(scaled.Source(0)) {
+		if tk.Class == 0 {
+			replay = append(replay, tk.Arrival)
+		}
+	}
+	if want := []sim.Time{0, 100 * sim.Millisecond, 200 * sim.Millisecond, 400 * sim.Millisecond}; !slices.Equal(replay, want) {
+		t.Errorf("replayed arrivals %v, want %v", replay, want)
 	}
 }
