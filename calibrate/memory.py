@@ -277,10 +277,6 @@ def costs(raw):
         return r[section][key] / r["n"]
 
     th = raw["thread"]
-    user = med(per_thread(r, "status", "RssAnon") for r in th)
-    tables = med(per_thread(r, "status", "VmPTE") for r in th)
-    stack = med(per_thread(r, "meminfo", "KernelStack") for r in th)
-    slab = med(per_thread(r, "meminfo", "SUnreclaim") for r in th)
     out = {
         "shared_bytes": med(r["status"]["RssFile"] + r["status"]["RssShmem"] for r in raw["process"]),
         "process_private_bytes": med(r["status"]["RssAnon"] + r["status"]["VmPTE"] for r in raw["process"]),
@@ -288,22 +284,26 @@ def costs(raw):
         "fork_child_private_bytes": med(
             r["rollup"]["Private_Clean"] + r["rollup"]["Private_Dirty"] for f in raw["fork"] for r in f["children"]),
         "fork_child_pss_bytes": med(r["rollup"]["Pss"] for f in raw["fork"] for r in f["children"]),
-        "thread_user_bytes": user,
+        "thread_user_bytes": med(per_thread(r, "status", "RssAnon") for r in th),
         "thread_user_shallow_bytes": med(per_thread(r, "status", "RssAnon") for r in raw["thread_shallow"]),
-        "thread_page_table_bytes": tables,
-        "thread_kernel_stack_bytes": stack,
-        "thread_kernel_slab_bytes": slab,
+        "thread_page_table_bytes": med(per_thread(r, "status", "VmPTE") for r in th),
+        "thread_kernel_stack_bytes": med(per_thread(r, "meminfo", "KernelStack") for r in th),
+        "thread_kernel_slab_bytes": med(per_thread(r, "meminfo", "SUnreclaim") for r in th),
         "task_bytes": med(r["bytes"] / r["n"] for r in raw["task"]),
         "task_one_coroutine_bytes": med(r["bytes"] / r["n"] for r in raw["task_one"]),
         "task_tracemalloc_bytes": med(r["bytes"] / r["n"] for r in raw["task_tracemalloc"]),
     }
-    # A thread's kernel memory: its stack as measured (THREAD_SIZE where
-    # the measurement is lost in the noise) and its slab objects.
-    out["thread_kernel_bytes"] = max(stack, 0) + max(slab, 0)
-    out["thread_bytes"] = user + tables + out["thread_kernel_bytes"]
+    out = {k: round(v) for k, v in out.items()}
+    # A thread's kernel memory: its kernel stack and its slab objects
+    # (task_struct and the rest), each as measured.
+    out["thread_kernel_bytes"] = out["thread_kernel_stack_bytes"] + out["thread_kernel_slab_bytes"]
+    out["thread_bytes"] = out["thread_user_bytes"] + out["thread_page_table_bytes"] + out["thread_kernel_bytes"]
     # A process's own kernel memory is at least that of its main thread.
     out["process_bytes"] = out["process_private_bytes"] + out["thread_kernel_bytes"]
-    return {k: round(v) for k, v in out.items()}
+    for key in ("shared_bytes", "process_bytes", "thread_bytes", "task_bytes"):
+        if out[key] <= 0:
+            sys.exit(f"memory.py: measured {key} = {out[key]}, not a size: the machine was too busy to measure")
+    return out
 
 
 def main():

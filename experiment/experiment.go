@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"asyncsim/memory"
 	"asyncsim/sim"
 	"asyncsim/strategies"
 	"asyncsim/workloads"
@@ -192,8 +193,11 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		}
 		if err != nil {
 			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
-		} else if rep > 0 {
-			r.Contexts = nil // only replication 0's are kept: they may be millions
+		} else {
+			r.Values[sim.MemoryPeak] = memory.Estimate(c, r.Contexts, r.PeakInFlight, memory.Default).MiB()
+			if rep > 0 {
+				r.Contexts = nil // only replication 0's are kept: they may be millions
+			}
 		}
 		outcomes[i].res, outcomes[i].err = r, err
 	}

@@ -296,6 +296,7 @@ type Engine struct {
 	free          []TaskRef
 	inFlight      int   // all tasks arrived and not finished
 	inFlightSteps int64 // their steps
+	peakInFlight  int   // Result.PeakInFlight
 	// Config.MaxInFlight resolved, for tasks and for their steps; the
 	// largest values where there is no limit.
 	maxInFlight      int
@@ -619,7 +620,17 @@ func (e *Engine) arrive(ref TaskRef) error {
 		e.sent(ref)
 	}
 	e.strat.Arrive(ref)
+	e.notePeak()
 	return nil
+}
+
+// notePeak raises the peak of the tasks on the server to their number
+// now, which only an arrival can raise: it runs after the strategy has
+// taken the arrival, so that one it refused at once does not count.
+func (e *Engine) notePeak() {
+	if n := e.inFlight - e.svc.inSYN; n > e.peakInFlight {
+		e.peakInFlight = n
+	}
 }
 
 // Now returns the current virtual time.
