@@ -105,7 +105,7 @@ func TestRunOutputs(t *testing.T) {
 	header := "strategies.threads.threads,tasks.request.arrival.interarrival,strategy,kind,tasks,makespan_s,makespan_s_ci95,throughput_per_s"
 	// The last metric, with its half-width; base.yaml has no resources,
 	// and sweep.csv leaves the classes' figures out.
-	if !strings.HasPrefix(lines[0], header) || !strings.HasSuffix(lines[0], ",wasted_cpu_s,wasted_cpu_s_ci95") {
+	if !strings.HasPrefix(lines[0], header) || !strings.HasSuffix(lines[0], ",memory_peak_mib,memory_peak_mib_ci95") {
 		t.Errorf("header = %s", lines[0])
 	}
 	for i, want := range []string{"1,{exp: 2ms},threads,threaded,23,", "1,{exp: 2ms},blocking,blocking,23,", `1,{exp: 2ms},asyncio.sleep,event_loop,23,`, "1,{exp: 5ms},threads,"} {
@@ -530,15 +530,15 @@ func TestJournalRejects(t *testing.T) {
 	}{
 		{"hello", edit(3, ",0.25,", ",hello,"), 3, `point 2: strategy "s1": makespan_s "hello" is not a finite number`},
 		{"NaN", edit(4, ",0.25,", ",NaN,"), 4, `makespan_s "NaN" is not a finite number`},
-		{"Inf", edit(5, ",0.25\n", ",-Inf\n"), 5, `wasted_cpu_s "-Inf" is not a finite number`},
+		{"Inf", edit(5, ",0.25\n", ",-Inf\n"), 5, `memory_peak_mib "-Inf" is not a finite number`},
 		{"tasks", edit(6, ",7,", ",7.5,"), 6, `tasks "7.5" is not a whole number of tasks`},
 		{"negative tasks", edit(6, ",7,", ",-1,"), 6, `tasks "-1" is not a whole number`},
 		{"kind", edit(3, "threaded", "thread"), 3, `kind "thread" is not one of`},
 		{"no name", edit(3, ",s1,", ",,"), 3, "no strategy name"},
 		{"invalid UTF-8", edit(4, "s2", "s\xff"), 4, "not valid UTF-8"},
-		// point, a, strategy, kind, tasks and the 23 metrics (one
-		// replication, no resources, no classes): 28 columns.
-		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "29 cells; the header has 28 columns"},
+		// point, a, strategy, kind, tasks and the 24 metrics (one
+		// replication, no resources, no classes): 29 columns.
+		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "30 cells; the header has 29 columns"},
 		{"point index", edit(5, "0,", "00,"), 5, `point "00" is not a point index`},
 		{"point beyond", edit(5, "0,", "3,"), 5, "point 3 is beyond the sweep's 3 points"},
 		{"other shard", otherShard, 3, "point 2 is not one of shard 1 of 2"},
@@ -845,10 +845,10 @@ func TestResumeChecksJournal(t *testing.T) {
 	lines[3] = strings.Replace(lines[3], ",blocking,", ",blocking,x,", 1)
 	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines, "")), 0o644)
 	_, err := Run(context.Background(), s, Options{Dir: dir})
-	// point, the 2 paths, strategy, kind, tasks, the 23 metrics with
+	// point, the 2 paths, strategy, kind, tasks, the 24 metrics with
 	// their half-widths (3 replications) and the 8 figures of each of the
-	// 2 classes with theirs: 1 + 2 + 3 + 46 + 32 = 84 columns.
-	if want := "sweep.journal.csv:4: 85 cells; the header has 84 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
+	// 2 classes with theirs: 1 + 2 + 3 + 48 + 32 = 86 columns.
+	if want := "sweep.journal.csv:4: 87 cells; the header has 86 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("a rerun beside a bad journal = %v; want ...%s", err, want)
 	}
 
