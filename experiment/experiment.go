@@ -65,6 +65,9 @@ type StrategyResult struct {
 	Contexts []sim.ContextInfo
 	// Events counts the events of all replications.
 	Events int64
+	// Memory holds each replication's estimate of the server's peak
+	// memory by part, whose MiB are Runs[i].Values[sim.MemoryPeak].
+	Memory []memory.Usage
 }
 
 // Result is a workload's outcome: one StrategyResult per selected strategy,
@@ -146,6 +149,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 	res := &Result{Spec: spec, Strategies: make([]StrategyResult, len(cfgs))}
 	type outcome struct {
 		res   *sim.Result
+		mem   memory.Usage
 		tasks []sim.TaskRecord
 		err   error
 	}
@@ -194,7 +198,8 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if err != nil {
 			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
 		} else {
-			r.Values[sim.MemoryPeak] = memory.Estimate(c, r.Contexts, r.PeakInFlight, memory.Default).MiB()
+			outcomes[i].mem = memory.Estimate(c, r.Contexts, r.PeakInFlight, memory.Default)
+			r.Values[sim.MemoryPeak] = outcomes[i].mem.MiB()
 			if rep > 0 {
 				r.Contexts = nil // only replication 0's are kept: they may be millions
 			}
@@ -215,6 +220,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			sr.Latencies = append(sr.Latencies, o.res.Latencies)
 			sr.Sketches = append(sr.Sketches, o.res.Sketch)
 			sr.ClassLatencies = append(sr.ClassLatencies, o.res.ClassLatencies)
+			sr.Memory = append(sr.Memory, o.mem)
 			if opts.Tasks {
 				sr.Tasks = append(sr.Tasks, o.tasks)
 			}
