@@ -35,19 +35,16 @@ func TestBytes(t *testing.T) {
 }
 
 // TestMemoryTable pins the memory table of a run with replications, one
-// strategy of each kind: twelve tasks at once, each 10 ms of CPU and a
-// 1 s call (experiment's TestMemoryPeak checks its figures).
+// strategy of each kind, on six requests a second apart, each a 2.5 s
+// call: at most three at once.
 func TestMemoryTable(t *testing.T) {
 	spec, err := workloads.Parse("memory.yaml", []byte(`name: memory
 replications: 2
-tasks:
-  - name: request
-    count: 12
-    steps: [{cpu: 10ms}, {blocking_io: 1s}]
+tasks: [{name: call, count: 6, arrival: {interarrival: 1s}, steps: [{io: 2500ms}]}]
 strategies:
-  - {name: prefork, kind: blocking, workers: 4}
+  - {name: prefork, kind: blocking, workers: 2}
   - {name: per-task, kind: threaded, threads: 0}
-  - {name: offload, kind: event_loop, loops: 3, offload: true, executor: 2}
+  - {name: loops, kind: event_loop, loops: 2}
 `))
 	if err != nil {
 		t.Fatal(err)
