@@ -198,7 +198,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if err != nil {
 			err = &RunError{Strategy: cfgs[si].Name, Replication: rep, Err: err}
 		} else {
-			outcomes[i].mem = memory.Estimate(c, r.Contexts, r.PeakInFlight, memory.Default)
+			outcomes[i].mem = memory.Estimate(c, r.Contexts, r.PeakInFlight)
 			r.Values[sim.MemoryPeak] = outcomes[i].mem.MiB()
 			if rep > 0 {
 				r.Contexts = nil // only replication 0's are kept: they may be millions

@@ -3,8 +3,8 @@ package experiment
 import (
 	"testing"
 
-	"asyncsim/memory"
 	"asyncsim/sim"
+	"asyncsim/strategies"
 )
 
 // TestMemoryPeak checks memory_peak_mib of each kind of strategy on
@@ -30,7 +30,7 @@ strategies:
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := memory.Default
+	d := strategies.DefaultRuntime.Memory
 	want := map[string]int64{
 		// Four worker processes, however many tasks wait.
 		"prefork": d.Shared + 4*d.Process,
@@ -49,5 +49,17 @@ strategies:
 		if w := float64(want[s.Config.Name]) / (1 << 20); got != w || ci != 0 {
 			t.Errorf("%s: memory_peak_mib = %v ± %v; want %v ± 0", s.Config.Name, got, ci, w)
 		}
+	}
+	// A runtime profile's costs (Config.Memory) are the ones used: the
+	// loops at 1 MiB shared, 2 MiB a process and 4 KiB a task give 1 + 2
+	// × 2 MiB + 12 × 4 KiB = 5 MiB + 48 KiB.
+	spec.Strategies = spec.Strategies[3:4]
+	spec.Strategies[0].Memory = strategies.MemoryCosts{Shared: 1 << 20, Process: 2 << 20, Thread: 1 << 10, Task: 4 << 10}
+	res, err = Run(spec, Options{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Strategies[0].Aggregate.Mean[sim.MemoryPeak], 5+48.0/1024; got != want {
+		t.Errorf("loops at a profile's costs: memory_peak_mib = %v; want %v", got, want)
 	}
 }

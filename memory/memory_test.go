@@ -25,7 +25,7 @@ func contexts(pairs ...any) []sim.ContextInfo {
 
 func TestEstimate(t *testing.T) {
 	// Round costs, so that each total is checkable by hand.
-	costs := memory.Costs{Shared: 10 << 20, Process: 15 << 20, Thread: 64 << 10, Task: 2 << 10}
+	costs := strategies.MemoryCosts{Shared: 10 << 20, Process: 15 << 20, Thread: 64 << 10, Task: 2 << 10}
 	tests := []struct {
 		name     string
 		cfg      strategies.Config
@@ -61,7 +61,8 @@ func TestEstimate(t *testing.T) {
 		want: memory.Usage{Processes: 2, Threads: 8, Tasks: 10, Bytes: 40<<20 + 8*64<<10 + 10*2<<10},
 	}}
 	for _, tt := range tests {
-		got := memory.Estimate(tt.cfg, tt.contexts, tt.peak, costs)
+		tt.cfg.Memory = costs
+		got := memory.Estimate(tt.cfg, tt.contexts, tt.peak)
 		if got != tt.want {
 			t.Errorf("%s: Estimate = %+v; want %+v", tt.name, got, tt.want)
 		}
@@ -92,7 +93,8 @@ type measurements struct {
 	ThreadSize float64 `json:"thread_size_x86_64"`
 }
 
-// TestDefaultIsMeasured checks that Default holds the figures of the
+// TestDefaultIsMeasured checks that strategies.DefaultRuntime's memory
+// costs are the figures of the
 // committed measurements, and that those follow from their raw numbers as
 // calibrate/memory.py says they do: medians over the repetitions.
 func TestDefaultIsMeasured(t *testing.T) {
@@ -105,18 +107,17 @@ func TestDefaultIsMeasured(t *testing.T) {
 		t.Fatal(err)
 	}
 	if m.Python.Version != "3.11.2" {
-		t.Errorf("measured Python %s; Default's doc comment says 3.11.2", m.Python.Version)
+		t.Errorf("measured Python %s; DefaultRuntime's doc comment says 3.11.2", m.Python.Version)
 	}
-	c := m.Costs
+	c, d := m.Costs, strategies.DefaultRuntime.Memory
 	for _, f := range []struct {
 		name string
 		got  int64
 	}{
-		{"shared_bytes", memory.Default.Shared}, {"process_bytes", memory.Default.Process},
-		{"thread_bytes", memory.Default.Thread}, {"task_bytes", memory.Default.Task},
+		{"shared_bytes", d.Shared}, {"process_bytes", d.Process}, {"thread_bytes", d.Thread}, {"task_bytes", d.Task},
 	} {
 		if float64(f.got) != c[f.name] {
-			t.Errorf("Default's %s is %d; memory.json has %v", f.name, f.got, c[f.name])
+			t.Errorf("DefaultRuntime.Memory's %s is %d; memory.json has %v", f.name, f.got, c[f.name])
 		}
 	}
 	// The sums the script forms.

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"asyncsim/experiment"
-	"asyncsim/memory"
 	"asyncsim/sim"
 )
 
@@ -16,7 +15,7 @@ import (
 // threads beyond each process's main one, asyncio tasks in flight: means
 // over the replications) and memory_peak_mib, ± its 95% confidence
 // half-width when there are replications; then the costs the estimate
-// used (package memory).
+// used (strategies.Config.Memory), where every strategy has the same.
 func MemoryTable(w io.Writer, res *experiment.Result) error {
 	rows := [][]string{{"STRATEGY", "KIND", "PROCESSES", "THREADS", "ASYNCIO TASKS", "MEMORY"}}
 	for _, s := range res.Strategies {
@@ -38,7 +37,17 @@ func MemoryTable(w io.Writer, res *experiment.Result) error {
 	if err := WriteAligned(w, rows, 2); err != nil {
 		return err
 	}
-	d := memory.Default
+	// The costs, where every strategy has the same (those of one runtime
+	// profile).
+	if len(res.Strategies) == 0 {
+		return nil
+	}
+	d := res.Strategies[0].Config.Memory
+	for _, s := range res.Strategies {
+		if s.Config.Memory != d {
+			return nil
+		}
+	}
 	_, err := fmt.Fprintf(w, "\n%s shared + %s a process + %s a thread beyond its process's main one + %s an asyncio task\n",
 		Bytes(d.Shared), Bytes(d.Process), Bytes(d.Thread), Bytes(d.Task))
 	return err
