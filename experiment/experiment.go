@@ -26,7 +26,9 @@ type Options struct {
 	MaxEvents int64
 	Until     sim.Time
 	// Recorder, if set, returns a recorder for the given strategy (index in
-	// the result) and replication, or nil to record nothing.
+	// the result) and replication, or nil to record nothing. A recorder
+	// with a method RecordBranch(sim.BranchRecord) gets the branches of
+	// gathers too (sim.Config.OnBranch).
 	Recorder func(strategy, replication int) sim.Recorder
 	// OnTask, if set, returns a function to call with every completed
 	// task's record (at its completion, in completion order) of the given
@@ -187,8 +189,15 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		}
 		if opts.Recorder != nil {
 			cfg.Recorder = opts.Recorder(si, rep)
+			if br, ok := cfg.Recorder.(branchRecorder); ok {
+				cfg.OnBranch = br.RecordBranch
+			}
 		}
-		r, err := sim.Run(spec.Source(rep), strat, cfg)
+		src := spec.Source(rep)
+		r, err := sim.Run(src, strat, cfg)
+		if err == nil {
+			err = workloads.SourceErr(src)
+		}
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
@@ -232,6 +241,12 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		res.Strategies[si] = sr
 	}
 	return res, nil
+}
+
+// branchRecorder is a sim.Recorder that takes the branches of gathers
+// too (timeline.Recorder), for traces.
+type branchRecorder interface {
+	RecordBranch(sim.BranchRecord)
 }
 
 // MaxContextsInFlight bounds the contexts of the runs Run has going on at

@@ -120,6 +120,9 @@ type Config struct {
 	Until Time
 	// OnTask, if set, is called for every completed task.
 	OnTask func(TaskRecord)
+	// OnBranch, if set, is called for every branch of a gather as it
+	// joins.
+	OnBranch func(BranchRecord)
 	// Recorder, if set, receives every state change.
 	Recorder Recorder
 	// ExpectedTasks, if known, sizes the latency store up front.
@@ -246,6 +249,8 @@ type taskSlot struct {
 	gaveUp bool
 	inSYN  bool
 	syn    uint8
+	// isBranch marks a child task's slot (Spawn): one for good or never.
+	isBranch bool
 }
 
 // context is what the engine tracks of a context at every event; its
@@ -294,9 +299,11 @@ type Engine struct {
 
 	tasks         []taskSlot
 	free          []TaskRef
-	inFlight      int   // all tasks arrived and not finished
-	inFlightSteps int64 // their steps
-	peakInFlight  int   // Result.PeakInFlight
+	branchFree    []TaskRef // free slots of child tasks (Spawn)
+	forks         []fork    // per slot, once a gather has needed it
+	inFlight      int       // all tasks arrived and not finished
+	inFlightSteps int64     // their steps
+	peakInFlight  int       // Result.PeakInFlight
 	// Config.MaxInFlight resolved, for tasks and for their steps; the
 	// largest values where there is no limit.
 	maxInFlight      int
@@ -640,11 +647,15 @@ func (e *Engine) Now() Time { return e.now }
 func (e *Engine) Task(ref TaskRef) *Task { return &e.tasks[ref].Task }
 
 // NextStep returns the task's next step and moves past it, or reports
-// false when all its steps are done.
+// false when all its steps are done. For a child task (a branch of a
+// gather: Spawn) the end of its steps is a Join step instead.
 func (e *Engine) NextStep(ref TaskRef) (Step, bool) {
 	slot := &e.tasks[ref]
 	i := uint(slot.next) // unsigned, so that one comparison checks both bounds
 	if i >= uint(len(slot.Steps)) {
+		if slot.isBranch {
+			return Step{Kind: Join}, true
+		}
 		return Step{}, false
 	}
 	slot.next++

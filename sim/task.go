@@ -28,10 +28,14 @@ const (
 	// Branch starts one branch of a gather: Span steps of its own follow
 	// it (further gathers inside it included). See BranchStep.
 	Branch
+	// Join is no step of a task's: it is what Engine.NextStep returns at
+	// the end of a branch's steps, for the strategy to end the branch
+	// with Engine.Join.
+	Join
 )
 
 var stepKindNames = [...]string{CPU: "cpu", IO: "io", BlockingIO: "blocking_io", Acquire: "acquire", Release: "release",
-	Gather: "gather", Branch: "branch"}
+	Gather: "gather", Branch: "branch", Join: "join"}
 
 // String returns the step kind's YAML name.
 func (k StepKind) String() string {

@@ -127,8 +127,8 @@ func (el *eventLoop) step(l *loop) {
 	for {
 		s, ok := el.e.NextStep(t)
 		if !ok {
-			el.e.Finish(t)
 			l.current = -1
+			el.e.Finish(t)
 			l.inFlight--
 			if l.admit.len() > 0 {
 				l.inFlight++
@@ -143,6 +143,15 @@ func (el *eventLoop) step(l *loop) {
 				return
 			}
 		case s.Kind >= sim.Acquire:
+			if s.Kind >= sim.Gather {
+				if s.Kind == sim.Gather {
+					el.gather(l, t, s)
+				} else {
+					el.join(l, t)
+				}
+				l.current = -1
+				return
+			}
 			if !el.hold(l, t, s) {
 				l.current = -1
 				return
@@ -178,6 +187,28 @@ func (el *eventLoop) hold(l *loop, t sim.TaskRef, s sim.Step) bool {
 		el.wake(w) // a no-op for l, whose thread is busy with t
 	}
 	return true
+}
+
+// gather starts the gather step s of l's current coroutine t, which
+// awaits it: its branches, child coroutines, join the back of the ready
+// queue in order, and t rejoins it when the last of them has ended.
+func (el *eventLoop) gather(l *loop, t sim.TaskRef, s sim.Step) {
+	el.e.Fork(t, s)
+	for {
+		child, ok := el.e.Spawn(t)
+		if !ok {
+			return
+		}
+		l.ready.push(child)
+	}
+}
+
+// join ends t, a child coroutine whose steps are done: after the last
+// branch of its gather, the parent rejoins the back of the ready queue.
+func (el *eventLoop) join(l *loop, t sim.TaskRef) {
+	if parent, last := el.e.Join(t); last {
+		l.ready.push(parent)
+	}
 }
 
 // runCPU puts the loop thread's pending CPU work, and d more, on the CPU.

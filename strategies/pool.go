@@ -153,6 +153,15 @@ func (p *pool) advance(ctx int32) (finished bool) {
 			continue
 		}
 		if step.Kind >= sim.Acquire {
+			if step.Kind >= sim.Gather {
+				if step.Kind == sim.Gather {
+					t = p.fork(t, step)
+				} else {
+					t = p.join(t)
+				}
+				p.task[ctx] = t
+				continue
+			}
 			if p.hold(ctx, t, step) {
 				continue
 			}
@@ -164,6 +173,28 @@ func (p *pool) advance(ctx int32) (finished bool) {
 		p.e.After(step.Dur, timerIODone, ctx, 0)
 		return false
 	}
+}
+
+// fork starts the gather step s of task t and returns its first branch,
+// for the context to run: a synchronous handler makes its calls one
+// after another (as `requests` in a loop), each branch a child task
+// spawned when the one before it has joined.
+func (p *pool) fork(t sim.TaskRef, s sim.Step) sim.TaskRef {
+	p.e.Fork(t, s)
+	child, _ := p.e.Spawn(t)
+	return child
+}
+
+// join ends branch, whose steps are all done, and returns what its
+// context runs next: the gather's next branch, or after the last the
+// parent, which goes on after the gather.
+func (p *pool) join(branch sim.TaskRef) sim.TaskRef {
+	parent, last := p.e.Join(branch)
+	if last {
+		return parent
+	}
+	next, _ := p.e.Spawn(parent)
+	return next
 }
 
 // hold runs an Acquire or Release step of ctx's task t, and reports

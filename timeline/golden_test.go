@@ -2,6 +2,9 @@ package timeline_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 
 	"asyncsim/internal/golden"
@@ -69,4 +72,58 @@ func TestTraceServicesGolden(t *testing.T) {
 	}
 	checkTrace(t, "services", buf.Bytes(), procs)
 	golden.Check(t, "trace-services.json", buf.Bytes())
+}
+
+// TestTraceBranchesGolden: a task in service [0, 40ms] whose gather has
+// three branches spawned at 1 ms, as on an event loop — A [1, 31ms] (ID
+// 0), B [1, 13ms] (ID 1), C [1, 23ms] (ID 2) — and A a gather of its own
+// with D [10, 20ms] (ID 3, parent 0). A nests in the task's service span
+// on the task's thread; B and C overlap A without being its branches, so
+// they go on the task's extra threads "request#0 branches" and
+// "… branches 2"; D nests in A, its parent, on the task's thread.
+func TestTraceBranchesGolden(t *testing.T) {
+	ms := sim.Millisecond
+	branch := func(b, id, parent, depth int, a, z sim.Time) timeline.Branch {
+		return timeline.Branch{Task: 0, Branch: b, ID: id, Parent: parent, Depth: depth, Start: a, End: z}
+	}
+	tl := &timeline.Timeline{From: 0, To: 50 * ms, End: 50 * ms, Cut: timeline.CutEnd, AllTasks: 1,
+		Tasks: []timeline.Task{{Name: "request#0", Outcome: sim.OutcomeDone, Start: 0, Completion: 40 * ms}},
+		Branches: []timeline.Branch{branch(0, 0, -1, 1, ms, 31*ms), branch(1, 1, -1, 1, ms, 13*ms),
+			branch(2, 2, -1, 1, ms, 23*ms), branch(0, 3, 0, 2, 10*ms, 20*ms)}}
+	procs := []timeline.TraceProcess{{Name: "loop", Timeline: tl}}
+	var buf bytes.Buffer
+	if err := timeline.WriteTrace(&buf, "branches", procs); err != nil {
+		t.Fatal(err)
+	}
+	checkTrace(t, "branches", buf.Bytes(), procs)
+	var doc struct {
+		TraceEvents []struct {
+			Name string          `json:"name"`
+			Ph   string          `json:"ph"`
+			Tid  int             `json:"tid"`
+			Ts   float64         `json:"ts"`
+			Args json.RawMessage `json:"args"`
+		} `json:"traceEvents"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	threads := map[int]string{}
+	var got []string
+	for _, e := range doc.TraceEvents {
+		switch {
+		case e.Ph == "M" && e.Name == "thread_name":
+			var a struct{ Name string }
+			_ = json.Unmarshal(e.Args, &a)
+			threads[e.Tid] = a.Name
+		case e.Ph == "X":
+			got = append(got, fmt.Sprintf("%s@%g on %s", e.Name, e.Ts, threads[e.Tid]))
+		}
+	}
+	want := []string{"service@0 on request#0", "branch 0@1000 on request#0", "branch 1@1000 on request#0 branches",
+		"branch 2@1000 on request#0 branches 2", "branch 0@10000 on request#0"}
+	if !slices.Equal(got, want) {
+		t.Errorf("slices %q; want %q", got, want)
+	}
+	golden.Check(t, "trace-branches.json", buf.Bytes())
 }

@@ -1,7 +1,9 @@
 package timeline
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strconv"
 
 	"asyncsim/sim"
@@ -77,7 +79,8 @@ type Recorder struct {
 	intervals int
 
 	completed int
-	tasks     []sim.TaskRecord // the first MaxTasks by arrival, sorted
+	tasks     []sim.TaskRecord   // the first MaxTasks by arrival, sorted
+	branches  []sim.BranchRecord // inside the window, MaxTasks × BranchesPerTask at most
 	allTasks  int64
 
 	series stepSeries
@@ -224,6 +227,18 @@ func (r *Recorder) RecordTask(t sim.TaskRecord) {
 	r.tasks[i] = t
 }
 
+// BranchesPerTask bounds a recorder's branches of gathers: it keeps at
+// most Options.MaxTasks times as many, those first reported.
+const BranchesPerTask = 64
+
+// RecordBranch takes the record of a branch of a gather as it joins, for
+// the trace's nested slices (sim.Config.OnBranch).
+func (r *Recorder) RecordBranch(b sim.BranchRecord) {
+	if b.Start < r.to && b.End > r.opts.From && len(r.branches) < r.opts.MaxTasks*BranchesPerTask {
+		r.branches = append(r.branches, b)
+	}
+}
+
 func taskBefore(a, b *sim.TaskRecord) bool {
 	if a.Arrival != b.Arrival {
 		return a.Arrival < b.Arrival
@@ -284,7 +299,35 @@ func (r *Recorder) Timeline(contexts []sim.ContextInfo) *Timeline {
 		tl.Tasks[i] = Task{Name: AttemptName(name, t.Index, t.Attempt), Class: t.Class, Index: t.Index,
 			Attempt: t.Attempt, Outcome: t.Outcome, Arrival: t.Arrival, Start: t.Start, Completion: t.Completion}
 	}
+	tl.Branches = r.keptBranches()
 	return tl
+}
+
+// keptBranches returns the branches of the kept tasks, in the order of
+// Timeline.Branches.
+func (r *Recorder) keptBranches() []Branch {
+	if len(r.branches) == 0 {
+		return nil
+	}
+	type attempt struct {
+		class   int
+		index   int64
+		attempt int
+	}
+	task := make(map[attempt]int, len(r.tasks))
+	for i, t := range r.tasks {
+		task[attempt{t.Class, t.Index, t.Attempt}] = i
+	}
+	var out []Branch
+	for _, b := range r.branches {
+		if i, ok := task[attempt{b.Class, b.Index, b.Attempt}]; ok {
+			out = append(out, Branch{Task: i, Branch: b.Branch, Depth: b.Depth, ID: b.ID, Parent: b.Parent, Start: b.Start, End: b.End})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Branch) int {
+		return cmp.Or(cmp.Compare(a.Task, b.Task), cmp.Compare(a.Start, b.Start), cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.ID, b.ID))
+	})
+	return out
 }
 
 // Series returns the busy cores and tasks in flight from 0 to the end of

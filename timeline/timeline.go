@@ -49,6 +49,21 @@ type Task struct {
 	Arrival, Start, Completion sim.Time
 }
 
+// Branch is the span of one branch of a gather of a task of the
+// timeline, from when it was spawned until it joined.
+type Branch struct {
+	// Task is the branch's task, an index in Timeline.Tasks.
+	Task int
+	// Branch is the branch's place in its gather (0 for the first), and
+	// Depth its depth of gathers (1 for a branch of the task's own).
+	Branch, Depth int
+	// ID numbers the task's branches as they were spawned; Parent is the
+	// ID of the branch whose gather this one is of, or -1.
+	ID, Parent int
+	// Start and End bound the branch.
+	Start, End sim.Time
+}
+
 // Served reports whether a context took the attempt: it was neither
 // rejected nor abandoned.
 func (t *Task) Served() bool {
@@ -108,6 +123,10 @@ type Timeline struct {
 	// Tasks are the first tasks by arrival (at most Options.MaxTasks)
 	// among those that overlap the window, in arrival order.
 	Tasks []Task
+	// Branches are the branches of gathers of Tasks that overlap the
+	// window, by task, start, depth and ID (a parent before its
+	// children).
+	Branches []Branch
 	// AllTasks is the number of tasks that overlap the window.
 	AllTasks int64
 }

@@ -2,6 +2,7 @@ package timeline_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"maps"
 	"math"
@@ -675,10 +676,18 @@ func checkTrace(t *testing.T, name string, data []byte, procs []timeline.TracePr
 		if _, ok := processNames[k.pid]; !ok {
 			t.Errorf("%s: pid %d has events but no process_name", name, k.pid)
 		}
-		for j := 1; j < len(ss); j++ {
-			if ss[j][0] < ss[j-1][1]-1e-9 {
-				t.Errorf("%s: %s: events [%g, %g] and [%g, %g] overlap", name, threadNames[k], ss[j-1][0], ss[j-1][1], ss[j][0], ss[j][1])
+		// Events of a thread may nest (a branch in its task's service
+		// span), never overlap otherwise.
+		slices.SortStableFunc(ss, func(a, b [2]float64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(b[1], a[1])) })
+		var open [][2]float64
+		for _, s := range ss {
+			for len(open) > 0 && open[len(open)-1][1] <= s[0]+1e-9 {
+				open = open[:len(open)-1]
 			}
+			if n := len(open); n > 0 && s[1] > open[n-1][1]+1e-9 {
+				t.Errorf("%s: %s: events [%g, %g] and [%g, %g] overlap", name, threadNames[k], open[n-1][0], open[n-1][1], s[0], s[1])
+			}
+			open = append(open, s)
 		}
 	}
 }

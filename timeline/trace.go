@@ -3,6 +3,7 @@ package timeline
 import (
 	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 
 	"asyncsim/sim"
@@ -92,8 +93,11 @@ func (tl *Timeline) TaskSpans() []TaskSpan {
 // "queued", and "service" or, completed after its client gave up,
 // "late"), clipped to the window; and one thread-scoped instant ("i")
 // event where an attempt was "rejected" or "abandoned". A task's events
-// carry its attempt and outcome in their args. Times are in microseconds
-// with nanosecond precision. Events of one thread never overlap.
+// carry its attempt and outcome in their args. The branches of a task's
+// gathers are "branch N" slices nested in its service span, on extra
+// threads of the task where siblings overlap. Times are in microseconds
+// with nanosecond precision. Events of one thread never overlap; they
+// nest.
 func WriteTrace(w io.Writer, workload string, procs []TraceProcess) error {
 	tw := traceWriter{w: w}
 	tw.raw(`{"displayTimeUnit": "ms", "otherData": {"workload": `)
@@ -119,7 +123,7 @@ func WriteTrace(w io.Writer, workload string, procs []TraceProcess) error {
 				}
 			}
 		}
-		spans := tl.TaskSpans()
+		spans, branches := tl.TaskSpans(), tl.Branches
 		for i := range tl.Tasks {
 			t := &tl.Tasks[i]
 			tid++
@@ -135,11 +139,79 @@ func WriteTrace(w io.Writer, workload string, procs []TraceProcess) error {
 				}
 				tw.taskArgs(t)
 			}
+			n := 0
+			for n < len(branches) && branches[n].Task == i {
+				n++
+			}
+			tid = tw.branches(pid, tid, t, branches[:n], tl.From, tl.Shown())
+			branches = branches[n:]
 		}
 	}
 	tw.raw("\n]}\n")
 	tw.flush(true)
 	return tw.err
+}
+
+// branches writes the branches of task t, whose thread is tid, as
+// slices clipped to [from, to]: a branch nests in its parent's slice (a
+// branch of the task's own gather in the task's service span) where
+// that is the innermost open slice of its thread, and otherwise goes on
+// the first extra thread of the task that is free ("request#3 branches",
+// then "… branches 2"): the branches of a gather on an event loop run at
+// once. It returns the last thread id used.
+func (tw *traceWriter) branches(pid, tid int, t *Task, bs []Branch, from, to sim.Time) int {
+	type slice struct {
+		end sim.Time
+		id  int
+	}
+	// Per lane (0 is the task's own thread), the slices open at the
+	// current instant, innermost last.
+	var lanes [][]slice
+	for _, b := range bs {
+		a, z := max(b.Start, from), min(b.End, to)
+		if a >= z {
+			continue
+		}
+		for i, open := range lanes {
+			for len(open) > 0 && open[len(open)-1].end <= a {
+				open = open[:len(open)-1]
+			}
+			lanes[i] = open
+		}
+		lane := slices.IndexFunc(lanes, func(open []slice) bool { return len(open) > 0 && open[len(open)-1].id == b.Parent })
+		if lane < 0 && b.Parent < 0 && (len(lanes) == 0 || len(lanes[0]) == 0) {
+			lane = 0
+		}
+		if lane < 0 { // the first free extra thread, or a new one
+			lane = max(len(lanes), 1)
+			for i := 1; i < len(lanes); i++ {
+				if len(lanes[i]) == 0 {
+					lane = i
+					break
+				}
+			}
+		}
+		for len(lanes) <= lane {
+			if n := len(lanes); n > 0 {
+				name := t.Name + " branches"
+				if n > 1 {
+					name += " " + strconv.Itoa(n)
+				}
+				tw.meta("thread_name", pid, tid+n, "name", name)
+				tw.metaInt("thread_sort_index", pid, tid+n, tid+n)
+			}
+			lanes = append(lanes, nil)
+		}
+		lanes[lane] = append(lanes[lane], slice{z, b.ID})
+		tw.complete("branch "+strconv.Itoa(b.Branch), "branch", pid, tid+lane, a, z)
+		tw.buf = append(tw.buf, `, "args": {"attempt": `...)
+		tw.buf = strconv.AppendInt(tw.buf, int64(t.Attempt), 10)
+		tw.buf = append(tw.buf, `, "depth": `...)
+		tw.buf = strconv.AppendInt(tw.buf, int64(b.Depth), 10)
+		tw.buf = append(tw.buf, '}')
+		tw.end()
+	}
+	return tid + max(len(lanes)-1, 0)
 }
 
 // traceWriter writes trace events one per line, remembering the first

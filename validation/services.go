@@ -303,5 +303,45 @@ much. Under blocking each worker holds its own cache alone, so only db
 has waiters there. Tolerance: 1e-9, floating-point rounding.`),
 			scenarios: []scenario{poolLittlesLaw()},
 		},
+		{
+			title: "Fork-join (gather)",
+			text: strings.TrimSpace(`
+Each task is one gather of k copies of an io call whose duration is
+exponential with mean 1 ms (μ = 1000/s), with no CPU, for k = 1, 2, 5
+and 20. On an event loop the k branches are child coroutines that await
+at once, so the task's latency is the longest of k independent
+exponentials: its mean is H_k/μ, with H_k = 1 + 1/2 + … + 1/k the k-th
+harmonic number (the maximum's gaps are exponential of rates kμ, (k−1)μ,
+…, μ). With a thread per task (threaded, threads: 0) the synchronous
+handler makes the calls one after another: the latency is their sum, of
+mean k/μ. Neither server queues (there is no CPU and no bound on
+coroutines or threads), so the figures hold at any arrival rate. Same
+tolerance as M/M/1.`),
+			scenarios: []scenario{forkJoin(1), forkJoin(2), forkJoin(5), forkJoin(20)},
+		},
+	}
+}
+
+// forkJoin is the scenario of a gather of k exponential io branches.
+func forkJoin(k int) scenario {
+	name := fmt.Sprintf("fork-join-k%d", k)
+	var harmonic float64
+	for i := 1; i <= k; i++ {
+		harmonic += 1 / float64(i)
+	}
+	full := size{400_000 / k, 10}
+	return scenario{
+		name: name, full: full, quick: quickSize(full), tol: statistical,
+		workload: func(sz size) string {
+			return service(name, fmt.Sprintf("A gather of %d exponential io calls.", k), 25, sz, 0, 1000, "",
+				fmt.Sprintf("[{gather: {count: %d, steps: [{io: {exp: 1ms}}]}}]", k),
+				"  - {name: loop, kind: event_loop}\n  - {name: threads, kind: threaded, threads: 0}\n")
+		},
+		checks: func(res *experiment.Result) []Check {
+			return []Check{
+				metric(res, "loop", sim.LatencyMean, "H_k/μ", Seconds, harmonic/serviceMu),
+				metric(res, "threads", sim.LatencyMean, "k/μ", Seconds, float64(k)/serviceMu),
+			}
+		},
 	}
 }

@@ -116,6 +116,18 @@ func tasksBefore(c *Class, until sim.Time) float64 {
 		}
 		return min(n, math.Ceil(expected))
 	}
+	if tr := c.Trace; tr != nil {
+		// As if the arrivals were spread evenly from the first to the
+		// last.
+		first, last := addTime(c.Start, tr.at(tr.First)), addTime(c.Start, tr.at(tr.Last))
+		switch {
+		case until <= first:
+			return 0
+		case until > last:
+			return n
+		}
+		return min(n, math.Ceil(float64(tr.Arrivals)*float64(until-first)/float64(last-first+1)))
+	}
 	if gap := c.Interarrival.clampedMean(); gap > 0 {
 		n = min(n, math.Floor(float64(until-c.Start)/gap)+1)
 	}
@@ -216,7 +228,8 @@ func CheckBudget(s *Spec, cfgs []strategies.Config, lim Limits, maxWork float64)
 }
 
 // checkBurst refuses a class whose tasks arrive all at once (open
-// arrivals without a gap, or the clients' first requests) holding more
+// arrivals without a gap, a trace's equal instants, or the clients' first
+// requests) holding more
 // tasks or steps than a run may have in flight (sim.DefaultMaxInFlight):
 // every run of it would fill its memory up to that bound and stop.
 func (s *Spec) checkBurst(i int) error {
@@ -225,6 +238,11 @@ func (s *Spec) checkBurst(i int) error {
 	switch {
 	case c.Clients != nil:
 		n = int64(c.Clients.Count)
+	case c.Trace != nil:
+		n = c.Trace.Burst
+		if c.Count > 0 {
+			n = min(n, int64(c.Count))
+		}
 	case c.Rate != nil:
 		return nil
 	case c.Interarrival != nil && !(c.Interarrival.kind == distConst && c.Interarrival.d1 == 0):
@@ -242,7 +260,8 @@ func (s *Spec) checkBurst(i int) error {
 
 // LastArrival returns the instant of the workload's last arrival when the
 // arrivals do not depend on chance or on the run: every class open with a
-// constant gap (or none), or of clients that send one request each.
+// constant gap (or none), or replaying a whole trace, or of clients that
+// send one request each.
 func (s *Spec) LastArrival() (sim.Time, bool) {
 	var last sim.Time
 	for i := range s.Classes {
@@ -252,6 +271,10 @@ func (s *Spec) LastArrival() (sim.Time, bool) {
 			last = max(last, c.Start)
 		case c.Clients != nil, c.Rate != nil:
 			return 0, false
+		case c.Trace != nil && c.Count > 0 && int64(c.Count) < c.Trace.Arrivals:
+			return 0, false
+		case c.Trace != nil:
+			last = max(last, addTime(c.Start, c.Trace.at(c.Trace.Last)))
 		case c.Interarrival == nil:
 			last = max(last, c.Start)
 		case c.Interarrival.kind == distConst:

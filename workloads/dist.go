@@ -1,7 +1,9 @@
 package workloads
 
 import (
+	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"strings"
 
@@ -22,7 +24,12 @@ const (
 	distLogNormal
 	distPareto
 	distChoice
+	distEmpirical
 )
+
+// maxShownValues is how many values of an empirical written inline
+// String shows.
+const maxShownValues = 8
 
 // maxNormalTries bounds the resampling of negative normal samples. With a
 // non-negative mean each try succeeds with probability at least one half.
@@ -30,7 +37,7 @@ const maxNormalTries = 64
 
 // Dist is a distribution of durations: a constant, or one of the random
 // families of the workload format (exp, uniform, normal truncated at zero,
-// lognormal, pareto, choice). A nil *Dist is the constant zero.
+// lognormal, pareto, choice, empirical). A nil *Dist is the constant zero.
 type Dist struct {
 	kind distKind
 	// d1, d2 are the duration parameters as written: the constant; the
@@ -42,6 +49,10 @@ type Dist struct {
 	// computed once rather than at every sample.
 	x       float64
 	choices []choice
+	// values are an empirical's durations, and file the file they were
+	// read from, or "" for a list written inline.
+	values []sim.Time
+	file   string
 	// total is the sum of the choice weights, scaled by scale.
 	total float64
 	// shift is the power of two the choice weights are multiplied by in
@@ -102,6 +113,12 @@ func choiceDist(alts []schema.WeightedValue) *Dist {
 	return d
 }
 
+// empiricalDist returns the distribution uniform among values, which
+// must not be empty, read from file ("" for values written inline).
+func empiricalDist(values []sim.Time, file string) *Dist {
+	return &Dist{kind: distEmpirical, values: values, file: file}
+}
+
 // expDist returns the exponential distribution of the given mean, which
 // must be positive.
 func expDist(mean sim.Time) *Dist { return &Dist{kind: distExp, d1: mean, x: 1 / float64(mean)} }
@@ -156,6 +173,11 @@ func (d *Dist) sample(p *rand.PCG, r *rand.Rand) sim.Time {
 			}
 		}
 		return 0
+	case distEmpirical:
+		// The index is the high word of u × len: uniform up to a bias
+		// of len/2⁶⁴, and one draw of the stream.
+		i, _ := bits.Mul64(p.Uint64(), uint64(len(d.values)))
+		return d.values[i]
 	}
 	return roundTime(x)
 }
@@ -221,6 +243,12 @@ func (d *Dist) Mean() float64 {
 			s += math.Ldexp(c.weight, d.shift) * float64(c.value)
 		}
 		return s / d.total
+	case distEmpirical:
+		var s float64
+		for _, v := range d.values {
+			s += float64(v)
+		}
+		return s / float64(len(d.values))
 	}
 	return 0
 }
@@ -232,7 +260,8 @@ func (d *Dist) clampedMean() float64 { return min(d.Mean(), float64(sim.MaxDurat
 // String formats d compactly, like its YAML: "1ms", "exp(20ms)",
 // "uniform(1ms, 3ms)", "normal(mean=5ms, stddev=1ms)",
 // "lognormal(median=20ms, sigma=0.5)", "pareto(min=1ms, alpha=1.5)",
-// "choice(1ms:9, 10ms:1)".
+// "choice(1ms:9, 10ms:1)", "empirical(1ms, 3ms)",
+// "empirical(samples.txt, 1200 values)".
 func (d *Dist) String() string {
 	if d == nil {
 		return fmtTime(0)
@@ -258,6 +287,23 @@ func (d *Dist) String() string {
 				b.WriteString(", ")
 			}
 			b.WriteString(fmtTime(c.value) + ":" + schema.FormatFloat(c.weight))
+		}
+		b.WriteString(")")
+		return b.String()
+	case distEmpirical:
+		if d.file != "" {
+			return fmt.Sprintf("empirical(%s, %d values)", d.file, len(d.values))
+		}
+		if len(d.values) > maxShownValues {
+			return fmt.Sprintf("empirical(%d values)", len(d.values))
+		}
+		var b strings.Builder
+		b.WriteString("empirical(")
+		for i, v := range d.values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(fmtTime(v))
 		}
 		b.WriteString(")")
 		return b.String()

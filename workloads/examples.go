@@ -24,7 +24,10 @@ type Example struct {
 	YAML []byte
 }
 
-//go:embed examples/*.yaml
+// exampleFiles are the examples and the data files (traces, samples)
+// they name.
+//
+//go:embed examples
 var exampleFiles embed.FS
 
 //go:embed bench/*.yaml

@@ -30,6 +30,11 @@ var brokenSnippets = []string{
 		"strategies: [{kind: blocking, backlog: 0, backlog_full: syn_retry}, {kind: threaded, threads: 1, backlog: 1000000000}, {kind: event_loop, max_concurrency: 1, backlog: 3}]\n",
 	"name: w\nresources: &r [{name: db, capacity: 1}]\ntasks: [{name: a, count: 1, steps: &s [{hold: db, steps: *s}]}]\n" + okStrategies,
 	"name: w\ntasks: [{name: a, clients: {count: 2, requests: 3}, timeout: 10ms, retries: 1, arrival: {per_second: 3}, steps: [{cpu: 1ms}]}]\n" + okStrategies,
+	// Fan-out and empirical distributions (issue 14).
+	"name: w\nresources: [{name: db, capacity: 2}]\ntasks: [{name: a, count: 3, arrival: {interarrival: {empirical: [1ms, 0s, 3ms]}}, steps: [{gather: [[{io: {exp: 1ms}}], [{hold: db, steps: [{gather: {count: 3, steps: [{cpu: {empirical: [0s, 1us]}}]}}]}]]}]}]\n" + okStrategies,
+	"name: w\ntasks: [{name: a, count: 2, steps: [{repeat: 2, steps: [{gather: {count: 2, steps: [{gather: [[{io: 1ms}], [{blocking_io: 0s}]]}]}}]}]}]\n" + okStrategies,
+	// Data files beside f.yaml, in this package's directory.
+	"name: w\ntasks: [{name: a, count: 3, arrival: {trace: testdata/trace.txt, speed: 1.5, start: 1s}, steps: [{io: {empirical: testdata/samples.txt}}]}]\n" + okStrategies,
 }
 
 func FuzzParse(f *testing.F) {
@@ -174,7 +179,17 @@ func checkSteps(t *testing.T, steps []StepSpec, nres int, held []int) int64 {
 			n += 2 + checkSteps(t, st.Steps, nres, append(slices.Clone(held), st.Resource))
 			continue
 		}
-		if st.Repeat < 0 || st.Dur == nil || st.Steps != nil || st.Kind > sim.BlockingIO {
+		if st.Kind == sim.Gather {
+			if st.Dur != nil || st.Steps != nil || len(st.Branches) == 0 || st.Count < 0 || st.Count > 0 && len(st.Branches) != 1 {
+				t.Fatalf("bad gather %+v", st)
+			}
+			n++
+			for k := range st.branches() {
+				n += 1 + checkSteps(t, st.Branches[min(k, len(st.Branches)-1)], nres, held)
+			}
+			continue
+		}
+		if st.Repeat < 0 || st.Dur == nil || st.Steps != nil || st.Branches != nil || st.Kind > sim.BlockingIO {
 			t.Fatalf("bad step %+v", st)
 		}
 		if m := st.Dur.Mean(); m < 0 || m != m {
@@ -224,20 +239,7 @@ func checkSource(t *testing.T, s *Spec) {
 			} else if n++; n > s.Tasks() {
 				t.Fatalf("more than Tasks() = %d tasks", s.Tasks())
 			}
-			var held []int32
-			for _, st := range task.Steps {
-				switch {
-				case st.Kind == sim.Acquire && st.Dur == 0:
-					held = append(held, st.Resource)
-				case st.Kind == sim.Release && st.Dur == 0 && len(held) > 0 && held[len(held)-1] == st.Resource:
-					held = held[:len(held)-1]
-				case st.Kind > sim.BlockingIO || st.Dur <= 0 || st.Dur > sim.MaxDuration:
-					t.Fatalf("bad step %+v in %v", st, task.Steps)
-				}
-			}
-			if len(held) > 0 {
-				t.Fatalf("holds of %v never released in %v", held, task.Steps)
-			}
+			checkEncoding(t, task.Steps, task.Steps)
 			if !src.FollowUp(&task, task.Arrival+sim.Millisecond, &task) {
 				break
 			}
@@ -250,5 +252,42 @@ func checkSource(t *testing.T, s *Spec) {
 	}
 	if n != s.Tasks() {
 		t.Fatalf("Source(0) yielded %d tasks not of rate classes; Tasks() counts %d with the rate classes' expected ones", n, s.Tasks())
+	}
+}
+
+// checkEncoding asserts that seq, a task's steps or a branch's (of all, the
+// task's), is well-formed: its holds released within it in reverse order,
+// its gathers each followed by the branches they count, of the spans they
+// give.
+func checkEncoding(t *testing.T, seq, all []sim.Step) {
+	t.Helper()
+	var held []int32
+	for i := 0; i < len(seq); i++ {
+		st := seq[i]
+		switch {
+		case st.Kind == sim.Acquire && st.Dur == 0:
+			held = append(held, st.Resource)
+		case st.Kind == sim.Release && st.Dur == 0 && len(held) > 0 && held[len(held)-1] == st.Resource:
+			held = held[:len(held)-1]
+		case st.Kind == sim.Gather && st.Branches() > 0 && st.Span() >= st.Branches() && i+st.Span() < len(seq):
+			body := seq[i+1 : i+1+st.Span()]
+			branches := 0
+			for j := 0; j < len(body); j += 1 + body[j].Span() {
+				if b := body[j]; b.Kind != sim.Branch || b.Span() < 0 || j+b.Span() >= len(body) {
+					t.Fatalf("bad branch %+v at %d of gather %+v in %v", b, j, st, all)
+				}
+				checkEncoding(t, body[j+1:j+1+body[j].Span()], all)
+				branches++
+			}
+			if branches != st.Branches() {
+				t.Fatalf("gather %+v has %d branches in %v", st, branches, all)
+			}
+			i += st.Span()
+		case st.Kind > sim.BlockingIO || st.Dur <= 0 || st.Dur > sim.MaxDuration:
+			t.Fatalf("bad step %+v in %v", st, all)
+		}
+	}
+	if len(held) > 0 {
+		t.Fatalf("holds of %v never released in %v", held, all)
 	}
 }

@@ -44,6 +44,8 @@ func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
 				end += float64(seg.For)
 			}
 			last = max(last, end+retrying)
+		case c.Trace != nil:
+			last = max(last, float64(c.Start)+float64(c.Trace.at(c.Trace.Last))+retrying)
 		default:
 			last = max(last, float64(c.Start)+float64(c.Count-1)*c.Interarrival.clampedMean()+retrying)
 		}
@@ -66,7 +68,8 @@ func (p *parser) horizon(s *Spec, tasksNode *yaml.Node) {
 	}
 }
 
-// meanCPU is the mean total duration of the cpu steps of steps.
+// meanCPU is the mean total duration of the cpu steps of steps, over
+// every branch of a gather.
 func meanCPU(steps []StepSpec) float64 {
 	return sumSteps(steps, 0, func(st *StepSpec) float64 {
 		if st.Kind == sim.CPU {
@@ -76,29 +79,42 @@ func meanCPU(steps []StepSpec) float64 {
 	})
 }
 
-// meanWork is the mean total duration of steps.
+// meanWork is the mean total duration of steps, a gather's branches
+// counted one after the other.
 func meanWork(steps []StepSpec) float64 {
 	return sumSteps(steps, 0, func(st *StepSpec) float64 { return st.Dur.clampedMean() })
 }
 
 // expandedSteps is the number of steps of a task, repeats multiplied out,
-// a hold block's acquisition and release counting as one step each.
+// a hold block's acquisition and release counting as one step each, and
+// so a gather block's start and each of its branches' starts.
 func expandedSteps(steps []StepSpec) int64 {
-	return sumSteps(steps, 2, func(*StepSpec) int64 { return 1 })
+	return sumSteps(steps, 1, func(*StepSpec) int64 { return 1 })
 }
 
 // sumSteps adds up leaf over the cpu, io and blocking_io steps of steps
 // as a task runs them: a repeat block's steps Repeat times, a hold
-// block's once, plus hold for the block itself.
-func sumSteps[T int64 | float64](steps []StepSpec, hold T, leaf func(*StepSpec) T) T {
+// block's once, a gather block's every branch (each copy of a count
+// gather's), plus marker for each step a block adds: a hold's two, a
+// gather's start and its branches' starts. A sum of durations is so the
+// duration of the branches run one after the other: at least that of the
+// gather, whose branches may overlap.
+func sumSteps[T int64 | float64](steps []StepSpec, marker T, leaf func(*StepSpec) T) T {
 	var sum T
 	for i := range steps {
 		st := &steps[i]
 		switch {
 		case st.Repeat > 0:
-			sum += T(st.Repeat) * sumSteps(st.Steps, hold, leaf)
+			sum += T(st.Repeat) * sumSteps(st.Steps, marker, leaf)
 		case st.Kind == sim.Acquire:
-			sum += sumSteps(st.Steps, hold, leaf) + hold
+			sum += sumSteps(st.Steps, marker, leaf) + 2*marker
+		case st.Kind == sim.Gather && st.Count > 0:
+			sum += marker + T(st.Count)*(marker+sumSteps(st.Branches[0], marker, leaf))
+		case st.Kind == sim.Gather:
+			sum += marker
+			for _, b := range st.Branches {
+				sum += marker + sumSteps(b, marker, leaf)
+			}
 		default:
 			sum += leaf(st)
 		}

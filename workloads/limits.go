@@ -16,6 +16,8 @@ const (
 	maxCapacity     = 1_000_000_000 // units of a resource's pool
 	maxRetries      = 100           // retries of a request
 	maxRateSegments = 100_000       // segments of an arrival.rate
+	// maxSpeed bounds arrival.speed, and its inverse the slowest replay.
+	maxSpeed = 1e9
 	// maxPerSecond is the highest arrival rate, a mean gap of 1ns.
 	maxPerSecond = 1e9
 	// MaxNameBytes bounds workload, class and strategy names, in bytes

@@ -22,10 +22,11 @@ var (
 	machineKeys  = []string{"cores"}
 	resourceKeys = []string{"name", "capacity", "scope"}
 	classKeys    = []string{"name", "count", "arrival", "clients", "timeout", "retries", "backoff", "steps"}
-	arrivalKeys  = []string{"start", "interarrival", "per_second", "rate"}
+	arrivalKeys  = []string{"start", "interarrival", "per_second", "rate", "trace", "speed"}
 	segmentKeys  = []string{"for", "per_second"}
 	clientsKeys  = []string{"count", "requests", "think"}
-	stepKeys     = []string{"cpu", "io", "blocking_io", "repeat", "hold", "steps"}
+	stepKeys     = []string{"cpu", "io", "blocking_io", "repeat", "hold", "gather", "steps"}
+	gatherKeys   = []string{"count", "steps"}
 	scopes       = []string{"process", "machine"}
 )
 
@@ -260,12 +261,12 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 
 	countPr, hasCount := f.Get("count")
 	clientsPr, hasClients := f.Get("clients")
-	// The arrival first: a rate makes count optional.
-	var rated bool
+	// The arrival first: a rate or a trace makes count optional.
+	var ends string
 	if pr, has := f.Get("arrival"); has {
 		if m, good := p.AsMapping(pr.Val, "a mapping like {start: 0s, interarrival: {exp: 20ms}}"); good {
 			var good bool
-			good, rated = p.arrival(&c, m, hasClients)
+			good, ends = p.arrival(&c, m, hasClients)
 			ok = ok && good
 		} else {
 			ok = false
@@ -275,8 +276,9 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 	case hasCount && hasClients:
 		p.Errorf(clientsPr.Key, "a task class has count (open arrivals) or clients (closed loop), not both")
 		ok = false
-	case !hasCount && !hasClients && rated:
-		// arrival.rate ends the stream by itself: count is optional.
+	case !hasCount && !hasClients && ends != "":
+		// arrival.rate or arrival.trace ends the stream by itself: count
+		// is optional.
 	case !hasCount && !hasClients:
 		if !slices.Contains(f.Suggested, "count") && !slices.Contains(f.Suggested, "clients") {
 			p.Errorf(n, "%s needs count (open arrivals) or clients (closed loop)", where)
@@ -287,8 +289,12 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 		// class's count can start from none (the gil-convoy sweep's
 		// hogs); the workload as a whole must send something (classes).
 		v, good := p.Int(countPr.Val, "count", 0, maxTasks, "tasks per replication")
-		if good && v == 0 && rated {
+		switch {
+		case good && v == 0 && ends == "rate":
 			p.Errorf(p.Deref(countPr.Val), "count: 0 with arrival.rate sends nothing; leave count out to end the stream with the rate's last segment")
+			good = false
+		case good && v == 0 && ends == "trace":
+			p.Errorf(p.Deref(countPr.Val), "count: 0 with arrival.trace sends nothing; leave count out to replay the whole trace")
 			good = false
 		}
 		c.Count, ok = int(v), ok && good
@@ -303,7 +309,7 @@ func (p *parser) class(n *yaml.Node) (c Class, nameNode *yaml.Node, ok bool) {
 		steps, n, good := p.steps(pr.Val, 0, "repeat")
 		c.Steps, ok = steps, ok && good
 		if good && n > maxTaskSteps {
-			p.Errorf(p.Deref(pr.Val), "a task of %s has more than %d steps once repeats are expanded", strings.TrimPrefix(where, "task "), maxTaskSteps)
+			p.Errorf(p.Deref(pr.Val), "a task of %s has more than %d steps once repeats and gathers are expanded", strings.TrimPrefix(where, "task "), maxTaskSteps)
 			ok = false
 		}
 	} else {
@@ -343,15 +349,19 @@ func (p *parser) clients(n *yaml.Node) (*Clients, bool) {
 // dist parses a distribution into a Dist.
 func (p *parser) dist(n *yaml.Node) (*Dist, bool) {
 	d, ok := p.Distribution(n)
-	if !ok {
+	switch {
+	case !ok:
 		return nil, false
+	case d.Family == schema.Empirical:
+		return p.empirical(d.Node)
 	}
 	return newDist(d), true
 }
 
 // steps parses a non-empty list of steps and returns it with the number
 // of steps it expands to (saturating just above maxTaskSteps), a hold
-// block's acquisition and release counting as one step each. block names
+// block's acquisition and release counting as one step each, and so a
+// gather block's start and the start of each of its branches. block names
 // the kind of block the list is in, for the message of one nested too
 // deep.
 func (p *parser) steps(n *yaml.Node, depth int, block string) ([]StepSpec, int64, bool) {
@@ -403,16 +413,19 @@ func (p *parser) step(n *yaml.Node, depth int) (StepSpec, int64, bool) {
 		case hasSteps:
 			p.Errorf(stepsPr.Key, "steps needs repeat or hold: write {repeat: N, steps: [...]} or {hold: RESOURCE, steps: [...]}")
 		case !f.Bad:
-			p.Errorf(n, "a step needs one of cpu, io, blocking_io, repeat or hold")
+			p.Errorf(n, "a step needs one of cpu, io, blocking_io, repeat, hold or gather")
 		}
 		return StepSpec{}, 0, false
 	case len(kinds) > 1:
-		p.Errorf(kinds[1].Key, "a step is exactly one of cpu, io, blocking_io, repeat or hold, not both %s and %s", kinds[0].Name, kinds[1].Name)
+		p.Errorf(kinds[1].Key, "a step is exactly one of cpu, io, blocking_io, repeat, hold or gather, not both %s and %s", kinds[0].Name, kinds[1].Name)
 		return StepSpec{}, 0, false
 	}
 	pr := kinds[0]
 	if pr.Name == "hold" {
 		return p.hold(pr, stepsPr, hasSteps, f.Bad, depth)
+	}
+	if pr.Name == "gather" {
+		return p.gather(pr, stepsPr, hasSteps, f.Bad, depth)
 	}
 	if pr.Name == "repeat" {
 		r, good := p.Int(pr.Val, "repeat", 1, maxTaskSteps)

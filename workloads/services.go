@@ -115,32 +115,112 @@ func (p *parser) hold(pr, stepsPr schema.Pair, hasSteps, bad bool, depth int) (S
 	return StepSpec{Kind: sim.Acquire, Resource: r, Steps: inner}, min(cnt+2, maxTaskSteps+1), true
 }
 
+// gather parses a gather block: pr is its gather key and value, stepsPr a
+// steps key beside it (when hasSteps), which is a mistake, bad whether
+// the step's mapping had a fault. Its branches are parsed inside the holds
+// around it, so that a branch holding a resource held around the gather
+// is a resource nested in itself.
+func (p *parser) gather(pr, stepsPr schema.Pair, hasSteps, bad bool, depth int) (StepSpec, int64, bool) {
+	if hasSteps {
+		p.Errorf(stepsPr.Key, "steps goes inside gather: write {gather: {count: N, steps: [...]}}, or list the branches, {gather: [[{io: 30ms}], [{io: 10ms}]]}")
+		return StepSpec{}, 0, false
+	}
+	v := p.Deref(pr.Val)
+	g := StepSpec{Kind: sim.Gather}
+	ok := !bad
+	total := int64(1) // the gather's start
+	switch v.Kind {
+	case yaml.SequenceNode:
+		if len(v.Content) == 0 {
+			p.Errorf(v, "gather must list at least one branch, like [[{io: 30ms}], [{io: 10ms}]]")
+			return StepSpec{}, 0, false
+		}
+		for _, b := range v.Content {
+			branch := p.Deref(b)
+			switch {
+			case branch.Kind != yaml.SequenceNode:
+				p.Errorf(branch, "expected a branch of gather (a list of steps like [{io: 30ms}]), got %s: write each branch as a list, [[{io: 30ms}], [{io: 10ms}]]", schema.Describe(branch))
+				ok = false
+				continue
+			case len(branch.Content) == 0:
+				p.Errorf(branch, "a branch of gather must not be empty")
+				ok = false
+				continue
+			}
+			inner, cnt, good := p.steps(branch, depth+1, "gather")
+			g.Branches, ok = append(g.Branches, inner), ok && good
+			total = min(total+1+cnt, maxTaskSteps+1)
+		}
+	case yaml.MappingNode:
+		f := p.Mapping(v, "gather", gatherKeys)
+		ok = ok && !f.Bad
+		if cpr, has := p.Required(f, "count", "gather"); has {
+			k, good := p.Int(cpr.Val, "gather count", 1, maxTaskSteps, "branches")
+			g.Count, ok = int(k), ok && good
+		} else {
+			ok = false
+		}
+		if spr, has := p.Required(f, "steps", "gather"); has {
+			inner, cnt, good := p.steps(spr.Val, depth+1, "gather")
+			g.Branches, ok = [][]StepSpec{inner}, ok && good
+			if k := int64(g.Count); ok && cnt+1 <= maxTaskSteps/k {
+				total += k * (1 + cnt)
+			} else {
+				total = maxTaskSteps + 1
+			}
+		} else {
+			ok = false
+		}
+	default:
+		p.Errorf(v, "gather takes a list of branches like [[{io: 30ms}], [{io: 10ms}]] or {count: N, steps: [...]}, got %s", schema.Describe(v))
+		return StepSpec{}, 0, false
+	}
+	if !ok {
+		return StepSpec{}, 0, false
+	}
+	return g, total, true
+}
+
 // arrival parses a class's arrival mapping m into c; closed tells whether
-// the class is of closed-loop clients. rated reports whether m has a rate
-// key, valid or not.
-func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) (ok, rated bool) {
+// the class is of closed-loop clients. ends is the key, "rate" or
+// "trace", of an arrival stream that ends by itself, valid or not, or "".
+func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) (ok bool, ends string) {
 	g := p.Mapping(m, "arrival", arrivalKeys)
 	ok = !g.Bad
-	_, rated = g.Get("rate")
+	for _, key := range []string{"rate", "trace"} {
+		if _, has := g.Get(key); has {
+			ends = key
+		}
+	}
 	if pr, has := g.Get("start"); has {
 		d, good := p.Duration(pr.Val)
 		c.Start, ok = d, ok && good
 	}
+	speed := 1.0
+	speedPr, hasSpeed := g.Get("speed")
+	if hasSpeed {
+		var good bool
+		speed, good = p.speed(speedPr.Val)
+		ok = ok && good
+	}
 	var given []schema.Pair
-	for _, key := range arrivalKeys[1:] {
+	for _, key := range arrivalKeys[1:5] {
 		if pr, has := g.Get(key); has {
 			given = append(given, pr)
 		}
 	}
 	switch {
+	case hasSpeed && (len(given) != 1 || given[0].Name != "trace"):
+		p.Errorf(speedPr.Key, "speed applies to arrival.trace only: it replays the trace that many times faster")
+		return false, ends
 	case len(given) == 0:
-		return ok, rated
+		return ok, ends
 	case len(given) > 1:
-		p.Errorf(given[1].Key, "arrival takes one of interarrival, per_second or rate, not both %s and %s", given[0].Name, given[1].Name)
-		return false, rated
+		p.Errorf(given[1].Key, "arrival takes one of interarrival, per_second, rate or trace, not both %s and %s", given[0].Name, given[1].Name)
+		return false, ends
 	case closed:
 		p.Errorf(given[0].Key, "%s does not apply to clients: each client sends its next request its think time after the previous one completes", given[0].Name)
-		return false, rated
+		return false, ends
 	}
 	pr := given[0]
 	switch pr.Name {
@@ -164,8 +244,26 @@ func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) (ok, rated bool) {
 	case "rate":
 		segs, good := p.rate(pr.Val)
 		c.Rate, ok = segs, ok && good
+	case "trace":
+		tr, good := p.trace(pr.Val, speed)
+		c.Trace, ok = tr, ok && good
 	}
-	return ok, rated
+	return ok, ends
+}
+
+// speed parses arrival.speed: a positive factor of at most maxSpeed.
+func (p *parser) speed(n *yaml.Node) (float64, bool) {
+	k, ok := p.Number(n, "speed")
+	switch {
+	case !ok:
+	case !(k > 0):
+		p.Errorf(p.Deref(n), "speed must be positive, got %s (2 replays the trace twice as fast, 0.5 at half the rate)", schema.FormatFloat(k))
+	case k > maxSpeed || k < 1/maxSpeed:
+		p.Errorf(p.Deref(n), "speed %s is out of range: from %s to %s", schema.FormatFloat(k), schema.FormatFloat(1/maxSpeed), schema.FormatFloat(maxSpeed))
+	default:
+		return k, true
+	}
+	return 0, false
 }
 
 // checkPerSecond checks that the positive rate r, written at n, has a

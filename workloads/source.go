@@ -42,7 +42,7 @@ func (s *Spec) Source(replication int) sim.Source {
 				continue
 			}
 		} else {
-			if c.Count <= 0 && c.Rate == nil {
+			if c.Count <= 0 && c.Rate == nil && c.Trace == nil {
 				continue
 			}
 			g.arrival = stream.New(s.Seed, replication, c.Name, purposeArrival, stream.NoClient)
@@ -50,11 +50,20 @@ func (s *Spec) Source(replication int) sim.Source {
 			// An open class draws on every task: its own rand.Rand over
 			// each stream saves the hop through ref on the hot path.
 			g.arrivalRand, g.stepsRand = rand.New(&g.arrival), rand.New(&g.steps)
-			if c.Rate != nil {
+			switch {
+			case c.Rate != nil:
 				if !g.startRate() {
 					continue
 				}
-			} else {
+			case c.Trace != nil:
+				g.trace = newTraceReader(c.Trace, g.at)
+				src.traces = append(src.traces, g.trace)
+				at, ok := g.trace.next()
+				if !ok {
+					continue
+				}
+				g.at = at
+			default:
 				g.following = addTime(g.at, c.Interarrival.sample(&g.arrival, g.arrivalRand))
 			}
 		}
@@ -73,6 +82,9 @@ type source struct {
 	heap        []int32 // indices into gens
 	ref         pcgRef
 	rand        *rand.Rand // draws from ref
+	// traces are the readers of the classes of arrival.trace, whose
+	// errors Err reports.
+	traces []*traceReader
 }
 
 // classGen generates one class's tasks.
@@ -94,6 +106,8 @@ type classGen struct {
 	seg    int
 	segEnd sim.Time
 	gaps   []*Dist
+	// trace reads an arrival.trace class's arrivals.
+	trace *traceReader
 }
 
 // clientGen holds one closed-loop client's streams.
@@ -186,8 +200,13 @@ func (s *source) Next(t *sim.Task) (sim.Time, bool) {
 		s.pop()
 		return s.Peek()
 	}
-	if c.Rate != nil {
-		return s.nextRate(g)
+	switch {
+	case c.Rate != nil:
+		at, ok := g.rateAfter(g.at)
+		return s.moveTo(g, at, ok)
+	case c.Trace != nil:
+		at, ok := g.trace.next()
+		return s.moveTo(g, at, ok)
 	}
 	g.at = g.following
 	g.following = addTime(g.following, c.Interarrival.sample(&g.arrival, g.arrivalRand))
@@ -236,10 +255,10 @@ func (g *classGen) rateAfter(t sim.Time) (sim.Time, bool) {
 	return 0, false
 }
 
-// nextRate moves g, a class of arrival.rate whose pending arrival was
-// just taken, to its next arrival, and returns what Peek then returns.
-func (s *source) nextRate(g *classGen) (sim.Time, bool) {
-	at, ok := g.rateAfter(g.at)
+// moveTo moves g, whose pending arrival was just taken, to its next
+// arrival at at, or out of the heap when there is none (ok false), and
+// returns what Peek then returns.
+func (s *source) moveTo(g *classGen, at sim.Time, ok bool) (sim.Time, bool) {
 	if !ok {
 		s.pop()
 		return s.Peek()
@@ -249,6 +268,23 @@ func (s *source) nextRate(g *classGen) (sim.Time, bool) {
 		s.down()
 	}
 	return s.Peek()
+}
+
+// SourceErr returns what went wrong reading the trace files of src, a
+// Source of a Spec, which ends the stream of a class early: a file that
+// changed or cannot be read since the workload was parsed. A run of src
+// is only valid if it returns nil afterwards.
+func SourceErr(src sim.Source) error {
+	s, ok := src.(*source)
+	if !ok {
+		return nil
+	}
+	for _, tr := range s.traces {
+		if tr.err != nil {
+			return tr.err
+		}
+	}
+	return nil
 }
 
 // startClient fills t with the first request of class i's next
@@ -302,22 +338,14 @@ func (s *source) FollowUp(done *sim.Task, completed sim.Time, next *sim.Task) bo
 
 // appendSteps samples steps in order, repeat blocks re-sampled on each
 // iteration, and appends the non-zero ones to dst. A hold block becomes
-// an Acquire step, its steps and a Release step.
+// an Acquire step, its steps and a Release step; a gather block a Gather
+// step and its branches, each a Branch step and its steps, the copies of
+// a count gather sampled one after the other (see sim.Step).
 func appendSteps(dst []sim.Step, steps []StepSpec, p *rand.PCG, r *rand.Rand) []sim.Step {
 	for i := range steps {
 		st := &steps[i]
-		if st.Steps != nil {
-			if st.Repeat > 0 {
-				for range st.Repeat {
-					dst = appendSteps(dst, st.Steps, p, r)
-				}
-				continue
-			}
-			// A hold block: take a unit, run the steps, give it back.
-			res := int32(st.Resource)
-			dst = append(dst, sim.Step{Kind: sim.Acquire, Resource: res})
-			dst = appendSteps(dst, st.Steps, p, r)
-			dst = append(dst, sim.Step{Kind: sim.Release, Resource: res})
+		if st.Steps != nil || st.Branches != nil {
+			dst = appendBlock(dst, st, p, r)
 			continue
 		}
 		d := st.Dur
@@ -338,6 +366,40 @@ func appendSteps(dst []sim.Step, steps []StepSpec, p *rand.PCG, r *rand.Rand) []
 		if v > 0 {
 			dst = append(dst, sim.Step{Kind: st.Kind, Dur: v})
 		}
+	}
+	return dst
+}
+
+// appendBlock samples st, a repeat, hold or gather block, as appendSteps
+// does, and appends it to dst.
+func appendBlock(dst []sim.Step, st *StepSpec, p *rand.PCG, r *rand.Rand) []sim.Step {
+	switch {
+	case st.Repeat > 0:
+		for range st.Repeat {
+			dst = appendSteps(dst, st.Steps, p, r)
+		}
+	case st.Kind == sim.Gather:
+		// The Gather and Branch steps' spans are known once their
+		// steps are sampled: zero durations are left out.
+		g := len(dst)
+		dst = append(dst, sim.Step{})
+		for k := range st.branches() {
+			b := len(dst)
+			dst = append(dst, sim.Step{})
+			branch := st.Branches[0] // a count gather's one branch
+			if st.Count == 0 {
+				branch = st.Branches[k]
+			}
+			dst = appendSteps(dst, branch, p, r)
+			dst[b] = sim.BranchStep(len(dst) - b - 1)
+		}
+		dst[g] = sim.GatherStep(st.branches(), len(dst)-g-1)
+	default:
+		// A hold block: take a unit, run the steps, give it back.
+		res := int32(st.Resource)
+		dst = append(dst, sim.Step{Kind: sim.Acquire, Resource: res})
+		dst = appendSteps(dst, st.Steps, p, r)
+		dst = append(dst, sim.Step{Kind: sim.Release, Resource: res})
 	}
 	return dst
 }

@@ -50,12 +50,14 @@ type positions struct {
 type position struct{ line, col int }
 
 // Class is a task class: open arrivals (Count tasks, the first at Start,
-// then separated by Interarrival) or closed-loop Clients.
+// then separated by Interarrival; or of a changing Rate; or replayed from
+// a Trace) or closed-loop Clients.
 type Class struct {
 	// Name identifies the class; names are unique within a workload.
 	Name string
 	// Count is the number of open arrivals; 0 when Clients is not nil,
-	// and under Rate 0 when only the rate's end ends the stream.
+	// and under Rate or Trace 0 when only the rate's or the trace's end
+	// ends the stream.
 	Count int
 	// Start is arrival.start: the first arrival, or every client's first
 	// request.
@@ -67,6 +69,10 @@ type Class struct {
 	// Rate, when not nil, makes the open arrivals a Poisson stream whose
 	// rate changes by segments (arrival.rate); Interarrival is then nil.
 	Rate []RateSegment
+	// Trace, when not nil, replays the open arrivals from a file
+	// (arrival.trace), at most Count of them when Count > 0, each at
+	// Start plus its instant divided by Trace.Speed.
+	Trace *Trace
 	// Clients describes closed-loop clients, or is nil for open arrivals.
 	Clients *Clients
 	// Timeout is how long a client waits for an attempt before giving up
@@ -102,19 +108,35 @@ type Clients struct {
 // StepSpec is one step of a class: a cpu, io or blocking_io step of
 // duration Dur, or (Repeat > 0) a repeat block running Steps Repeat times,
 // with Dur nil, or (Kind sim.Acquire) a hold block running Steps while
-// holding one unit of Spec.Resources[Resource], with Dur nil.
+// holding one unit of Spec.Resources[Resource], with Dur nil, or (Kind
+// sim.Gather) a gather block whose Branches run concurrently, with Dur
+// nil: Count copies of its one branch when Count > 0, each sampled anew.
 type StepSpec struct {
 	// Resource is a hold block's resource, an index in Spec.Resources.
 	Resource int
-	// Kind is the step's kind: sim.Acquire for a hold block (unused for
-	// a repeat block).
+	// Kind is the step's kind: sim.Acquire for a hold block, sim.Gather
+	// for a gather block (unused for a repeat block).
 	Kind sim.StepKind
 	// Dur is the step's duration.
 	Dur *Dist
 	// Repeat is the repeat count of a repeat block, or 0.
 	Repeat int
-	// Steps are the repeated steps of a repeat block.
+	// Steps are the repeated steps of a repeat block, or the held steps
+	// of a hold block.
 	Steps []StepSpec
+	// Branches are a gather block's branches: one, copied Count times,
+	// when Count > 0.
+	Branches [][]StepSpec
+	// Count is the number of copies of a `count` gather's branch, or 0.
+	Count int
+}
+
+// branches returns the number of branches a gather block g runs.
+func (g *StepSpec) branches() int {
+	if g.Count > 0 {
+		return g.Count
+	}
+	return len(g.Branches)
 }
 
 // Tasks returns the number of requests one replication generates: the sum
@@ -150,6 +172,12 @@ func (c *Class) tasks() int64 {
 			n = min(n, int64(c.Count))
 		}
 		return n
+	}
+	if c.Trace != nil {
+		if c.Count > 0 {
+			return min(c.Trace.Arrivals, int64(c.Count))
+		}
+		return c.Trace.Arrivals
 	}
 	return int64(max(c.Count, 0))
 }

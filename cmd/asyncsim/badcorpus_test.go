@@ -20,7 +20,7 @@ const (
 
 // positioned matches a message that names a file of the corpus, a line
 // and a column.
-var positioned = regexp.MustCompile(`^asyncsim: testdata/bad(-sweeps)?/[a-z/-]+\.yaml:[1-9][0-9]*:[1-9][0-9]*: `)
+var positioned = regexp.MustCompile(`^asyncsim: testdata/bad(-sweeps)?/[a-z/-]+\.(yaml|txt):[1-9][0-9]*:[1-9][0-9]*: `)
 
 // TestBadWorkloadCorpus runs every broken workload through the command
 // line, as run (with --out) and as validate, and checks exit code 2, the

@@ -57,3 +57,17 @@ func FuzzTasks(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGather checks GatherCase.Check's invariants of fan-out on small
+// random tasks of nested gathers with holds, under every strategy.
+func FuzzGather(f *testing.F) {
+	for _, s := range seeds() {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := Gathers(data)
+		if err := c.Check(); err != nil {
+			t.Fatalf("%v\ncase: cores %d, resources %+v, clients %+v, tasks %+v", err, c.Cores, c.Resources, c.Clients, c.Tasks)
+		}
+	})
+}

@@ -69,11 +69,14 @@ const (
 	LogNormal               // {lognormal: {median: D1, sigma: X}}, D1 > 0
 	Pareto                  // {pareto: {min: D1, alpha: X}}, D1 > 0, X > 0
 	Choice                  // {choice: [{value, weight}, ...]}: Choices
+	// Empirical is {empirical: FILE} or {empirical: [D, ...]}: the caller
+	// parses its value, Node, which may name a file relative to its own.
+	Empirical
 )
 
 // families are the keys of the distribution mappings, in Family order
 // from Exp.
-var families = []string{"exp", "uniform", "normal", "lognormal", "pareto", "choice"}
+var families = []string{"exp", "uniform", "normal", "lognormal", "pareto", "choice", "empirical"}
 
 // Dist is a distribution of durations as written, checked: a family and
 // its parameters.
@@ -87,6 +90,8 @@ type Dist struct {
 	// Choices are a choice's alternatives: at least one, weights not
 	// negative, not all zero.
 	Choices []WeightedValue
+	// Node is an empirical's value, unchecked.
+	Node *yaml.Node
 }
 
 // WeightedValue is one alternative of a choice.
@@ -183,6 +188,8 @@ func (p *Parser) Distribution(n *yaml.Node) (Dist, bool) {
 		xm, ok1 := p.positiveDuration(g, "min", "pareto")
 		alpha, ok2 := p.numberField(g, "alpha", "pareto distribution", true)
 		return Dist{Family: Pareto, D1: xm, X: alpha}, ok1 && ok2 && !g.Bad
+	case "empirical":
+		return Dist{Family: Empirical, Node: pr.Val}, true
 	}
 	return p.choice(pr.Val)
 }

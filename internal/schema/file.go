@@ -40,43 +40,59 @@ var ErrTooLarge = errors.New("file too large")
 // /dev/zero nor a FIFO without a writer can exhaust memory or block.
 // Every error is a *FileError.
 func ReadFile(path string) ([]byte, error) {
-	fail := func(err error) ([]byte, error) {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &FileError{Path: path, Err: err}
-	}
-	info, err := os.Stat(path)
+	f, info, err := OpenFile(path)
 	if err != nil {
-		return fail(err)
-	}
-	if err := regular(info); err != nil {
-		return fail(err)
-	}
-	if info.Size() > MaxFileSize {
-		return fail(tooLarge())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	defer f.Close()
-	// The file may have been replaced since Stat.
-	if info, err = f.Stat(); err != nil {
-		return fail(err)
-	}
-	if err := regular(info); err != nil {
-		return fail(err)
+	if info.Size() > MaxFileSize {
+		return nil, &FileError{Path: path, Err: tooLarge()}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return fail(err)
+		return nil, fileError(path, err)
 	}
 	if int64(len(data)) > MaxFileSize {
-		return fail(tooLarge())
+		return nil, &FileError{Path: path, Err: tooLarge()}
 	}
 	return data, nil
+}
+
+// OpenFile opens the input file at path, which must be a regular file (of
+// any size: its reader bounds what it reads), refusing a device, a named
+// pipe, a socket or a directory as ReadFile does. It returns the open
+// file and what it was when opened. Every error is a *FileError.
+func OpenFile(path string) (*os.File, fs.FileInfo, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, fileError(path, err)
+	}
+	if err := regular(info); err != nil {
+		return nil, nil, fileError(path, err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fileError(path, err)
+	}
+	// The file may have been replaced since Stat.
+	if info, err = f.Stat(); err == nil {
+		err = regular(info)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, fileError(path, err)
+	}
+	return f, info, nil
+}
+
+// fileError is err, a problem with the file at path, as a *FileError
+// without the operation of an *fs.PathError.
+func fileError(path string, err error) *FileError {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &FileError{Path: path, Err: err}
 }
 
 // regular returns nil for a regular file, and else says what it is.
