@@ -28,7 +28,8 @@ func (u Usage) MiB() float64 { return float64(u.Bytes) / (1 << 20) }
 //     the run created, which is the most tasks it ran at once;
 //   - event_loop: one process per loop, a thread per executor thread
 //     (created only with offload), and a task per task in flight on the
-//     loops, those waiting for admission under max_concurrency too.
+//     loops, those waiting for admission under max_concurrency too, and
+//     per branch of their gathers.
 //
 // A blocking or threaded server's queued requests are not counted: each
 // is a connection the kernel or the server holds for a few KiB.

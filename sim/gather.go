@@ -93,6 +93,8 @@ func (e *Engine) Spawn(ref TaskRef) (TaskRef, bool) {
 	}
 	cf.id = rf.branchIDs
 	rf.branchIDs++
+	e.branches++
+	e.notePeak()
 	return child, true
 }
 
@@ -114,6 +116,7 @@ func (e *Engine) Join(ref TaskRef) (parent TaskRef, last bool) {
 			Branch: int(cf.ordinal), ID: int(cf.id), Parent: parentID, Depth: int(cf.depth), Start: c.start, End: e.now})
 	}
 	c.Steps = nil
+	e.branches--
 	e.branchFree = append(e.branchFree, ref)
 	return parent, pf.branches == 0 && e.tasks[parent].next >= pf.gatherEnd
 }

@@ -21,6 +21,17 @@ func TestPeakInFlight(t *testing.T) {
 		awaiting.tasks = append(awaiting.tasks, sim.Task{Index: int64(i), Client: -1,
 			Steps: []sim.Step{{Kind: sim.IO, Dur: sim.Second}}})
 	}
+	gathering := func() *tasksSource {
+		src := &tasksSource{}
+		for i := range 2 {
+			steps := []sim.Step{sim.GatherStep(3, 6)}
+			for range 3 {
+				steps = append(steps, sim.BranchStep(1), sim.Step{Kind: sim.IO, Dur: 10 * ms})
+			}
+			src.tasks = append(src.tasks, sim.Task{Index: int64(i), Client: -1, Steps: steps})
+		}
+		return src
+	}
 	tests := []struct {
 		name string
 		cfg  strategies.Config
@@ -44,6 +55,11 @@ func TestPeakInFlight(t *testing.T) {
 		// clients' side to be retransmitted at 1 s, where one finds the
 		// worker free and the other waits again until 3 s.
 		{"SYNs dropped", syn, cpuTasks(3, 1, ms, 0), 1},
+		// Two tasks at once, each gathering three 10 ms calls: a loop
+		// spawns all six branches at once, a worker one at a time.
+		{"gathers on a loop", strategies.Config{Name: "loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 1},
+			gathering(), 2 + 6},
+		{"gathers on a worker", worker, gathering(), 2 + 1},
 	}
 	for _, tt := range tests {
 		s, err := strategies.New(tt.cfg)

@@ -139,8 +139,9 @@ type Result struct {
 	// PeakInFlight is the most tasks that were on the server at once:
 	// arrived and not finished (queued, running, suspended or given up on
 	// by their client but still served), not counting attempts whose SYN
-	// waits to be retransmitted (on the client's side), over the whole
-	// run, warm-up included.
+	// waits to be retransmitted (on the client's side), with the branches
+	// of their gathers spawned and not joined (each an asyncio Task of its
+	// own under an event loop), over the whole run, warm-up included.
 	PeakInFlight int
 	// CPUWork is the CPU work done in the window, in core-nanoseconds.
 	CPUWork Time
