@@ -39,8 +39,9 @@ type fork struct {
 	// gather and its number among its task's branches.
 	parent             TaskRef
 	depth, ordinal, id int32
-	// A task's: the branches it has had in its attempt, whose slot use
-	// (taskSlot.gen + 1) is use.
+	// A task's, where branches are recorded (Config.OnBranch): the
+	// branches it has had in its attempt, whose slot use (taskSlot.gen +
+	// 1) is use.
 	branchIDs int32
 	use       uint32
 }
@@ -71,7 +72,6 @@ func (e *Engine) Spawn(ref TaskRef) (TaskRef, bool) {
 		return -1, false
 	}
 	child := e.allocBranch()
-	e.forkOf(child)
 	parent, pf := &e.tasks[ref], &e.forks[ref] // allocBranch may have moved both
 	head := parent.next
 	span := int32(parent.Steps[head].Span())
@@ -83,7 +83,18 @@ func (e *Engine) Spawn(ref TaskRef) (TaskRef, bool) {
 	c.Steps = parent.Steps[head+1 : head+1+span]
 	c.next, c.started, c.start, c.counted = 0, true, e.now, parent.counted
 	cf.parent, cf.depth, cf.ordinal = ref, pf.depth+1, pf.spawned-1
-	root := ref
+	if e.cfg.OnBranch != nil {
+		e.numberBranch(child)
+	}
+	e.branches++
+	e.notePeak()
+	return child, true
+}
+
+// numberBranch gives child the next number among its task's branches,
+// for BranchRecord.ID.
+func (e *Engine) numberBranch(child TaskRef) {
+	root := e.forks[child].parent
 	for e.tasks[root].isBranch {
 		root = e.forks[root].parent
 	}
@@ -91,11 +102,8 @@ func (e *Engine) Spawn(ref TaskRef) (TaskRef, bool) {
 	if use := e.tasks[root].gen + 1; rf.use != use {
 		rf.use, rf.branchIDs = use, 0
 	}
-	cf.id = rf.branchIDs
+	e.forks[child].id = rf.branchIDs
 	rf.branchIDs++
-	e.branches++
-	e.notePeak()
-	return child, true
 }
 
 // Join ends ref, a branch whose steps are all done (NextStep returned a
@@ -131,5 +139,7 @@ func (e *Engine) allocBranch() TaskRef {
 		return ref
 	}
 	e.tasks = append(e.tasks, taskSlot{isBranch: true})
-	return TaskRef(len(e.tasks) - 1)
+	ref := TaskRef(len(e.tasks) - 1)
+	e.forkOf(ref)
+	return ref
 }

@@ -329,7 +329,7 @@ func forkJoin(k int) scenario {
 	for i := 1; i <= k; i++ {
 		harmonic += 1 / float64(i)
 	}
-	full := size{400_000 / k, 10}
+	full := size{100_000 / k, 10}
 	return scenario{
 		name: name, full: full, quick: quickSize(full), tol: statistical,
 		workload: func(sz size) string {

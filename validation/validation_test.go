@@ -40,7 +40,7 @@ func TestQuickFormPasses(t *testing.T) {
 	want := []string{"M/M/1", "M/D/1", "M/M/c", "M/G/1, first come first served", "M/G/1, processor sharing",
 		"Little's law", "Closed-loop clients", "GIL convoy effect", "Executor saturation",
 		"Loss system (Erlang B)", "Finite queue (M/M/c/K)", "A pool under an event loop (Erlang C)",
-		"Little's law for a pool's queue"}
+		"Little's law for a pool's queue", "Fork-join (gather)"}
 	var got []string
 	scenarios := map[string]bool{}
 	for _, f := range rep.Families {
@@ -304,7 +304,7 @@ func TestWriteTable(t *testing.T) {
 	if !row.MatchString(lines[3]) {
 		t.Errorf("first row = %q; want it to match %s", lines[3], row)
 	}
-	if want := "All 89 checks passed."; lines[len(lines)-1] != want {
+	if want := "All 97 checks passed."; lines[len(lines)-1] != want {
 		t.Errorf("summary = %q; want %q", lines[len(lines)-1], want)
 	}
 }
@@ -331,7 +331,7 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Errorf("%d table rows; want %d", got, len(rep.Checks))
 	}
 	for _, want := range []string{"# Validation against queueing theory", "| scenario | strategy | figure |",
-		"quick form", "## Executor saturation", "**All 89 checks passed.**"} {
+		"quick form", "## Executor saturation", "**All 97 checks passed.**"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
 		}

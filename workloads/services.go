@@ -183,12 +183,13 @@ func (p *parser) gather(pr, stepsPr schema.Pair, hasSteps, bad bool, depth int) 
 
 // arrival parses a class's arrival mapping m into c; closed tells whether
 // the class is of closed-loop clients. ends is the key, "rate" or
-// "trace", of an arrival stream that ends by itself, valid or not, or "".
+// "trace", of an arrival stream that ends by itself, valid or not, or
+// misspelt (then the class needs no count either), or "".
 func (p *parser) arrival(c *Class, m *yaml.Node, closed bool) (ok bool, ends string) {
 	g := p.Mapping(m, "arrival", arrivalKeys)
 	ok = !g.Bad
 	for _, key := range []string{"rate", "trace"} {
-		if _, has := g.Get(key); has {
+		if _, has := g.Get(key); has || slices.Contains(g.Suggested, key) {
 			ends = key
 		}
 	}

@@ -218,32 +218,39 @@ func parseValue(b []byte, limit sim.Time, what string) (sim.Time, string) {
 // exponent, rounded to the nearest nanosecond (halves up). ok reports
 // whether b is such a number; exact whether it fits below maxArrival.
 func decimalSeconds(b []byte) (v sim.Time, ok, exact bool) {
-	whole, frac, dot := bytes.Cut(b, []byte("."))
-	if len(whole) == 0 && (!dot || len(frac) == 0) {
-		return 0, false, false
-	}
-	digits := func(b []byte) bool { return len(bytes.Trim(b, "0123456789")) == 0 }
-	if !digits(whole) || !digits(frac) {
-		return 0, false, false
-	}
-	whole = bytes.TrimLeft(whole, "0")
-	if len(whole) > 10 { // 10^10 s is more than maxArrival
-		return 0, true, false
-	}
+	const maxSecs = int64(maxArrival / sim.Second)
 	var secs, ns int64
-	for _, c := range whole {
-		secs = secs*10 + int64(c-'0')
-	}
-	for i := range 9 {
-		ns *= 10
-		if i < len(frac) {
-			ns += int64(frac[i] - '0')
+	whole, frac := 0, -1 // digits before the dot, and after it (-1: no dot)
+	roundUp := false
+	for _, c := range b {
+		switch {
+		case c == '.' && frac < 0:
+			frac = 0
+			continue
+		case c < '0' || c > '9':
+			return 0, false, false
+		case frac < 0:
+			secs = min(secs*10+int64(c-'0'), maxSecs+1) // saturating
+			whole++
+		case frac < 9:
+			ns = ns*10 + int64(c-'0')
+		case frac == 9:
+			roundUp = c >= '5'
+		}
+		if frac >= 0 {
+			frac++
 		}
 	}
-	if len(frac) > 9 && frac[9] >= '5' {
+	if whole == 0 && frac <= 0 {
+		return 0, false, false
+	}
+	for i := max(frac, 0); i < 9; i++ {
+		ns *= 10
+	}
+	if roundUp {
 		ns++
 	}
-	if secs > int64(maxArrival/sim.Second) {
+	if secs > maxSecs {
 		return 0, true, false
 	}
 	t := secs*int64(sim.Second) + ns

@@ -214,6 +214,8 @@ func TestTraceBadInput(t *testing.T) {
 		{"speed without trace", "{per_second: 5, speed: 2}\n    count: 3", "", "w.yaml:4:30: speed applies to arrival.trace only: it replays the trace that many times faster"},
 		{"trace and rate", "{trace: trace.txt, rate: [{for: 1s, per_second: 1}]}", "1\n", "w.yaml:4:15: arrival takes one of interarrival, per_second, rate or trace, not both rate and trace"},
 		{"count 0", "{trace: trace.txt}\n    count: 0", "1\n", "w.yaml:5:12: count: 0 with arrival.trace sends nothing; leave count out to replay the whole trace"},
+		// A misspelt trace is the only error: the class needs no count.
+		{"misspelt trace", "{trcae: trace.txt}", "1\n", "w.yaml:4:15: unknown field \"trcae\" in arrival; did you mean \"trace\"?"},
 		{"too long", "{trace: trace.txt, speed: 0.001}", "0\n315360s\n", "w.yaml:3:3: the workload would span about 10.0 years of virtual time (estimated from mean durations); at most 10 years can be simulated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

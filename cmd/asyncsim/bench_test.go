@@ -23,7 +23,7 @@ func TestBench(t *testing.T) {
 		names = append(names, r.Workload)
 	}
 	// The yardstick runs right before the workload whose model it is.
-	want := []string{"bench-blocking", "hand-written", "bench-loop", "bench-pool", "bench-threaded", "bench-threaded-gil"}
+	want := []string{"bench-blocking", "bench-gather", "hand-written", "bench-loop", "bench-pool", "bench-threaded", "bench-threaded-gil"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("bench measured %v; want %v", names, want)
 	}

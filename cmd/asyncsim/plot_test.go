@@ -278,8 +278,8 @@ func TestRunOutIsDeterministic(t *testing.T) {
 	}
 	// summary.csv, summary.json, summary_by_class.csv, tasks.csv,
 	// trace.json, the figures' data and the figures.
-	if len(entries) != 15 {
-		t.Errorf("--out wrote %d files; want 15", len(entries))
+	if len(entries) != 14 {
+		t.Errorf("--out wrote %d files; want 14", len(entries))
 	}
 	for _, e := range entries {
 		a, _ := os.ReadFile(filepath.Join(dirs[0], e.Name()))

@@ -16,7 +16,7 @@ func TestSelfcheckQuick(t *testing.T) {
 	if errOut != "" {
 		t.Errorf("selfcheck --quick printed on stderr: %s", errOut)
 	}
-	for _, want := range []string{"(quick form)", "SCENARIO", "mm1-rho0.9", "gil-convoy-k4", "executor-n100", "erlang-b-exp", "pool-littles-law", "All 89 checks passed."} {
+	for _, want := range []string{"(quick form)", "SCENARIO", "mm1-rho0.9", "gil-convoy-k4", "executor-n100", "erlang-b-exp", "pool-littles-law", "All 97 checks passed."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("selfcheck --quick output lacks %q", want)
 		}
