@@ -11,6 +11,7 @@
 //	asyncsim plot DIR                     redraw the figures of a run or a sweep
 //	asyncsim sweep FILE|EXAMPLE --out DIR run a parameter sweep
 //	asyncsim merge DIR                    join a sharded sweep's shards
+//	asyncsim import-log FILE --out DIR    turn an access log into a workload
 //	asyncsim selfcheck                    check the simulator against queueing theory
 //	asyncsim bench                        measure the simulator's speed
 //
@@ -68,6 +69,7 @@ func commands() []command {
 		{"plot", "redraw the figures from the data files an earlier run wrote", plotCommand},
 		{"sweep", "run a parameter sweep: a grid of workloads, in parallel, resumable, shardable", sweepCommand},
 		{"merge", "join the shard files of a sharded sweep into its sweep.csv and sweep.json", mergeCommand},
+		{"import-log", "turn an access log (nginx, gunicorn, csv) into a workload that replays it", importLogCommand},
 		{"selfcheck", "check the simulator against queueing theory and print the comparison", selfcheckCommand},
 		{"bench", "measure the simulator's speed on the reference workloads", benchCommand},
 	}

@@ -63,32 +63,14 @@ func gatherOf(branches [][]sim.Step) []sim.Step {
 // Gathers returns a case described by data: up to two resources, up to
 // eight tasks whose steps hold gathers (up to three levels of them, holds
 // inside branches), clients that sometimes give up, and up to four
-// strategies of every kind and loop model, without switch costs.
+// strategies of every kind and loop model (reader.strategy).
 func Gathers(data []byte) GatherCase {
 	r := &reader{data: data}
 	c := GatherCase{Cores: 1 + r.intn(3)}
 	// The strategies first, while the bytes last: past their end every
 	// choice is the first.
 	for i := range 1 + r.intn(4) {
-		cfg := strategies.Config{Name: fmt.Sprint("s", i)}
-		switch r.intn(3) {
-		case 0:
-			cfg.Kind, cfg.Workers = strategies.KindBlocking, 1+r.intn(3)
-		case 1:
-			cfg.Kind, cfg.Threads = strategies.KindThreaded, r.intn(4)
-			cfg.SwitchInterval = sim.Time(pick(r, 3, 5, 1000))
-			cfg.GIL = r.chance(2)
-			cfg.GILHandover = pick(r, strategies.HandoverFIFO, strategies.HandoverCPython)
-		default:
-			cfg.Kind, cfg.Loops, cfg.Executor = strategies.KindEventLoop, 1+r.intn(2), 1+r.intn(2)
-			cfg.MaxConcurrency = r.intn(3)
-			cfg.Offload, cfg.AwaitBlocking = r.chance(2), r.chance(5)
-			cfg.LoopModel = pick(r, strategies.LoopFIFO, strategies.LoopFIFO, strategies.LoopAsyncio, strategies.LoopUVLoop)
-			if cfg.LoopModel != strategies.LoopFIFO {
-				cfg.PollCost, cfg.ResumeCost = sim.Time(pick(r, 0, 1, 3)), sim.Time(pick(r, 0, 1, 2))
-			}
-		}
-		c.Strategies = append(c.Strategies, cfg)
+		c.Strategies = append(c.Strategies, r.strategy(i))
 	}
 	for i := range r.intn(3) {
 		c.Resources = append(c.Resources, sim.Resource{Name: fmt.Sprint("r", i), Capacity: pick(r, 1, 1, 2), Machine: r.chance(2)})
@@ -140,7 +122,7 @@ func (c *GatherCase) run(cfg strategies.Config, tasks []sim.Task) (*gatherRun, e
 //     of its branches) from its start, and under blocking and threaded
 //     at least the sum of its steps;
 //   - the CPU done is the CPU of the served attempts' steps, branches
-//     included.
+//     included, and of the context switches.
 func (c *GatherCase) Check() error {
 	flat := make([]sim.Task, len(c.Tasks))
 	for i, t := range c.Tasks {
@@ -249,7 +231,9 @@ func (c *GatherCase) checkBranches(cfg strategies.Config, r *gatherRun, sequenti
 	// burst's end up to the next nanosecond (checkCPUWork), and an
 	// iterating loop's polls and resumes cost CPU of their own.
 	costs := cfg.PollCost > 0 || cfg.ResumeCost > 0
-	slack := bursts + sim.Time(r.res.Values[sim.ContextSwitches])
+	switches := sim.Time(r.res.Values[sim.ContextSwitches])
+	cpu += switches * cfg.SwitchCost
+	slack := bursts + switches
 	if got := r.res.CPUWork; got < cpu || (!costs && got > cpu+slack) {
 		return fmt.Errorf("%v of CPU done; the served attempts' steps have %v (and %d bursts might round up)", got, cpu, slack)
 	}

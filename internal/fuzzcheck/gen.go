@@ -227,30 +227,38 @@ func Tasks(data []byte) Case {
 		c.Warmup = sim.Time(r.intn(8))
 	}
 	for i := range 1 + r.intn(4) {
-		cfg := strategies.Config{Name: fmt.Sprint("s", i), SwitchCost: sim.Time(pick(r, 0, 0, 0, 1, 2))}
-		switch r.intn(3) {
-		case 0:
-			cfg.Kind, cfg.Workers = strategies.KindBlocking, 1+r.intn(3)
-		case 1:
-			cfg.Kind, cfg.Threads = strategies.KindThreaded, r.intn(4)
-			cfg.SwitchInterval = sim.Time(pick(r, 3, 5, 8, 1000))
-			cfg.GIL = r.chance(2)
-			cfg.GILHandover = pick(r, strategies.HandoverFIFO, strategies.HandoverCPython)
-			cfg.GILRequesterBias = pick(r, 0, 0.5, 1)
-		default:
-			cfg.Kind, cfg.Loops, cfg.Executor = strategies.KindEventLoop, 1+r.intn(2), 1+r.intn(2)
-			cfg.MaxConcurrency = r.intn(3)
-			cfg.Offload, cfg.AwaitBlocking = r.chance(2), r.chance(5)
-			cfg.LoopModel = pick(r, strategies.LoopFIFO, strategies.LoopFIFO, strategies.LoopAsyncio, strategies.LoopUVLoop)
-			if cfg.LoopModel != strategies.LoopFIFO {
-				cfg.PollCost, cfg.ResumeCost = sim.Time(pick(r, 0, 1, 3)), sim.Time(pick(r, 0, 1, 2))
-			}
-		}
-		c.Strategies = append(c.Strategies, cfg)
+		c.Strategies = append(c.Strategies, r.strategy(i))
 	}
 	c.NewSource = func() sim.Source {
 		s := *src
 		return &s
 	}
 	return c
+}
+
+// strategy returns the i-th strategy of a case: any kind, with random
+// parameters (switch cost, GIL, switch interval, the GIL's hand-over and
+// requester bias, pool sizes, loops, executor, offload, await_blocking,
+// max_concurrency, the loop model and its costs).
+func (r *reader) strategy(i int) strategies.Config {
+	cfg := strategies.Config{Name: fmt.Sprint("s", i), SwitchCost: sim.Time(pick(r, 0, 0, 0, 1, 2))}
+	switch r.intn(3) {
+	case 0:
+		cfg.Kind, cfg.Workers = strategies.KindBlocking, 1+r.intn(3)
+	case 1:
+		cfg.Kind, cfg.Threads = strategies.KindThreaded, r.intn(4)
+		cfg.SwitchInterval = sim.Time(pick(r, 3, 5, 8, 1000))
+		cfg.GIL = r.chance(2)
+		cfg.GILHandover = pick(r, strategies.HandoverFIFO, strategies.HandoverCPython)
+		cfg.GILRequesterBias = pick(r, 0, 0.5, 1)
+	default:
+		cfg.Kind, cfg.Loops, cfg.Executor = strategies.KindEventLoop, 1+r.intn(2), 1+r.intn(2)
+		cfg.MaxConcurrency = r.intn(3)
+		cfg.Offload, cfg.AwaitBlocking = r.chance(2), r.chance(5)
+		cfg.LoopModel = pick(r, strategies.LoopFIFO, strategies.LoopFIFO, strategies.LoopAsyncio, strategies.LoopUVLoop)
+		if cfg.LoopModel != strategies.LoopFIFO {
+			cfg.PollCost, cfg.ResumeCost = sim.Time(pick(r, 0, 1, 3)), sim.Time(pick(r, 0, 1, 2))
+		}
+	}
+	return cfg
 }
