@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The calibration kit: measures this machine's Python (GIL hand-overs,
 # event-loop costs, an asyncio server under load) and writes, into OUT,
-# raw/*.json (every measurement), summary.md and profile.yaml.
+# raw/*.json (every measurement), summary.md, profile.yaml and memory.json
+# (memory.py: what a server's processes, threads and asyncio tasks hold).
 #
 #   calibrate/run.sh [--python PYTHON] [--out DIR] [--repeats N] [--quick]
 #
-# --quick runs every scenario briefly (about 15 s, for CI: it checks the
-# kit works, not the figures); the full run takes about 10 minutes.
+# --quick runs every scenario briefly (about 20 s, for CI: it checks the
+# kit works, not the figures); the full run takes about 12 minutes.
 # Everything runs on this machine; the server binds 127.0.0.1 only.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,10 +27,10 @@ while [ $# -gt 0 ]; do
 done
 if $quick; then
   repeats=1; gil_duration=1; intervals="0.005"; loop_args="--rounds 2000 --repeats 2"
-  server_args="--duration 1 --burst 200"
+  server_args="--duration 1 --burst 200"; memory_args="--quick"
 else
   gil_duration=5; intervals="0.001 0.005 0.02"; loop_args="--rounds 20000 --repeats $repeats"
-  server_args="--duration 10 --burst 2000"
+  server_args="--duration 10 --burst 2000"; memory_args="--repeats $repeats"
 fi
 raw="$out/raw"
 mkdir -p "$raw"
@@ -58,7 +59,9 @@ for rep in $(seq "$repeats"); do
   # shellcheck disable=SC2086
   timeout 600 "$python" "$here/server.py" --seed "$rep" $server_args > "$raw/server-$rep.json"
 done
+# shellcheck disable=SC2086
+timeout 900 "$python" "$here/memory.py" $memory_args --out "$out/memory.json"
 check=()
 $quick && check=(--check)
 "$python" "$here/summarize.py" "$out" "${check[@]}"
-echo "wrote $out/summary.md and $out/profile.yaml" >&2
+echo "wrote $out/summary.md, $out/profile.yaml and $out/memory.json" >&2

@@ -3,9 +3,10 @@
 Reads the JSON files that gil.py, loop.py and server.py wrote into
 DIR/raw/, and writes DIR/summary.md (every scenario's figures: medians
 over the repetitions with their spread) and DIR/profile.yaml (the costs
-fitted for the event-loop models and the GIL's requester bias). With --check it also checks that the
-figures are plausible for the scenario (wide bounds, for a noisy machine)
-and exits 1 when one is not.
+fitted for the event-loop models and the GIL's requester bias, and the
+memory costs of DIR/memory.json where memory.py wrote it). With --check
+it also checks that the figures are plausible for the scenario (wide
+bounds, for a noisy machine) and exits 1 when one is not.
 """
 
 import argparse
@@ -259,6 +260,12 @@ def main():
         lines.append("%s: {poll_cost: %s, resume_cost: %s}" % (model, duration(p["poll_cost"]), duration(p["resume_cost"])))
     if "gil" in profile:
         lines.append("gil: {requester_bias: %.3f}" % profile["gil"]["requester_bias"])
+    memory = os.path.join(a.dir, "memory.json")
+    if os.path.exists(memory):  # memory.py's costs, in bytes
+        with open(memory) as f:
+            c = json.load(f)["costs"]
+        lines.append("memory: {shared: %d, process: %d, thread: %d, task: %d}  # bytes, from memory.json"
+                     % (c["shared_bytes"], c["process_bytes"], c["thread_bytes"], c["task_bytes"]))
     with open(os.path.join(a.dir, "profile.yaml"), "w") as f:
         f.write("\n".join(lines) + "\n")
     for p in problems:

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"asyncsim/memory"
 	"asyncsim/sim"
 	"asyncsim/strategies"
 	"asyncsim/workloads"
@@ -70,6 +71,9 @@ type StrategyResult struct {
 	Events int64
 	// Stability is the verdict on the strategy's overload (Assess).
 	Stability Stability
+	// Memory holds each replication's estimate of the server's peak
+	// memory by part, whose MiB are Runs[i].Values[sim.MemoryPeak].
+	Memory []memory.Usage
 }
 
 // Result is a workload's outcome: one StrategyResult per selected strategy,
@@ -152,6 +156,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 	res := &Result{Spec: spec, Strategies: make([]StrategyResult, len(cfgs))}
 	type outcome struct {
 		res   *sim.Result
+		mem   memory.Usage
 		tasks []sim.TaskRecord
 		err   error
 	}
@@ -179,12 +184,15 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 		if opts.Recorder != nil {
 			rec = opts.Recorder(si, rep)
 		}
-		r, err := runReplication(spec, cfgs[si], rep, opts, hook, rec)
+		r, mem, err := runReplication(spec, cfgs[si], rep, opts, hook, rec)
 		if opts.Done != nil {
 			opts.Done(si, rep)
 		}
-		if err == nil && rep > 0 {
-			r.Contexts = nil // only replication 0's are kept: they may be millions
+		if err == nil {
+			outcomes[i].mem = mem
+			if rep > 0 {
+				r.Contexts = nil // only replication 0's are kept: they may be millions
+			}
 		}
 		outcomes[i].res, outcomes[i].err = r, err
 	}
@@ -202,6 +210,7 @@ func Run(spec *workloads.Spec, opts Options) (*Result, error) {
 			sr.Latencies = append(sr.Latencies, o.res.Latencies)
 			sr.Sketches = append(sr.Sketches, o.res.Sketch)
 			sr.ClassLatencies = append(sr.ClassLatencies, o.res.ClassLatencies)
+			sr.Memory = append(sr.Memory, o.mem)
 			if opts.Tasks {
 				sr.Tasks = append(sr.Tasks, o.tasks)
 			}
@@ -229,15 +238,18 @@ type branchRecorder interface {
 // record. The other fields of opts are not used. Searches that add
 // replications one point at a time use it to run only those they lack.
 func RunReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord)) (*sim.Result, error) {
-	return runReplication(spec, c, rep, opts, onTask, nil)
+	r, _, err := runReplication(spec, c, rep, opts, onTask, nil)
+	return r, err
 }
 
-// runReplication is RunReplication with a recorder (nil for none).
-func runReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord), rec sim.Recorder) (*sim.Result, error) {
+// runReplication is RunReplication with a recorder (nil for none), which
+// also returns the estimate of the server's memory by part, whose MiB it
+// sets as the result's sim.MemoryPeak.
+func runReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord), rec sim.Recorder) (*sim.Result, memory.Usage, error) {
 	c.Seed, c.Replication = spec.Seed, rep // the strategy's own stream
 	strat, err := strategies.New(c)
 	if err != nil {
-		return nil, err
+		return nil, memory.Usage{}, err
 	}
 	until := spec.Horizon
 	if opts.Until > 0 {
@@ -260,9 +272,11 @@ func runReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Opt
 		err = &WarmupError{Warmup: spec.Warmup, Tasks: spec.Tasks()}
 	}
 	if err != nil {
-		return nil, &RunError{Strategy: c.Name, Replication: rep, Err: err}
+		return nil, memory.Usage{}, &RunError{Strategy: c.Name, Replication: rep, Err: err}
 	}
-	return r, nil
+	mem := memory.Estimate(c, r.Contexts, r.PeakInFlight)
+	r.Values[sim.MemoryPeak] = mem.MiB()
+	return r, mem, nil
 }
 
 // MaxContextsInFlight bounds the contexts of the runs Run has going on at

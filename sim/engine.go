@@ -307,6 +307,8 @@ type Engine struct {
 	forks         []fork    // per slot, once a gather has needed it
 	inFlight      int       // all tasks arrived and not finished
 	inFlightSteps int64     // their steps
+	branches      int       // child tasks spawned and not joined
+	peakInFlight  int       // Result.PeakInFlight
 	// Config.MaxInFlight resolved, for tasks and for their steps; the
 	// largest values where there is no limit.
 	maxInFlight      int
@@ -664,7 +666,18 @@ func (e *Engine) arrive(ref TaskRef) error {
 		e.sent(ref)
 	}
 	e.strat.Arrive(ref)
+	e.notePeak()
 	return nil
+}
+
+// notePeak raises the peak of the tasks on the server to their number
+// now, which only an arrival or a spawned branch can raise: it runs after
+// the strategy has taken the arrival, so that one it refused at once
+// does not count.
+func (e *Engine) notePeak() {
+	if n := e.inFlight - e.svc.inSYN + e.branches; n > e.peakInFlight {
+		e.peakInFlight = n
+	}
 }
 
 // Now returns the current virtual time.

@@ -86,6 +86,8 @@ func (e *Engine) Spawn(ref TaskRef) (TaskRef, bool) {
 	if e.cfg.OnBranch != nil {
 		e.numberBranch(child)
 	}
+	e.branches++
+	e.notePeak()
 	return child, true
 }
 
@@ -122,6 +124,7 @@ func (e *Engine) Join(ref TaskRef) (parent TaskRef, last bool) {
 			Branch: int(cf.ordinal), ID: int(cf.id), Parent: parentID, Depth: int(cf.depth), Start: c.start, End: e.now})
 	}
 	c.Steps = nil
+	e.branches--
 	e.branchFree = append(e.branchFree, ref)
 	return parent, pf.branches == 0 && e.tasks[parent].next >= pf.gatherEnd
 }

@@ -91,6 +91,7 @@ type services struct {
 	res     []resourceState
 	pools   []unitPool
 	waiting int // tasks waiting for units, over all resources
+	inSYN   int // attempts whose SYN waits to be retransmitted
 	// Snapshots of the resources' integrals at the window's ends.
 	resStart, resEnd []resourceWindow
 }
@@ -196,10 +197,12 @@ func (e *Engine) retry(ref TaskRef) error {
 func (e *Engine) resend(ref TaskRef) {
 	slot := &e.tasks[ref]
 	slot.inSYN = false
+	e.svc.inSYN--
 	if slot.counted {
 		e.counts(slot.Class).synRetries++
 	}
 	e.strat.Arrive(ref)
+	e.notePeak()
 }
 
 // cpuOf returns the CPU of a task's steps.
@@ -366,6 +369,7 @@ func (e *Engine) Retransmit(t TaskRef) {
 	at := slot.Arrival + SYNRetransmissions[slot.syn]
 	slot.syn++
 	slot.inSYN = true
+	e.svc.inSYN++
 	e.schedule(at, kindSYN, int32(slot.gen), int32(t))
 }
 
@@ -430,6 +434,8 @@ func (e *Engine) timeout(t TaskRef) {
 	if slot.inSYN {
 		// Its SYN waits to be retransmitted: the client closes the socket,
 		// the kernel sends no more, and no server ever sees the attempt.
+		slot.inSYN = false
+		e.svc.inSYN--
 		e.endUnserved(t, OutcomeAbandoned) // its retransmission is now stale
 		return
 	}

@@ -48,6 +48,11 @@ const (
 	ThreadsUtilization
 	LoopUtilization
 	ExecutorUtilization
+	// MemoryPeak is the server's estimated peak memory in MiB, from the
+	// contexts a run created and Result.PeakInFlight (package memory's
+	// model, docs/model.md "Memory"): experiment.Run sets it, and Run
+	// leaves it zero.
+	MemoryPeak
 	NumMetrics
 )
 
@@ -81,6 +86,7 @@ var metricNames = [NumMetrics]string{
 	ThreadsUtilization:  "threads_utilization",
 	LoopUtilization:     "loop_utilization",
 	ExecutorUtilization: "executor_utilization",
+	MemoryPeak:          "memory_peak_mib",
 }
 
 // String returns the metric's name in CSV and JSON output ("makespan_s").
@@ -152,12 +158,20 @@ type Result struct {
 	Contexts []ContextInfo
 	// Events is the number of events the run processed.
 	Events int64
+	// PeakInFlight is the most tasks that were on the server at once:
+	// arrived and not finished (queued, running, suspended or given up on
+	// by their client but still served), not counting attempts whose SYN
+	// waits to be retransmitted (on the client's side), with the branches
+	// of their gathers spawned and not joined (each an asyncio Task of its
+	// own under an event loop), over the whole run, warm-up included.
+	PeakInFlight int
 	// CPUWork is the CPU work done in the window, in core-nanoseconds.
 	CPUWork Time
 }
 
 func (e *Engine) result() *Result {
-	r := &Result{Latencies: e.lat.exact, Sketch: e.lat.sketch, Contexts: e.Contexts(), Events: e.events}
+	r := &Result{Latencies: e.lat.exact, Sketch: e.lat.sketch, Contexts: e.Contexts(), Events: e.events,
+		PeakInFlight: e.peakInFlight}
 	r.Tasks = e.counted + e.unserved
 	r.Trend, r.Horizon = e.fitTrend(), e.reached
 	v := &r.Values

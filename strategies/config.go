@@ -92,6 +92,11 @@ type Config struct {
 	// CPU per coroutine resume, under LoopAsyncio and LoopUVLoop.
 	PollCost, ResumeCost sim.Time
 
+	// Memory is what the server's parts hold in memory, for the estimate
+	// of its peak (package memory): the runtime profile's, or
+	// DefaultRuntime's. The workload loader sets it; it changes no run.
+	Memory MemoryCosts
+
 	// Seed and Replication identify the run, for a strategy that draws
 	// (HandoverCPython): its stream is derived from (Seed, Replication,
 	// Name, "gil"), as a task class's is from its name. The workload
@@ -156,6 +161,26 @@ type LoopCosts struct {
 	Poll, Resume sim.Time
 }
 
+// MemoryCosts are the memory costs of a CPython server's parts, in
+// bytes (docs/model.md, "Memory").
+type MemoryCosts struct {
+	// Shared is the interpreter's resident file-backed pages (its code
+	// and libraries), which every process of the one binary shares: the
+	// server holds them once.
+	Shared int64
+	// Process is one server process's own memory: its anonymous pages
+	// with what a server imports, its page tables and its main thread's
+	// kernel memory.
+	Process int64
+	// Thread is each thread beyond a process's main one: the pages of
+	// its stack and thread state touched by a request's call depth, its
+	// page tables, and its kernel stack and task structures.
+	Thread int64
+	// Task is each asyncio task in flight: the Task, its chain of
+	// suspended coroutines and the future it awaits.
+	Task int64
+}
+
 // Runtime is a runtime profile: the defaults of the runtime models'
 // parameters, as the calibration kit (calibrate/) measures them on a
 // machine and writes them for a workload's `runtime:` key.
@@ -164,6 +189,8 @@ type Runtime struct {
 	Asyncio, UVLoop LoopCosts
 	// RequesterBias is the default gil_requester_bias.
 	RequesterBias float64
+	// Memory is what the server's parts hold in memory.
+	Memory MemoryCosts
 }
 
 // DefaultRuntime holds the built-in defaults: the calibration kit's fit
@@ -178,10 +205,24 @@ type Runtime struct {
 //   - gil_requester_bias 0.56: the median of the 10 per-repetition fits
 //     beside two CPU-bound threads at switch intervals of 5 and 20 ms
 //     (0.563); beside three the model then fits the measurements too.
+//
+// Its memory costs are the medians of five repetitions of
+// calibrate/memory.py on the same machine (x86-64, Linux 6.18), from
+// calibrate/measurements/memory.json ("costs"):
+//   - Shared: shared_bytes, the RssFile of an idle server process;
+//   - Process: process_bytes, its RssAnon and VmPTE (14,790,656 bytes)
+//     and its main thread's kernel memory (thread_kernel_bytes);
+//   - Thread: thread_bytes, per thread of 1,000 blocked at a call depth
+//     of 20 frames: RssAnon 37,859, VmPTE 4,256, KernelStack 16,384
+//     (THREAD_SIZE on x86-64) and SUnreclaim 6,681 (task_struct is 5,952
+//     of it);
+//   - Task: task_bytes, RssAnon per task of 100,000 suspended at the
+//     bottom of three coroutines (tracemalloc counts 1,629 of its 1,684).
 var DefaultRuntime = Runtime{
 	Asyncio:       LoopCosts{Poll: 2800, Resume: 2400},
 	UVLoop:        LoopCosts{Poll: 0, Resume: 1500},
 	RequesterBias: 0.56,
+	Memory:        MemoryCosts{Shared: 9_711_616, Process: 14_813_721, Thread: 65_180, Task: 1_684},
 }
 
 // Loop returns the costs of the loop model m, which is LoopAsyncio or

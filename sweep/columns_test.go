@@ -62,7 +62,7 @@ func TestRunPoolSweep(t *testing.T) {
 		}
 		return i
 	}
-	if !strings.HasSuffix(lines[0], ",executor_utilization,resource.db.wait_mean_s,resource.db.utilization,resource.db.queue_mean,stable,bottleneck,bottleneck_utilization") {
+	if !strings.HasSuffix(lines[0], ",executor_utilization,memory_peak_mib,resource.db.wait_mean_s,resource.db.utilization,resource.db.queue_mean,stable,bottleneck,bottleneck_utilization") {
 		t.Errorf("header %s; want the resource's figures after the metrics, then the verdict on overload", lines[0])
 	}
 	want := [][]string{{"1", "0.4", "1", "0.15"}, {"2", "0.2", "1", "0.05"}, {"4", "0.1", "1", "0"}}

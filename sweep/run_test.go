@@ -107,7 +107,7 @@ func TestRunOutputs(t *testing.T) {
 	// base.yaml has no resources, and sweep.csv leaves the classes'
 	// figures out.
 	if !strings.HasPrefix(lines[0], header) ||
-		!strings.HasSuffix(lines[0], ",executor_utilization,executor_utilization_ci95,stable,bottleneck,bottleneck_utilization") {
+		!strings.HasSuffix(lines[0], ",memory_peak_mib,memory_peak_mib_ci95,stable,bottleneck,bottleneck_utilization") {
 		t.Errorf("header = %s", lines[0])
 	}
 	for i, want := range []string{"1,{exp: 2ms},threads,threaded,23,", "1,{exp: 2ms},blocking,blocking,23,", `1,{exp: 2ms},asyncio.sleep,event_loop,23,`, "1,{exp: 5ms},threads,"} {
@@ -551,10 +551,10 @@ func TestJournalRejects(t *testing.T) {
 		{"kind", edit(3, "threaded", "thread"), 3, `kind "thread" is not one of`},
 		{"no name", edit(3, ",s1,", ",,"), 3, "no strategy name"},
 		{"invalid UTF-8", edit(4, "s2", "s\xff"), 4, "not valid UTF-8"},
-		// point, a, strategy, kind, tasks, the 28 metrics (one
+		// point, a, strategy, kind, tasks, the 29 metrics (one
 		// replication, no resources, no classes) and the 3 of stability:
-		// 36 columns.
-		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "37 cells; the header has 36 columns"},
+		// 37 columns.
+		{"cells", edit(3, ",s1,", ",s1,x,"), 3, "38 cells; the header has 37 columns"},
 		{"point index", edit(5, "0,", "00,"), 5, `point "00" is not a point index`},
 		{"point beyond", edit(5, "0,", "3,"), 5, "point 3 is beyond the sweep's 3 points"},
 		{"other shard", otherShard, 3, "point 2 is not one of shard 1 of 2"},
@@ -861,11 +861,11 @@ func TestResumeChecksJournal(t *testing.T) {
 	lines[3] = strings.Replace(lines[3], ",blocking,", ",blocking,x,", 1)
 	os.WriteFile(filepath.Join(dir, JournalName), []byte(strings.Join(lines, "")), 0o644)
 	_, err := Run(context.Background(), s, Options{Dir: dir})
-	// point, the 2 paths, strategy, kind, tasks, the 28 metrics with
+	// point, the 2 paths, strategy, kind, tasks, the 29 metrics with
 	// their half-widths (3 replications), the 3 of stability and the 8
-	// figures of each of the 2 classes with theirs: 1 + 2 + 3 + 56 + 3 +
-	// 32 = 97 columns.
-	if want := "sweep.journal.csv:4: 98 cells; the header has 97 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
+	// figures of each of the 2 classes with theirs: 1 + 2 + 3 + 58 + 3 +
+	// 32 = 99 columns.
+	if want := "sweep.journal.csv:4: 100 cells; the header has 99 columns; restart the sweep (--restart) to discard the journal"; err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("a rerun beside a bad journal = %v; want ...%s", err, want)
 	}
 

@@ -562,6 +562,7 @@ func (p *parser) strategy(n *yaml.Node, cores int, rt *strategies.Runtime) (c st
 		if ks.Resolve != nil {
 			ks.Resolve(&c, given, &own)
 		}
+		c.Memory = own.Memory
 	}
 	check := func(key, problem string) {
 		if problem == "" {

@@ -92,6 +92,9 @@ func TestTornadoDefaults(t *testing.T) {
 		{Name: "run_on_executor", Kind: strategies.KindEventLoop, Loops: 1, Executor: 10, Offload: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
 		{Name: "asyncio.sleep", Kind: strategies.KindEventLoop, Loops: 1, Executor: pool, AwaitBlocking: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
 	}
+	for i := range want { // and the built-in memory costs
+		want[i].Memory = strategies.DefaultRuntime.Memory
+	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Load(tornado).Strategies =\n%+v\nwant\n%+v", s.Strategies, want)
 	}
@@ -134,6 +137,9 @@ strategies:
 		{Name: "event_loop", Kind: strategies.KindEventLoop, Loops: 1, Executor: 5, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
 		{Name: "b", Kind: strategies.KindBlocking, Workers: 3, BacklogFull: strategies.BacklogReject},
 		{Name: "e", Kind: strategies.KindEventLoop, Loops: 2, Executor: 3, MaxConcurrency: 7, Offload: true, LoopModel: strategies.LoopFIFO, BacklogFull: strategies.BacklogReject},
+	}
+	for i := range want { // and the built-in memory costs
+		want[i].Memory = strategies.DefaultRuntime.Memory
 	}
 	if !reflect.DeepEqual(s.Strategies, want) {
 		t.Errorf("Strategies =\n%+v\nwant\n%+v", s.Strategies, want)

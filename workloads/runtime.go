@@ -16,10 +16,16 @@ const exampleFile = "example:"
 
 // The keys of a runtime profile, as calibrate/summarize.py writes it.
 var (
-	profileKeys   = []string{"python", "asyncio", "uvloop", "gil"}
+	profileKeys   = []string{"python", "asyncio", "uvloop", "gil", "memory"}
 	loopCostKeys  = []string{"poll_cost", "resume_cost"}
 	gilProfileKey = []string{"requester_bias"}
+	memoryKeys    = []string{"shared", "process", "thread", "task"}
 )
+
+// maxMemoryCost is the largest memory cost a profile may give, in bytes
+// (a TiB): a process or thread larger than that is a mistake, and the
+// bound keeps a million of them within int64.
+const maxMemoryCost = 1 << 40
 
 // ParseRuntime parses a runtime profile, the YAML file the calibration
 // kit writes (calibrate/summarize.py), read from file:
@@ -28,6 +34,7 @@ var (
 //	asyncio: {poll_cost: 8us, resume_cost: 7us}
 //	uvloop: {poll_cost: 4us, resume_cost: 3500ns}
 //	gil: {requester_bias: 0.8}
+//	memory: {shared: 9711616, process: 14813721, thread: 65180, task: 1684}  # bytes
 //
 // Every entry is optional; what it leaves out keeps the value of base. It
 // returns the profile, or an ErrorList naming each problem's line and
@@ -76,6 +83,9 @@ func ParseRuntime(file string, data []byte, base strategies.Runtime) (strategies
 				}
 			}
 		}
+		if pr, ok := f.Get("memory"); ok {
+			memoryCosts(p, pr.Val, &rt.Memory)
+		}
 		if pr, ok := f.Get("gil"); ok {
 			if m, ok := p.AsMapping(pr.Val, "a mapping like {requester_bias: 0.8}"); ok {
 				g := p.Mapping(m, "gil", gilProfileKey)
@@ -92,6 +102,27 @@ func ParseRuntime(file string, data []byte, base strategies.Runtime) (strategies
 		}
 	})
 	return rt, err
+}
+
+// memoryCosts parses with p a profile's memory block, {shared: B, process: B,
+// thread: B, task: B} in bytes, into costs: what it leaves out keeps its
+// value.
+func memoryCosts(p *schema.Parser, n *yaml.Node, costs *strategies.MemoryCosts) {
+	m, ok := p.AsMapping(n, "a mapping like {shared: 9711616, process: 14813721, thread: 65180, task: 1684} (bytes)")
+	if !ok {
+		return
+	}
+	g := p.Mapping(m, "memory", memoryKeys)
+	for _, c := range []struct {
+		key  string
+		cost *int64
+	}{{"shared", &costs.Shared}, {"process", &costs.Process}, {"thread", &costs.Thread}, {"task", &costs.Task}} {
+		if pr, ok := g.Get(c.key); ok {
+			if v, ok := p.Int(pr.Val, "memory."+c.key, 0, maxMemoryCost, "bytes"); ok {
+				*c.cost = v
+			}
+		}
+	}
 }
 
 // runtimeProfile reads and parses the runtime profile that n, a `runtime:`

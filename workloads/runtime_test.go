@@ -102,7 +102,7 @@ func TestRuntimeProfileErrors(t *testing.T) {
 	}{
 		{"bad duration", "asyncio: {poll_cost: 8}\n", "p.yaml", "p.yaml:1:22: duration 8 needs a unit, like 8ms or 8s"},
 		{"misspelt key", "asyncio: {pol_cost: 8us}\n", "p.yaml", "p.yaml:1:11: unknown field \"pol_cost\" in asyncio; did you mean \"poll_cost\"?"},
-		{"unknown model", "trio: {poll_cost: 8us}\n", "p.yaml", "p.yaml:1:1: unknown field \"trio\" in runtime profile (expected one of python, asyncio, uvloop, gil)"},
+		{"unknown model", "trio: {poll_cost: 8us}\n", "p.yaml", "p.yaml:1:1: unknown field \"trio\" in runtime profile (expected one of python, asyncio, uvloop, gil, memory)"},
 		{"bias out of range", "gil:\n  requester_bias: 1.5\n", "p.yaml", "p.yaml:2:19: requester_bias must be a probability between 0 and 1, got 1.5"},
 		{"not a mapping", "- 1\n", "p.yaml", "p.yaml:1:1: expected a runtime profile (a mapping with asyncio, uvloop, gil), got a list"},
 		{"missing file", "", "nope.yaml", "w.yaml:2:10: runtime profile: nope.yaml: no such file or directory"},

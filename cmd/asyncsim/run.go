@@ -47,6 +47,7 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stdout)
 	format := fs.String("format", "table", "output `FORMAT`: table, json or csv")
 	byClass := fs.Bool("by-class", false, "also print the figures of each task class: a table after the comparison, or with --format csv the by-class CSV instead of the summary's (not with --format json, whose rows hold them)")
+	mem := fs.Bool("memory", false, "also print each strategy's estimated peak memory (memory_peak_mib, in every CSV and JSON row) by part: a table after the comparison")
 	out := fs.String("out", "", "also write the summaries, tasks.csv, figures, trace.json and figure data into `DIR`")
 	seed := fs.Uint64("seed", 0, "override the workload's random seed with `N`")
 	reps := fs.Int("replications", 0, "run `N` replications instead of the workload's number")
@@ -71,6 +72,9 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	case "table", "json", "csv":
 	default:
 		return usagef("run: unknown --format %q%s (want table, json or csv)", *format, suggestion(*format, []string{"table", "json", "csv"}))
+	}
+	if *mem && *format != "table" {
+		return usagef("run: --memory is for the table: every CSV and JSON row holds memory_peak_mib")
 	}
 	if *byClass && *format == "json" {
 		return usagef("run: --by-class is for the table and CSV: with --format json every row holds its classes' figures in \"classes\"")
@@ -160,13 +164,24 @@ func runCommand(args []string, stdout, stderr io.Writer) error {
 	case *format == "csv":
 		return report.CSV(stdout, res)
 	}
-	if err := report.Table(stdout, res); err != nil || !*byClass {
+	if err := report.Table(stdout, res); err != nil {
 		return err
 	}
-	if _, err := io.WriteString(stdout, "\n"); err != nil {
-		return err
+	for _, more := range []struct {
+		on    bool
+		table func(io.Writer, *experiment.Result) error
+	}{{*byClass, report.ClassTable}, {*mem, report.MemoryTable}} {
+		if !more.on {
+			continue
+		}
+		if _, err := io.WriteString(stdout, "\n"); err != nil {
+			return err
+		}
+		if err := more.table(stdout, res); err != nil {
+			return err
+		}
 	}
-	return report.ClassTable(stdout, res)
+	return nil
 }
 
 // loadWorkload loads the one positional argument, a file or an embedded
