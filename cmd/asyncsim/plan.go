@@ -283,7 +283,8 @@ func planTable(w io.Writer, rep *capacity.PlanReport) error {
 	return nil
 }
 
-// objectiveCell formats an objective's estimate: "152.1 ms ±12.0 ms".
+// objectiveCell formats an objective's estimate: "152.1 ms ±12.0 ms",
+// "23.82 MiB ±0 B".
 func objectiveCell(o capacity.Objective, e capacity.Estimate) string {
 	switch {
 	case strings.HasSuffix(o.Column, "_per_s"):
@@ -292,6 +293,8 @@ func objectiveCell(o capacity.Objective, e capacity.Estimate) string {
 		return report.Seconds(e.Mean) + " ±" + report.Seconds(e.CI95)
 	case o.Share:
 		return report.Number(roundTo(100*e.Mean, 3)) + "% ±" + report.Number(roundTo(100*e.CI95, 3)) + "%"
+	case strings.HasSuffix(o.Column, "_mib"):
+		return report.Bytes(int64(e.Mean*(1<<20))) + " ±" + report.Bytes(int64(e.CI95*(1<<20)))
 	}
 	return report.Number(roundTo(e.Mean, 4)) + " ±" + report.Number(roundTo(e.CI95, 3))
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"asyncsim/capacity"
 )
 
 // TestSearchBadInput checks that each bad input of capacity and plan is
@@ -154,6 +156,31 @@ func TestPlanCommand(t *testing.T) {
 	for _, f := range []string{"plan.json", "plan-latency_p99_s.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+func TestObjectiveCell(t *testing.T) {
+	parse := func(text string) capacity.Objective {
+		o, err := capacity.ParseObjective(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	tests := []struct {
+		objective string
+		est       capacity.Estimate
+		want      string
+	}{
+		{"p99<200ms", capacity.Estimate{Mean: 0.1767, CI95: 0.02239}, "176.7 ms ±22.39 ms"},
+		// 23.8 MiB ± 1/64 MiB = 16 KiB, to four digits (report.Bytes).
+		{"memory<2GiB", capacity.Estimate{Mean: 23.8, CI95: 1.0 / 64}, "23.80 MiB ±16.00 KiB"},
+		{"rejected<1%", capacity.Estimate{Mean: 0.0042, CI95: 0.001}, "0.42% ±0.1%"},
+	}
+	for _, tt := range tests {
+		if got := objectiveCell(parse(tt.objective), tt.est); got != tt.want {
+			t.Errorf("objectiveCell(%s, %+v) = %q; want %q", tt.objective, tt.est, got, tt.want)
 		}
 	}
 }
