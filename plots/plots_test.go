@@ -478,7 +478,9 @@ func TestNiceTicks(t *testing.T) {
 		{niceTicks{}, 0, 10, []string{"0", "2", "4", "6", "8", "10"}},
 		{niceTicks{}, 0, 0.5, []string{"0.0", "0.1", "0.2", "0.3", "0.4", "0.5"}},
 		{niceTicks{suffix: "%", scale: 100}, 0, 1, []string{"0%", "20%", "40%", "60%", "80%", "100%"}},
-		{niceTicks{}, 0, 25000, []string{"0", "5000", "10,000", "15,000", "20,000", "25,000"}}, // commas from 10,000
+		// An axis reaching 10,000 groups every label's thousands.
+		{niceTicks{}, 0, 25000, []string{"0", "5,000", "10,000", "15,000", "20,000", "25,000"}},
+		{niceTicks{}, 0, 5000, []string{"0", "1000", "2000", "3000", "4000", "5000"}},
 		{niceTicks{}, -1e99, 1e99, []string{"-1e+99", "-5e+98", "0", "5e+98", "1e+99"}},
 		{niceTicks{}, 0, 3e-10, []string{"0", "5e-11", "1e-10", "1.5e-10", "2e-10", "2.5e-10", "3e-10"}},
 		// The step is the largest number (1.8e308, one digit: "2e+308"):
@@ -621,6 +623,33 @@ func TestScale(t *testing.T) {
 		}
 		if lw, lh := LayoutSize(tt.w, tt.h); math.Abs(float64(lw-tt.lw)) > 1e-9 || math.Abs(float64(lh-tt.lh)) > 1e-9 {
 			t.Errorf("LayoutSize(%d, %d) = %v×%v; want %v×%v", tt.w, tt.h, lw, lh, tt.lw, tt.lh)
+		}
+	}
+}
+
+func TestTimeFormat(t *testing.T) {
+	tests := []struct {
+		xs   []float64
+		want []string // the xs formatted
+	}{
+		// The smallest in ms (17.26) has two digits, the largest
+		// (13078.99 ms) five: 4 − 2 = 2 decimals, at most 6 − 5 = 1.
+		{[]float64{0.01726, 13.07899}, []string{"17.3 ms", "13079.0 ms"}},
+		// In seconds: 4 − 1 = 3 decimals, at most 6 − 2 = 4.
+		{[]float64{1.011, 10.02}, []string{"1.011 s", "10.020 s"}},
+		// 100 s is 10⁸ µs, nine digits in the smallest's unit: the unit is
+		// the largest's, s; 4 − (−3) = 7 decimals for 0.0006 s, at most
+		// 6 − 3 = 3.
+		{[]float64{0.0006, 100}, []string{"0.001 s", "100.000 s"}},
+		// Nothing but zeros.
+		{[]float64{0, 0}, []string{"0 ns", "0 ns"}},
+	}
+	for _, tt := range tests {
+		f := newTimeFormat(tt.xs)
+		for i, x := range tt.xs {
+			if got := f.format(x); got != tt.want[i] {
+				t.Errorf("newTimeFormat(%v).format(%v) = %q; want %q", tt.xs, x, got, tt.want[i])
+			}
 		}
 	}
 }

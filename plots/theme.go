@@ -501,6 +501,9 @@ func (t niceTicks) ticks(lo, hi float64, parts int) []plot.Tick {
 	// Beyond these magnitudes plain decimals would make labels too long
 	// to fit: exponents instead, with the digits the step needs.
 	exponent := max(math.Abs(lo), math.Abs(hi))*scale >= 1e15 || step*scale < 1e-9
+	// An axis that reaches 10,000 groups the thousands of all its labels,
+	// 5,000 beside 10,000 (not 5000).
+	grouped := max(math.Abs(lo), math.Abs(hi))*scale >= 1e4
 	var ticks []plot.Tick
 	// v − hi, not hi + a tolerance, which overflows to +Inf near the
 	// largest numbers and would never end the loop.
@@ -509,7 +512,10 @@ func (t niceTicks) ticks(lo, hi float64, parts int) []plot.Tick {
 		if math.Abs(v) < step*1e-9 {
 			v = 0
 		}
-		label := groupThousands(strconv.FormatFloat(v*scale, 'f', decimals, 64))
+		label := strconv.FormatFloat(v*scale, 'f', decimals, 64)
+		if grouped {
+			label = groupDigits(label, 4)
+		}
 		if exponent {
 			label = exponentLabel(v*scale, step*scale)
 		}
@@ -674,13 +680,17 @@ func trimNumber(v float64) string {
 
 // groupThousands puts commas between the thousands of a number's integer
 // part from 10,000 up: "1,000,000", "25,000.5".
-func groupThousands(s string) string {
+func groupThousands(s string) string { return groupDigits(s, 5) }
+
+// groupDigits puts commas between the thousands of a number's integer
+// part when it has at least digits digits.
+func groupDigits(s string, digits int) string {
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]
 	}
 	whole, frac, hasFrac := strings.Cut(s, ".")
-	if len(whole) <= 4 {
+	if len(whole) < digits {
 		return sign + s
 	}
 	var b strings.Builder
