@@ -77,7 +77,7 @@ func (r *Recording) Attach(opts *experiment.Options) {
 func (r *Recording) Run(res *experiment.Result) *plots.Run {
 	spec := res.Spec
 	run := &plots.Run{Workload: spec.Name, Description: strings.Join(strings.Fields(spec.Description), " "),
-		Cores: spec.Cores, Replications: spec.Replications, Open: open(spec)}
+		Cores: spec.Cores, Replications: spec.Replications, Open: spec.Open()}
 	if len(spec.Classes) > 1 {
 		for _, c := range spec.Classes {
 			run.Classes = append(run.Classes, c.Name)
@@ -178,15 +178,3 @@ func Latencies(sr *experiment.StrategyResult) (int64, []plots.CDFPoint) {
 	return merged.Count(), plots.SketchCDF(merged, plots.CDFPoints)
 }
 
-// open reports whether a workload has open arrivals spread over time: a
-// class without clients whose arrivals follow a rate, a trace or a gap of
-// positive mean (a Poisson stream, a fixed gap). Its makespan is set by
-// its last arrival, and so says little of a strategy.
-func open(spec *workloads.Spec) bool {
-	for _, c := range spec.Classes {
-		if c.Clients == nil && (c.Rate != nil || c.Trace != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
-			return true
-		}
-	}
-	return false
-}

@@ -199,14 +199,27 @@ func TestVerdictConfidence(t *testing.T) {
 		}
 	}
 
-	// One replication of Poisson arrivals: no winner, however far apart.
+	// One replication of a batch drawn at random (a GIL handed over as
+	// CPython's scheduler would): no winner, however far apart.
 	res := result([]float64{1, 2}, []float64{0.1, 0.1})
-	res.Spec.Classes = []workloads.Class{{Name: "r", Rate: []workloads.RateSegment{{For: sim.Second, PerSecond: 10}}}}
+	res.Spec.Classes = []workloads.Class{{Name: "r", Count: 10}}
+	res.Spec.Strategies = []strategies.Config{{Kind: strategies.KindThreaded, GIL: true, GILHandover: strategies.HandoverCPython}}
 	want := "a had the lowest makespan, 1.000 s, and b the highest, 2.000 s, but one replication of a random workload " +
 		"cannot tell whether the difference is real: run replications (--replications N, or replications: N in the workload) " +
 		"to compare them within 95% confidence intervals."
 	if got := Verdict(res); got != want {
 		t.Errorf("one replication of a random workload: Verdict =\n%q; want\n%q", got, want)
+	}
+	// Open arrivals set the makespans: the strategies are compared by
+	// their latency, here by one replication of a random workload.
+	res = result([]float64{1, 2}, []float64{0.1, 0.2})
+	res.Spec.Classes = []workloads.Class{{Name: "r", Rate: []workloads.RateSegment{{For: sim.Second, PerSecond: 10}}}}
+	want = "The arrivals are open: the makespans, 1.000 s to 2.000 s, measure how long the slower strategies took to drain " +
+		"their queues after the last arrival; a had the lowest p99 latency, 100.0 ms, and b the highest, 200.0 ms, but one " +
+		"replication of a random workload cannot tell whether the difference is real: run replications (--replications N, " +
+		"or replications: N in the workload) to compare them within 95% confidence intervals."
+	if got := Verdict(res); got != want {
+		t.Errorf("open arrivals, one replication: Verdict =\n%q; want\n%q", got, want)
 	}
 	res = result([]float64{5, 5}, []float64{0.1, 0.2})
 	res.Spec.Classes = []workloads.Class{{Name: "r", Rate: []workloads.RateSegment{{For: sim.Second, PerSecond: 10}}}}

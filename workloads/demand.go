@@ -129,6 +129,20 @@ func (c *Class) MeanRate() (float64, bool) {
 	return float64(sim.Second) / gap, true
 }
 
+// Open reports whether the workload has open arrivals spread over time:
+// a class without clients whose arrivals follow a rate, a trace or a gap
+// of positive mean (a Poisson stream, a fixed gap). Its makespan is set by
+// its last arrival, and so says little of a strategy: its figures and its
+// verdict compare latency instead.
+func (s *Spec) Open() bool {
+	for _, c := range s.Classes {
+		if c.Clients == nil && (c.Rate != nil || c.Trace != nil || c.Interarrival != nil && c.Interarrival.Mean() > 0) {
+			return true
+		}
+	}
+	return false
+}
+
 // Stochastic reports whether a replication of s draws anything at
 // random: a random distribution of a duration, a think time or a backoff,
 // Poisson arrivals, or a strategy's GIL hand-over drawn as CPython's
