@@ -177,4 +177,3 @@ func Latencies(sr *experiment.StrategyResult) (int64, []plots.CDFPoint) {
 	}
 	return merged.Count(), plots.SketchCDF(merged, plots.CDFPoints)
 }
-
