@@ -481,6 +481,10 @@ func TestNiceTicks(t *testing.T) {
 		// An axis reaching 10,000 groups every label's thousands.
 		{niceTicks{}, 0, 25000, []string{"0", "5,000", "10,000", "15,000", "20,000", "25,000"}},
 		{niceTicks{}, 0, 5000, []string{"0", "1000", "2000", "3000", "4000", "5000"}},
+		// No range at 1e19: a step of 1 is below the values' precision
+		// (k+1 = k there), so the end alone, in an exponent with the four
+		// digits a thousandth of it needs (FuzzFigures hung on this).
+		{niceTicks{}, 1e19, 1e19, []string{"1e+19"}},
 		{niceTicks{}, -1e99, 1e99, []string{"-1e+99", "-5e+98", "0", "5e+98", "1e+99"}},
 		{niceTicks{}, 0, 3e-10, []string{"0", "5e-11", "1e-10", "1.5e-10", "2e-10", "2.5e-10", "3e-10"}},
 		// The step is the largest number (1.8e308, one digit: "2e+308"):

@@ -292,8 +292,11 @@ func sweepRange(d *SweepPlot) (sweepRanges, bool) {
 	if !d.LogY && r.ylo > 0 {
 		r.ylo = 0
 	}
+	// A range of one value is widened around it, by at least a thousandth
+	// of it: ±0.5 around 1e19 is nothing, k·step is then the same float
+	// for many k, and the axis has no width to map onto (FuzzFigures).
 	if r.yhi <= r.ylo {
-		r.yhi = r.ylo + 1
+		r.yhi = r.ylo + max(1, math.Abs(r.ylo)*1e-3)
 		if d.LogY {
 			r.yhi = r.ylo * 10
 		}
@@ -302,7 +305,8 @@ func sweepRange(d *SweepPlot) (sweepRanges, bool) {
 		if d.LogX {
 			r.xlo, r.xhi = r.xlo*0.5, r.xhi*2 // not ±0.5 first: below 0.5 that is below 0
 		} else {
-			r.xlo, r.xhi = r.xlo-0.5, r.xhi+0.5
+			half := max(0.5, math.Abs(r.xlo)*1e-3)
+			r.xlo, r.xhi = r.xlo-half, r.xhi+half
 		}
 	}
 	if d.LogY {

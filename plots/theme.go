@@ -496,6 +496,17 @@ func (t niceTicks) ticks(lo, hi float64, parts int) []plot.Tick {
 	if scale == 0 {
 		scale = 1
 	}
+	if math.Abs(lo/step) >= 1<<52 || math.Abs(hi/step) >= 1<<52 {
+		// Steps too fine for the values' precision (a range of nothing
+		// around 1e19, where k+1 = k): the ends alone.
+		var ticks []plot.Tick
+		for _, v := range []float64{lo, hi} {
+			if len(ticks) == 0 || v != ticks[0].Value {
+				ticks = append(ticks, plot.Tick{Value: v, Label: exponentLabel(v*scale, math.Abs(v*scale)*1e-3) + t.suffix})
+			}
+		}
+		return ticks
+	}
 	// The decimals of the labels' step: 20%, not 20.0%, for 0.2.
 	decimals := max(0, -int(math.Floor(math.Log10(step*scale)+1e-9)))
 	// Beyond these magnitudes plain decimals would make labels too long
