@@ -47,7 +47,7 @@ func sweepTickers(u SweepUnit, log bool, categories []string) []plot.Ticker {
 		}
 		for _, parts := range []int{6, 5, 4, 3, 2} {
 			nice.parts = parts
-			ts = append(ts, atLeastThree{nice})
+			ts = append(ts, nice)
 		}
 	}
 	return ts
@@ -86,24 +86,6 @@ func fitTicks(ts []plot.Ticker, a plot.Axis, length vg.Length, horizontal bool) 
 	return ts[len(ts)-1]
 }
 
-// atLeastThree is a niceTicks that cuts its range finer, up to four
-// times, until three ticks are labelled.
-type atLeastThree struct{ niceTicks }
-
-// Ticks implements plot.Ticker.
-func (t atLeastThree) Ticks(lo, hi float64) []plot.Tick {
-	n := t.niceTicks
-	ticks := n.Ticks(lo, hi)
-	for refined := 0; len(ticks) < 3 && hi > lo && refined < 4; refined++ {
-		if n.parts == 0 {
-			n.parts = 6
-		}
-		n.parts *= 2
-		ticks = n.Ticks(lo, hi)
-	}
-	return ticks
-}
-
 // categoryTicks labels every every-th of a categorical axis's values,
 // which sit at 0, 1, ..., and marks the others.
 type categoryTicks struct {
@@ -137,7 +119,7 @@ func (t withinDecade) Ticks(lo, hi float64) []plot.Tick {
 		return nil
 	}
 	var ticks []plot.Tick
-	for _, tk := range (atLeastThree{t.nice}).Ticks(lo, hi) {
+	for _, tk := range t.nice.Ticks(lo, hi) {
 		if tk.Value > 0 {
 			ticks = append(ticks, plot.Tick{Value: tk.Value, Label: sweepTickLabel(t.unit, tk.Value, 1)})
 		}
