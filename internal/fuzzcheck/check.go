@@ -363,12 +363,16 @@ func checkNoIdleGaps(cfg strategies.Config, r *run) error {
 	return nil
 }
 
-// sumSteps returns the total duration of steps, and how many are io or
+// sumSteps returns the total duration of the cpu, io and blocking_io
+// steps of steps (branches of gathers included), and how many are io or
 // blocking_io calls.
 func sumSteps(steps []sim.Step) (total sim.Time, calls int) {
 	for _, s := range steps {
-		total += s.Dur
-		if s.Kind != sim.CPU {
+		switch s.Kind {
+		case sim.CPU:
+			total += s.Dur
+		case sim.IO, sim.BlockingIO:
+			total += s.Dur
 			calls++
 		}
 	}

@@ -221,7 +221,7 @@ func (c *GatherCase) checkBranches(cfg strategies.Config, r *gatherRun, sequenti
 		}
 		want := criticalPath(steps)
 		if sequential {
-			want = sumOfSteps(steps)
+			want, _ = sumSteps(steps)
 		}
 		if rec.Completion-rec.Start < want {
 			return fmt.Errorf("task %d attempt %d ran for %v, less than %v", rec.Index, rec.Attempt, rec.Completion-rec.Start, want)
@@ -249,18 +249,6 @@ func branchesOf(steps []sim.Step) int {
 		}
 	}
 	return n
-}
-
-// sumOfSteps returns the total duration of the cpu, io and blocking_io
-// steps, branches included.
-func sumOfSteps(steps []sim.Step) sim.Time {
-	var d sim.Time
-	for _, s := range steps {
-		if s.Kind <= sim.BlockingIO {
-			d += s.Dur
-		}
-	}
-	return d
 }
 
 // criticalPath returns the shortest time steps can take with every
