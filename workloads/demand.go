@@ -170,15 +170,10 @@ func random(d *Dist) bool { return d != nil && d.kind != distConst }
 
 // randomSteps reports whether some step of steps has a random duration.
 func randomSteps(steps []StepSpec) bool {
-	for i := range steps {
-		if random(steps[i].Dur) || randomSteps(steps[i].Steps) {
-			return true
+	return sumSteps(steps, 0, func(st *StepSpec) int64 {
+		if random(st.Dur) {
+			return 1
 		}
-		for _, b := range steps[i].Branches {
-			if randomSteps(b) {
-				return true
-			}
-		}
-	}
-	return false
+		return 0
+	}) > 0
 }
