@@ -127,8 +127,8 @@ func (el *eventLoop) step(l *loop) {
 	for {
 		s, ok := el.e.NextStep(t)
 		if !ok {
-			l.current = -1
 			el.e.Finish(t)
+			l.current = -1
 			l.inFlight--
 			if l.admit.len() > 0 {
 				l.inFlight++
