@@ -234,9 +234,11 @@ type branchRecorder interface {
 // RunReplication simulates replication rep of spec under the strategy c
 // (one of spec's), as Run does for each of its runs: with the
 // replication's own random streams, bounded by opts.MaxEvents and
-// opts.Until (else the workload's horizon), calling onTask (if not nil) with every completed task's
-// record. The other fields of opts are not used. Searches that add
-// replications one point at a time use it to run only those they lack.
+// opts.Until (else the workload's horizon), calling onTask (if not nil)
+// with every completed task's record, and with the server's estimated
+// memory as its sim.MemoryPeak. The other fields of opts are not used.
+// Searches that add replications one point at a time use it to run only
+// those they lack.
 func RunReplication(spec *workloads.Spec, c strategies.Config, rep int, opts Options, onTask func(sim.TaskRecord)) (*sim.Result, error) {
 	r, _, err := runReplication(spec, c, rep, opts, onTask, nil)
 	return r, err
